@@ -1,0 +1,1 @@
+"""The terminal chat: every flow, with no Slack workspace."""

@@ -1,0 +1,206 @@
+"""The terminal chat: lines in, numbered choices and prompted forms out, same engine and storage."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from bot.core.engine import Engine
+from bot.core.messages import Choice, Form, HomePage, Inbound, InboundKind, Outcome, Reply
+
+PLATFORM = "console"
+WORKSPACE = "local"
+SHORTCUTS = {
+    "/help": ("coach", "help"),
+    "/toolkit": ("coach", "toolkit"),
+    "/reflections": ("coach", "reflections"),
+}
+QUIT = {"/quit", "/exit", "/q"}
+HOME = {"/home"}
+
+
+def local_time_zone() -> str | None:
+    """The machine's IANA time zone name, from TZ or the /etc/localtime link."""
+    if os.environ.get("TZ"):
+        return os.environ["TZ"].lstrip(":")
+    try:
+        target = str(Path("/etc/localtime").resolve())
+    except OSError:
+        return None
+    marker = "/zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else None
+
+
+def to_inbound(
+    line: str, *, user_id: str, time_zone: str | None, choices: tuple[Choice, ...]
+) -> Inbound:
+    """Translate a typed line: a slash command, the number of a choice, or plain text."""
+    text = line.strip()
+
+    def inbound(kind: InboundKind, **values: str) -> Inbound:
+        return Inbound(
+            platform=PLATFORM,
+            workspace_id=WORKSPACE,
+            user_id=user_id,
+            time_zone=time_zone,
+            kind=kind,
+            **values,  # type: ignore[arg-type]
+        )
+
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return inbound(InboundKind.CHOICE, choice=choices[int(text) - 1].value)
+    if text.startswith("/"):
+        name, _, rest = text.partition(" ")
+        name = name.lower()
+        if name in SHORTCUTS:
+            command, sub = SHORTCUTS[name]
+            return inbound(InboundKind.COMMAND, command=command, text=f"{sub} {rest}".strip())
+        return inbound(InboundKind.COMMAND, command=name[1:], text=rest)
+    return inbound(InboundKind.TEXT, text=line)
+
+
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+
+
+def to_markup(text: str) -> str:
+    """Turn the neutral *bold* and _italic_ into rich markup, after escaping everything else."""
+    marked = _BOLD.sub(r"[bold]\1[/bold]", escape(text))
+    return _ITALIC.sub(r"[italic]\1[/italic]", marked)
+
+
+@dataclass
+class ConsoleChat:
+    """A chat loop; `read` returns None at end of input (Ctrl-D)."""
+
+    engine: Engine
+    user_id: str
+    time_zone: str | None
+    read: Callable[[str], str | None]
+    console: Console = field(default_factory=Console)
+    choices: tuple[Choice, ...] = ()
+
+    def run(self) -> None:
+        words = self.engine.content.coach
+        self.say(f"*{words.name}*. Type /help for commands, /quit to leave.")
+        self.show(self.engine.handle(self._inbound(InboundKind.TEXT, text="")))
+        while True:
+            line = self.read("> ")
+            if line is None or line.strip().lower() in QUIT:
+                self.say(
+                    "Your progress is saved. Run `lantern chat` to pick up where you left off."
+                )
+                return
+            if not line.strip():
+                continue
+            if line.strip().lower() in HOME:
+                self.show(self.engine.handle(self._inbound(InboundKind.HOME)))
+                continue
+            inbound = to_inbound(
+                line, user_id=self.user_id, time_zone=self.time_zone, choices=self.choices
+            )
+            self.show(self.engine.handle(inbound))
+
+    def _inbound(self, kind: InboundKind, **values: object) -> Inbound:
+        return Inbound(
+            platform=PLATFORM,
+            workspace_id=WORKSPACE,
+            user_id=self.user_id,
+            kind=kind,
+            time_zone=self.time_zone,
+            **values,  # type: ignore[arg-type]
+        )
+
+    def say(self, text: str) -> None:
+        self.console.print(to_markup(text), highlight=False)
+
+    def show(self, outcome: Outcome) -> None:
+        if outcome.home is not None:
+            self.show_home(outcome.home)
+        offered: list[Choice] = []
+        for reply in outcome.replies:
+            self.show_reply(reply, offered)
+            if reply.form is not None:
+                self.fill_form(reply.form)
+                return
+        self.choices = tuple(offered)
+
+    def show_reply(self, reply: Reply, offered: list[Choice]) -> None:
+        self.say(reply.text)
+        if reply.quote:
+            for line in reply.quote.splitlines() or [""]:
+                self.console.print(f"  │ {escape(line)}", highlight=False)
+        for note in reply.notes:
+            self.say(f"_{note}_")
+        for choice in reply.choices:
+            offered.append(choice)
+            self.console.print(f"  [{len(offered)}] {escape(choice.label)}", highlight=False)
+        self.console.print()
+
+    def show_home(self, page: HomePage) -> None:
+        offered: list[Choice] = []
+        self.say(f"*{page.title}*")
+        for section in page.sections:
+            self.show_reply(
+                Reply("\n".join((section.heading, *section.lines)), choices=section.choices),
+                offered,
+            )
+        self.choices = tuple(offered)
+
+    def fill_form(self, form: Form) -> None:
+        """Ask each field in turn; a blank answer to the first line leaves the form unsaved."""
+        self.say(f"*{form.title}* (finish with an empty line; an empty first line cancels)")
+        values: dict[str, str] = {}
+        field_names = [f.name for f in form.fields]
+        index = 0
+        while index < len(form.fields):
+            form_field = form.fields[index]
+            if form_field.hint:
+                self.say(f"_{form_field.hint}_")
+            text = self._read_field(
+                form_field.label, multiline=form_field.multiline, initial=form_field.initial
+            )
+            if text is None:
+                self.say("Not saved.")
+                self.choices = ()
+                return
+            values[form_field.name] = text
+            index += 1
+            if index == len(form.fields):
+                outcome = self.engine.handle(
+                    self._inbound(
+                        InboundKind.FORM,
+                        form_id=form.form_id,
+                        form=values,
+                        form_context=form.context,
+                    )
+                )
+                if outcome.form_errors is not None:
+                    failed = [n for n in field_names if n in outcome.form_errors.errors]
+                    for name in failed:
+                        self.say(outcome.form_errors.errors[name])
+                    index = field_names.index(failed[0]) if failed else index
+                    continue
+                self.show(outcome)
+
+    def _read_field(self, label: str, *, multiline: bool, initial: str | None) -> str | None:
+        self.say(f"*{label}*")
+        if initial:
+            self.say("_Current answer (an empty first line keeps it unchanged):_")
+            self.console.print(f"  │ {escape(initial)}", highlight=False)
+        lines: list[str] = []
+        while True:
+            line = self.read("… " if lines else "» ")
+            if line is None or (not line.strip() and not lines):
+                return None if line is None or not initial else initial
+            if not line.strip() or not multiline:
+                if line.strip():
+                    lines.append(line)
+                return "\n".join(lines)
+            lines.append(line)

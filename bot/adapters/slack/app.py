@@ -1,0 +1,51 @@
+"""Builds the Bolt app: acks carry the answer (process_before_response), sends go to the outbox."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+from bot.adapters.slack.listeners import register
+from bot.adapters.slack.listeners.context import SlackContext
+from bot.adapters.slack.outbox import Outbox
+from bot.core.engine import Engine
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def build_client(settings: Settings) -> WebClient:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    if settings.slack_api_url:
+        return WebClient(token=token, base_url=settings.slack_api_url)
+    return WebClient(token=token)
+
+
+def build_bolt_app(settings: Settings, engine: Engine, outbox: Outbox) -> App:
+    """The Slack app. Listeners run in the request and only do database work before the ack."""
+    signing_secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
+    app = App(
+        client=build_client(settings),
+        signing_secret=signing_secret,
+        # The ack carries the answer and is sent as soon as the listener returns, instead of
+        # Bolt polling for it every 10 ms; anything slow is handed to the outbox.
+        process_before_response=True,
+        logger=logging.getLogger("slack_bolt"),
+    )
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        logger.error(
+            "listener failed for a %s request",
+            body.get("type") or body.get("command"),
+            exc_info=error,
+        )
+        return BoltResponse(status=500, body="")
+
+    register(app, SlackContext(engine=engine, outbox=outbox))
+    return app

@@ -1,0 +1,31 @@
+"""Buttons: every Lantern button carries a choice value the engine routes to its flow."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.adapters.slack.listeners.context import SlackContext
+from bot.adapters.slack.translate import CHOICE_ACTION_PREFIX, UnsupportedPayload, action_to_inbound
+
+
+def handle_choice(ack: Ack, body: dict[str, Any], client: WebClient, context: SlackContext) -> None:
+    ack()
+    try:
+        inbound = action_to_inbound(body)
+    except UnsupportedPayload:
+        return
+    outcome = context.engine.handle(inbound)
+    context.outbox.deliver(
+        client, channel=inbound.user_id, replies=outcome.replies, trigger_id=body.get("trigger_id")
+    )
+
+
+def register(app: App, context: SlackContext) -> None:
+    def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        handle_choice(ack, body, client, context)
+
+    app.action(re.compile("^" + re.escape(CHOICE_ACTION_PREFIX)))(listener)

@@ -1,0 +1,52 @@
+"""Events: a person's direct message to the bot, and the App Home tab being opened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.adapters.slack.listeners.context import SlackContext
+from bot.adapters.slack.render import render_home
+from bot.adapters.slack.translate import UnsupportedPayload, home_to_inbound, message_to_inbound
+
+
+def handle_message(body: dict[str, Any], client: WebClient, context: SlackContext) -> None:
+    try:
+        inbound = message_to_inbound(body)
+    except UnsupportedPayload:
+        return
+    outcome = context.engine.handle(inbound)
+    if outcome.duplicate:
+        return
+    channel = str(body["event"].get("channel") or inbound.user_id)
+    context.outbox.deliver(client, channel=channel, replies=outcome.replies)
+
+
+def handle_home_opened(body: dict[str, Any], client: WebClient, context: SlackContext) -> None:
+    try:
+        inbound = home_to_inbound(body)
+    except UnsupportedPayload:
+        return
+    outcome = context.engine.handle(inbound)
+    if outcome.home is None:
+        context.outbox.deliver(client, channel=inbound.user_id, replies=outcome.replies)
+        return
+    view = render_home(outcome.home)
+
+    def publish() -> None:
+        client.views_publish(user_id=inbound.user_id, view=view)
+
+    context.outbox.submit("publish the home tab", publish)
+
+
+def register(app: App, context: SlackContext) -> None:
+    def on_message(body: dict[str, Any], client: WebClient) -> None:
+        handle_message(body, client, context)
+
+    def on_home_opened(body: dict[str, Any], client: WebClient) -> None:
+        handle_home_opened(body, client, context)
+
+    app.event("message")(on_message)
+    app.event("app_home_opened")(on_home_opened)

@@ -1,0 +1,54 @@
+"""Modal submissions: errors under the field, a private confirmation, or on to the DM."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.adapters.slack.listeners.context import SlackContext
+from bot.adapters.slack.render import render_confirmation_modal, render_form_errors
+from bot.adapters.slack.translate import FORM_CALLBACK_PREFIX, UnsupportedPayload, view_to_inbound
+from bot.core.messages import FormErrors
+
+# Forms that end their conversation: confirmed privately in the modal itself. Any other
+# form is part of a DM conversation, so the modal closes and the conversation goes on there.
+CONFIRMED_IN_MODAL = frozenset({"reflect.today"})
+
+
+def handle_submission(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: SlackContext
+) -> None:
+    try:
+        inbound = view_to_inbound(body)
+    except UnsupportedPayload:
+        ack()
+        return
+    outcome = context.engine.handle(inbound)
+    if outcome.form_errors is not None:
+        ack(**render_form_errors(outcome.form_errors))
+        return
+    if outcome.failed and inbound.form:
+        # Keep the modal open with what they typed, and say why under the first field.
+        first_field = next(iter(inbound.form))
+        message = " ".join(reply.text for reply in outcome.replies)
+        ack(**render_form_errors(FormErrors({first_field: message})))
+        return
+    if outcome.waiting or inbound.form_id not in CONFIRMED_IN_MODAL:
+        ack()
+        context.outbox.deliver(client, channel=inbound.user_id, replies=outcome.replies)
+        return
+    words = context.engine.content.coach.reflect
+    ack(
+        response_action="update",
+        view=render_confirmation_modal(words.form_title, words.form_close, outcome.replies),
+    )
+
+
+def register(app: App, context: SlackContext) -> None:
+    def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        handle_submission(ack, body, client, context)
+
+    app.view(re.compile("^" + re.escape(FORM_CALLBACK_PREFIX)))(listener)

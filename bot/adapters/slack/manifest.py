@@ -1,0 +1,56 @@
+"""The Slack app manifest: every command, scope, event and URL, so creating the app is one paste."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.slack.web import EVENTS_PATH
+from content import Content
+
+BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
+BOT_EVENTS = ("app_home_opened", "message.im")
+DEFAULT_URL = "https://example.org"
+
+# Slash commands and the help entries that describe them.
+COMMANDS = {"/reflect": "reflect", "/coach": "help"}
+USAGE_HINTS = {"/reflect": "[your reflection]", "/coach": "help | toolkit [step] | reflections"}
+
+
+def build_manifest(content: Content, url: str = DEFAULT_URL) -> dict[str, Any]:
+    base = url.rstrip("/")
+    events_url = f"{base}{EVENTS_PATH}"
+    coach = content.coach
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": coach.name,
+            "description": coach.description,
+            "background_color": "#2c3e50",
+        },
+        "features": {
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
+            "bot_user": {"display_name": coach.name.lower(), "always_online": True},
+            "slash_commands": [
+                {
+                    "command": command,
+                    "url": events_url,
+                    "description": coach.commands[key].description[:100],
+                    "usage_hint": USAGE_HINTS[command],
+                    "should_escape": False,
+                }
+                for command, key in COMMANDS.items()
+            ],
+        },
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "event_subscriptions": {"request_url": events_url, "bot_events": list(BOT_EVENTS)},
+            "interactivity": {"is_enabled": True, "request_url": events_url},
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": False,
+            "token_rotation_enabled": False,
+        },
+    }

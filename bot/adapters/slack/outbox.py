@@ -1,0 +1,71 @@
+"""Sends that happen after the ack, on a small thread pool, so no request waits on Slack."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+
+from slack_sdk import WebClient
+
+from bot.adapters.slack.render import render_messages, render_modal
+from bot.core.messages import Reply
+
+logger = logging.getLogger(__name__)
+
+
+class Outbox:
+    """Runs each turn's sends in order, in the background, logging (never raising) failures."""
+
+    def __init__(self, workers: int = 4) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox")
+        self._pending: set[Future[None]] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, what: str, send: Callable[[], None]) -> None:
+        def guarded() -> None:
+            try:
+                send()
+            except Exception:
+                logger.exception("could not %s", what)
+
+        future = self._executor.submit(guarded)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def drain(self, timeout: float = 10.0) -> None:
+        """Wait for every send submitted so far (tests, and a clean shutdown)."""
+        with self._lock:
+            pending = set(self._pending)
+        wait(pending, timeout=timeout)
+
+    def deliver(
+        self,
+        client: WebClient,
+        *,
+        channel: str,
+        replies: tuple[Reply, ...],
+        trigger_id: str | None = None,
+    ) -> None:
+        """Post the replies in the conversation; a reply carrying a form opens it as a modal."""
+        if not replies:
+            return
+
+        def send() -> None:
+            for reply in replies:
+                if reply.form is not None and trigger_id:
+                    client.views_open(trigger_id=trigger_id, view=render_modal(reply.form))
+                    continue
+                for message in render_messages((reply,)):
+                    client.chat_postMessage(channel=channel, **message)
+
+        self.submit("send replies", send)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True)

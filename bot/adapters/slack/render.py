@@ -1,0 +1,221 @@
+"""Neutral replies, forms and home pages rendered as Block Kit, always within Slack's limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.adapters.slack.translate import (
+    CHOICE_ACTION_PREFIX,
+    FIELD_ACTION_ID,
+    FORM_CALLBACK_PREFIX,
+)
+from bot.core.messages import Choice, Form, FormErrors, HomePage, Reply
+
+SECTION_TEXT_LIMIT = 3000
+MESSAGE_BLOCK_LIMIT = 50
+SURFACE_BLOCK_LIMIT = 100
+BUTTONS_PER_ACTIONS = 25
+FALLBACK_TEXT_LIMIT = 3000
+MODAL_TITLE_LIMIT = 24
+METADATA_LIMIT = 3000
+HEADER_LIMIT = 150
+
+
+def escape(text: str) -> str:
+    """Slack's escaping: user text can never become a mention, a link or `<!channel>`."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_text(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
+    """Split on line breaks where possible so no section exceeds Slack's 3000 characters."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        chunks.append(current)
+    return [chunk for chunk in chunks if chunk.strip()] or ["\u200b"]
+
+
+def _sections(text: str) -> list[Block]:
+    return [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in split_text(text)]
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"&gt; {line}" if line else "&gt;" for line in escape(text).split("\n"))
+
+
+def _buttons(choices: tuple[Choice, ...], offset: int = 0) -> list[Block]:
+    blocks: list[Block] = []
+    for start in range(0, len(choices), BUTTONS_PER_ACTIONS):
+        group = choices[start : start + BUTTONS_PER_ACTIONS]
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text=PlainTextObject(text=_clip(choice.label, 75), emoji=True),
+                        action_id=f"{CHOICE_ACTION_PREFIX}{offset + start + index}",
+                        value=choice.value[:2000],
+                        style=choice.style,
+                    )
+                    for index, choice in enumerate(group)
+                ]
+            )
+        )
+    return blocks
+
+
+def reply_blocks(reply: Reply, offset: int = 0) -> list[Block]:
+    blocks = _sections(escape(reply.text))
+    if reply.quote:
+        blocks += _sections(_quote(reply.quote))
+    if reply.notes:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=_clip(escape(n), 3000)) for n in reply.notes[:10]]
+            )
+        )
+    blocks += _buttons(reply.choices, offset)
+    return blocks
+
+
+def fallback_text(replies: tuple[Reply, ...]) -> str:
+    """The notification text: plain, escaped, short."""
+    return _clip(escape(" ".join(reply.text for reply in replies)), FALLBACK_TEXT_LIMIT)
+
+
+def render_messages(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
+    """One or more chat.postMessage payloads (text and blocks), each within 50 blocks."""
+    messages: list[dict[str, Any]] = []
+    current: list[Block] = []
+    current_replies: list[Reply] = []
+    buttons = 0
+    for reply in replies:
+        blocks = reply_blocks(reply, offset=buttons)
+        if current and len(current) + len(blocks) > MESSAGE_BLOCK_LIMIT:
+            messages.append(_message(current, current_replies))
+            current, current_replies = [], []
+        while len(blocks) > MESSAGE_BLOCK_LIMIT:
+            messages.append(_message(blocks[:MESSAGE_BLOCK_LIMIT], [reply]))
+            blocks = blocks[MESSAGE_BLOCK_LIMIT:]
+        current += blocks
+        current_replies.append(reply)
+        buttons += len(reply.choices)
+    if current:
+        messages.append(_message(current, current_replies))
+    return messages
+
+
+def _message(blocks: list[Block], replies: list[Reply]) -> dict[str, Any]:
+    return {
+        "text": fallback_text(tuple(replies)),
+        "blocks": [block.to_dict() for block in blocks],
+    }
+
+
+def render_ephemeral(replies: tuple[Reply, ...]) -> dict[str, Any]:
+    """A slash command's immediate answer: one ephemeral message, however many replies."""
+    messages = render_messages(replies)
+    blocks = [block for message in messages for block in message["blocks"]]
+    if len(blocks) > MESSAGE_BLOCK_LIMIT:
+        more = ContextBlock(elements=[MarkdownTextObject(text="…")]).to_dict()
+        blocks = [*blocks[: MESSAGE_BLOCK_LIMIT - 1], more]
+    return {"response_type": "ephemeral", "text": fallback_text(replies), "blocks": blocks}
+
+
+def render_modal(form: Form) -> dict[str, Any]:
+    blocks: list[Block] = []
+    if form.intro:
+        blocks += _sections(escape(form.intro))
+    for field in form.fields:
+        element = PlainTextInputElement(
+            action_id=FIELD_ACTION_ID,
+            multiline=field.multiline,
+            max_length=field.max_length,
+            initial_value=field.initial[:3000] if field.initial else None,
+        )
+        blocks.append(
+            InputBlock(
+                block_id=field.name,
+                label=PlainTextObject(text=_clip(field.label, 2000)),
+                element=element,
+                hint=PlainTextObject(text=_clip(field.hint, 2000)) if field.hint else None,
+                optional=field.optional,
+            )
+        )
+    view = View(
+        type="modal",
+        callback_id=f"{FORM_CALLBACK_PREFIX}{form.form_id}",
+        title=PlainTextObject(text=_clip(form.title, MODAL_TITLE_LIMIT)),
+        submit=PlainTextObject(text=_clip(form.submit_label, MODAL_TITLE_LIMIT)),
+        private_metadata=form.context[:METADATA_LIMIT],
+        blocks=blocks[:SURFACE_BLOCK_LIMIT],
+    )
+    return view.to_dict()
+
+
+def render_confirmation_modal(title: str, close: str, replies: tuple[Reply, ...]) -> dict[str, Any]:
+    blocks: list[Block] = []
+    buttons = 0
+    for reply in replies:
+        blocks += reply_blocks(reply, offset=buttons)
+        buttons += len(reply.choices)
+    view = View(
+        type="modal",
+        title=PlainTextObject(text=_clip(title, MODAL_TITLE_LIMIT)),
+        close=PlainTextObject(text=_clip(close, MODAL_TITLE_LIMIT)),
+        blocks=blocks[:SURFACE_BLOCK_LIMIT],
+    )
+    return view.to_dict()
+
+
+def render_form_errors(errors: FormErrors) -> dict[str, Any]:
+    return {
+        "response_action": "errors",
+        "errors": {name: _clip(message, 2000) for name, message in errors.errors.items()},
+    }
+
+
+def render_home(page: HomePage) -> dict[str, Any]:
+    """The App Home view; sections are cut from the end so it never passes 100 blocks."""
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=_clip(page.title, HEADER_LIMIT)))]
+    offset = 0
+    for section in page.sections:
+        part: list[Block] = [DividerBlock()]
+        part += _sections(escape("\n".join((section.heading, *section.lines))))
+        part += _buttons(section.choices, offset)
+        offset += len(section.choices)
+        if len(blocks) + len(part) > SURFACE_BLOCK_LIMIT:
+            break
+        blocks += part
+    return View(type="home", blocks=blocks).to_dict()

@@ -1,0 +1,148 @@
+"""The HTTP front: /slack/events (signature checked before any parsing) and /healthz."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; refuse anything bigger.
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+Environ = dict[str, Any]
+
+
+class BadRequest(ValueError):
+    """A signed request whose body is not a Slack payload Lantern understands."""
+
+
+def _headers(environ: Environ) -> dict[str, str | Sequence[str]]:
+    headers: dict[str, str | Sequence[str]] = {
+        key[5:].replace("_", "-").lower(): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = str(environ["CONTENT_TYPE"])
+    return headers
+
+
+def check_payload_shape(body: str, content_type: str) -> None:
+    """Refuse what no Slack surface sends, before Bolt parses it."""
+    if content_type.startswith("application/json"):
+        try:
+            parsed = json.loads(body)
+        except ValueError as exc:
+            raise BadRequest("body is not JSON") from exc
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("type"), str):
+            raise BadRequest("JSON body has no type")
+        return
+    form = parse_qs(body, keep_blank_values=True)
+    if "payload" in form:
+        try:
+            payload = json.loads(form["payload"][0])
+        except ValueError as exc:
+            raise BadRequest("payload is not JSON") from exc
+        if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+            raise BadRequest("payload has no type")
+        return
+    if "command" in form or "ssl_check" in form:
+        return
+    raise BadRequest("form body is not a Slack payload")
+
+
+class SlackWebApp:
+    """The WSGI application served by `lantern serve` (and gunicorn in production)."""
+
+    def __init__(self, bolt_app: App, database: Database, signing_secret: str) -> None:
+        self.bolt_app = bolt_app
+        self.database = database
+        self.verifier = SignatureVerifier(signing_secret)
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH:
+            return self._health(start_response)
+        if path != EVENTS_PATH:
+            return _respond(start_response, 404, "not found")
+        if method != "POST":
+            return _respond(start_response, 405, "method not allowed")
+        return self._events(environ, start_response)
+
+    def _health(self, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            self.database.ping()
+        except Exception:
+            logger.exception("health check: database unreachable")
+            return _respond(
+                start_response, 503, '{"ok": false, "database": "unreachable"}', json_body=True
+            )
+        return _respond(start_response, 200, '{"ok": true}', json_body=True)
+
+    def _events(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _respond(start_response, 400, "bad content length")
+        if length > MAX_BODY_BYTES:
+            return _respond(start_response, 413, "payload too large")
+        raw = environ["wsgi.input"].read(length) if length > 0 else b""
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            body = None
+        headers = _headers(environ)
+        if body is None or not self.verifier.is_valid(
+            body=body,
+            timestamp=str(headers.get("x-slack-request-timestamp", "")),
+            signature=str(headers.get("x-slack-signature", "")),
+        ):
+            return _respond(start_response, 401, "invalid signature")
+        try:
+            check_payload_shape(body, str(headers.get("content-type", "")))
+            request = BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
+        except (BadRequest, ValueError, KeyError, TypeError, AttributeError):
+            logger.warning("refused a signed request with a malformed body")
+            return _respond(start_response, 400, "malformed payload")
+        response = self.bolt_app.dispatch(request)
+        status = f"{response.status} {_REASONS.get(response.status, 'OK')}"
+        header_list = [(k, v) for k, values in response.headers.items() for v in values]
+        start_response(status, header_list)
+        return [response.body.encode("utf-8")]
+
+
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+def _respond(
+    start_response: StartResponse, status: int, body: str, *, json_body: bool = False
+) -> list[bytes]:
+    data = body.encode("utf-8")
+    content_type = "application/json" if json_body else "text/plain; charset=utf-8"
+    start_response(
+        f"{status} {_REASONS[status]}",
+        [("Content-Type", content_type), ("Content-Length", str(len(data)))],
+    )
+    return [data]

@@ -1,0 +1,181 @@
+"""The `lantern` command line: chat, serve, worker, manifest, db upgrade. It only wires."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+from typing import Annotated, NoReturn
+
+import typer
+
+from bot.settings import ConfigError, Settings, load_settings
+from content import ContentError
+
+app = typer.Typer(
+    help="Lantern, a leadership coach for library people, in Slack and in your terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Manage Lantern's database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"lantern: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
+    level = logging.WARNING if quiet else getattr(logging, settings.log_level)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def chat(
+    user: Annotated[
+        str | None, typer.Option(help="Who you are in the chat (default: your login name).")
+    ] = None,
+    tz: Annotated[
+        str | None, typer.Option(help="Your IANA time zone, e.g. America/Chicago.")
+    ] = None,
+) -> None:
+    """Talk with the coach in this terminal (no Slack needed)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from bot.adapters.console.chat import ConsoleChat, local_time_zone
+    from bot.wiring import build_engine
+
+    settings = settings_or_exit()
+    configure_logging(settings, quiet=True)
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            fail(f"--tz {tz!r} is not a time zone name; use one like Europe/London.")
+    try:
+        engine = build_engine(settings)
+    except (ConfigError, ContentError) as exc:
+        fail(str(exc))
+
+    def read(prompt: str) -> str | None:
+        try:
+            return input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return None
+
+    ConsoleChat(
+        engine=engine,
+        user_id=user or getpass.getuser(),
+        time_zone=tz or local_time_zone(),
+        read=read,
+    ).run()
+
+
+@app.command()
+def serve(
+    port: Annotated[int | None, typer.Option(help="HTTP port (default: $PORT or 3000).")] = None,
+) -> None:
+    """Run the Slack app: over HTTP at /slack/events, or Socket Mode when SLACK_APP_TOKEN is set."""
+    settings = settings_or_exit()
+    if port is not None:
+        if not 1 <= port <= 65535:
+            fail(f"--port {port} is not a port number (1-65535).")
+        settings = settings.model_copy(update={"port": port})
+    configure_logging(settings)
+    try:
+        if settings.slack_app_token is not None:
+            serve_socket(settings)
+        else:
+            serve_web(settings)
+    except (ConfigError, ContentError) as exc:
+        fail(str(exc))
+
+
+def serve_socket(settings: Settings) -> None:
+    from bot.adapters.slack.app import build_bolt_app
+    from bot.adapters.slack.outbox import Outbox
+    from bot.adapters.slack.server import serve_socket_mode
+    from bot.wiring import build_engine
+
+    if settings.slack_bot_token is None:
+        raise ConfigError("SLACK_BOT_TOKEN is not set: Socket Mode needs the bot token as well.")
+    engine = build_engine(settings)
+    serve_socket_mode(settings, build_bolt_app(settings, engine, Outbox()))
+
+
+def serve_web(settings: Settings) -> None:
+    from bot.adapters.slack.server import serve_http
+    from bot.wiring import build_web_app, open_database
+
+    settings.require_http_mode()
+    open_database(settings).dispose()  # fail here, once, with a clear line, not in each worker
+    typer.echo(f"Lantern is listening on port {settings.port} at /slack/events and /healthz")
+    serve_http(settings, lambda: build_web_app(settings))
+
+
+@app.command()
+def worker(
+    interval: Annotated[float, typer.Option(help="Seconds between scheduler ticks.", min=1)] = 30,
+) -> None:
+    """Run the scheduler process (Procfile `worker`)."""
+    from bot.wiring import open_database
+    from bot.worker import run_worker
+
+    settings = settings_or_exit()
+    configure_logging(settings)
+    try:
+        database = open_database(settings)
+    except ConfigError as exc:
+        fail(str(exc))
+    run_worker(database, interval_seconds=interval)
+
+
+@app.command()
+def manifest(
+    url: Annotated[
+        str, typer.Option(help="Public https URL where `lantern serve` is reachable.")
+    ] = "https://example.org",
+) -> None:
+    """Print the Slack app manifest (JSON) to paste into api.slack.com/apps."""
+    from bot.adapters.slack.manifest import build_manifest
+    from content import default_content
+
+    if not url.startswith("https://") or len(url) <= len("https://"):
+        fail(f"--url must be an https URL, like https://lantern.example.org (got {url!r}).")
+    try:
+        content = default_content()
+    except ContentError as exc:
+        fail(str(exc))
+    typer.echo(json.dumps(build_manifest(content, url), indent=2, ensure_ascii=False))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database at DATABASE_URL to the latest schema."""
+    from storage.database import Database
+
+    settings = settings_or_exit()
+    try:
+        database = Database(settings.database_url)
+        database.upgrade()
+    except Exception as exc:
+        fail(f"DATABASE_URL: migration failed ({type(exc).__name__}: {str(exc).splitlines()[0]})")
+    typer.echo("Database is up to date.")
+
+
+def main() -> None:
+    app(prog_name="lantern")
+
+
+if __name__ == "__main__":
+    main()

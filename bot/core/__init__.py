@@ -1,0 +1,1 @@
+"""Platform-neutral vocabulary and the engine that runs flows."""

@@ -1,0 +1,278 @@
+"""The engine: load the person's state, run the flow step, save it all at once, reply."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.core.clock import Clock, SystemClock
+from bot.core.messages import Inbound, InboundKind, Outcome, Reply
+from bot.flows import default_flows
+from bot.flows.base import (
+    IDLE,
+    Flow,
+    ReflectionView,
+    SaveAnswer,
+    SaveReflection,
+    StepResult,
+    Turn,
+    parse_choice_value,
+)
+from bot.flows.coach import CoachFlow, help_text, welcome_choices
+from bot.flows.home import build_home
+from bot.flows.reflect import ReflectFlow
+from content import Content
+from storage.database import Database, UnitOfWork
+from storage.models import Person
+
+logger = logging.getLogger(__name__)
+
+
+class StoredReads:
+    """The flows' read-only view of one person's data, inside the turn's unit of work."""
+
+    def __init__(self, uow: UnitOfWork, person: Person) -> None:
+        self._repos = uow.repos
+        self._person = person
+
+    def recent_reflections(self, *, limit: int) -> list[ReflectionView]:
+        rows = self._repos.reflections.recent(person_id=self._person.id, limit=limit)
+        return [ReflectionView(r.text, r.prompt, r.created_at) for r in rows]
+
+    def reflection_count(self) -> int:
+        return self._repos.reflections.count(person_id=self._person.id)
+
+    def answers(self, *, step_id: str) -> dict[str, str]:
+        rows = self._repos.answers.for_step(person_id=self._person.id, step_id=step_id)
+        return {question_id: row.text for question_id, row in rows.items()}
+
+    def progress(self, *, flow_id: str) -> tuple[str, Mapping[str, Any]] | None:
+        row = self._repos.progress.get(person_id=self._person.id, flow_id=flow_id)
+        return None if row is None else (row.state, row.data)
+
+
+def local_date(now: datetime, time_zone: str | None) -> date:
+    if time_zone:
+        try:
+            return now.astimezone(ZoneInfo(time_zone)).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            logger.warning("unknown time zone %r; using UTC", time_zone)
+    return now.date()
+
+
+class Engine:
+    """Runs one turn: the single error boundary between people and everything behind it."""
+
+    def __init__(
+        self,
+        *,
+        content: Content,
+        database: Database,
+        clock: Clock | None = None,
+        flows: Mapping[str, Flow] | None = None,
+    ) -> None:
+        self.content = content
+        self.database = database
+        self.clock = clock or SystemClock()
+        self.flows = dict(flows or default_flows())
+
+    def handle(self, inbound: Inbound) -> Outcome:
+        """Handle one inbound event; never raises, and stores all of a turn or none of it."""
+        try:
+            with self.database.unit_of_work() as uow:
+                return self._turn(uow, inbound)
+        except SQLAlchemyError:
+            logger.exception("database error while handling a %s event", inbound.kind.value)
+            return Outcome(replies=(Reply(self.content.coach.errors.database),), failed=True)
+        except Exception:
+            logger.exception("unexpected error while handling a %s event", inbound.kind.value)
+            return Outcome(replies=(Reply(self.content.coach.errors.unexpected),), failed=True)
+
+    def _turn(self, uow: UnitOfWork, inbound: Inbound) -> Outcome:
+        now = self.clock.now()
+        person = uow.repos.people.get_or_create(
+            platform=inbound.platform,
+            workspace_external_id=inbound.workspace_id,
+            person_external_id=inbound.user_id,
+        )
+        if inbound.event_id and not uow.repos.events.first_delivery(
+            workspace_id=person.workspace_id, event_id=inbound.event_id, at=now
+        ):
+            logger.info("ignoring a repeated delivery of event %s", inbound.event_id)
+            return Outcome(duplicate=True)
+        uow.repos.people.set_time_zone(person=person, time_zone=inbound.time_zone)
+        turn = Turn(
+            inbound=inbound,
+            content=self.content,
+            now=now,
+            today=local_date(now, person.time_zone),
+            reads=StoredReads(uow, person),
+        )
+        if inbound.kind is InboundKind.HOME:
+            return Outcome(home=build_home(turn))
+        flow_id, result = self._route(uow, person, turn)
+        self._apply(uow, person, flow_id, result, now)
+        return Outcome(
+            replies=result.replies,
+            form_errors=result.form_errors,
+            waiting=result.waiting and not result.keep_inactive,
+        )
+
+    def _route(self, uow: UnitOfWork, person: Person, turn: Turn) -> tuple[str, StepResult]:
+        inbound = turn.inbound
+        coach = self._coach
+        if inbound.kind is InboundKind.COMMAND:
+            return self._command(turn)
+        if inbound.kind is InboundKind.CHOICE:
+            flow_id, action, argument = parse_choice_value(inbound.choice or "")
+            flow = self.flows.get(flow_id)
+            result = None
+            if flow is not None:
+                result = flow.choose(self._positioned(uow, person, turn, flow_id), action, argument)
+            if flow is None or result is None:
+                return "coach", self._stale(turn)
+            return flow_id, result
+        if inbound.kind is InboundKind.FORM:
+            flow_id = (inbound.form_id or "").partition(".")[0]
+            flow = self.flows.get(flow_id)
+            result = None
+            if flow is not None:
+                result = flow.submit(
+                    self._positioned(uow, person, turn, flow_id), inbound.form_id or ""
+                )
+            if flow is None or result is None:
+                return "coach", self._stale(turn)
+            return flow_id, result
+        return self._text(uow, person, turn, coach)
+
+    def _command(self, turn: Turn) -> tuple[str, StepResult]:
+        inbound = turn.inbound
+        if inbound.command == "reflect":
+            return "reflect", self.flows["reflect"].start(turn, inbound.text)
+        name, _, argument = inbound.text.strip().partition(" ")
+        name = name.lower()
+        if name in {"", "help"}:
+            return "coach", self._coach.help(turn)
+        if name == "toolkit":
+            return "toolkit", self.flows["toolkit"].start(turn, argument)
+        if name == "reflections":
+            return "reflect", self._reflect.history(turn)
+        if name == "reflect":
+            return "reflect", self.flows["reflect"].start(turn, argument)
+        return "coach", self._coach.unknown_command(turn, name)
+
+    def _text(
+        self, uow: UnitOfWork, person: Person, turn: Turn, coach: CoachFlow
+    ) -> tuple[str, StepResult]:
+        keywords = self.content.coach.keywords
+        general = self.content.coach.general
+        said = " ".join(turn.inbound.text.lower().split()).strip(".!")
+        active = person.active_flow if person.active_flow in self.flows else None
+        if not said:  # a greeting with nothing in it: pick up whatever is waiting
+            if active is not None:
+                return active, self.flows[active].resume(
+                    self._positioned(uow, person, turn, active)
+                )
+            return "coach", coach.welcome(turn)
+        if said in keywords.help:
+            if active is None:
+                return "coach", coach.help(turn)
+            waiting = self._positioned(uow, person, turn, active)
+            text = f"{general.help_in_flow}\n\n{help_text(turn)}"
+            return active, StepResult(
+                replies=(Reply(text),), state=waiting.state or IDLE, data=waiting.data
+            )
+        if said in keywords.cancel or said in keywords.pause:
+            if active is None:
+                return "coach", StepResult(replies=(Reply(general.nothing_to_cancel),))
+            waiting = self._positioned(uow, person, turn, active)
+            person.active_flow = None
+            if said in keywords.cancel:
+                return active, StepResult(replies=(Reply(general.cancelled),), data=waiting.data)
+            return active, StepResult(
+                replies=(Reply(general.paused),),
+                state=waiting.state or IDLE,
+                data=waiting.data,
+                keep_inactive=True,
+            )
+        if said in keywords.resume and active is None:
+            interrupted = self._interrupted_flow(uow, person)
+            if interrupted is None:
+                return "coach", StepResult(
+                    replies=(Reply(general.nothing_to_resume, choices=welcome_choices(turn)),)
+                )
+            flow = self.flows[interrupted]
+            return interrupted, flow.resume(self._positioned(uow, person, turn, interrupted))
+        if active is not None:
+            waiting = self._positioned(uow, person, turn, active)
+            handler = self.flows[active].states().get(waiting.state or IDLE)
+            if handler is not None:
+                return active, handler(waiting)
+        return "coach", coach.welcome(turn)
+
+    def _interrupted_flow(self, uow: UnitOfWork, person: Person) -> str | None:
+        """The flow most recently left waiting (paused, or interrupted by another)."""
+        waiting = [
+            row
+            for row in uow.repos.progress.all_for(person_id=person.id)
+            if row.state != IDLE and row.flow_id in self.flows
+        ]
+        return max(waiting, key=lambda row: row.updated_at).flow_id if waiting else None
+
+    def _positioned(self, uow: UnitOfWork, person: Person, turn: Turn, flow_id: str) -> Turn:
+        progress = uow.repos.progress.get(person_id=person.id, flow_id=flow_id)
+        if progress is None:
+            return turn
+        return turn.at(progress.state, progress.data)
+
+    def _stale(self, turn: Turn) -> StepResult:
+        return StepResult(
+            replies=(Reply(self.content.coach.general.stale_choice, choices=welcome_choices(turn)),)
+        )
+
+    def _apply(
+        self, uow: UnitOfWork, person: Person, flow_id: str, result: StepResult, now: datetime
+    ) -> None:
+        for effect in result.effects:
+            if isinstance(effect, SaveReflection):
+                uow.repos.reflections.add(
+                    person_id=person.id,
+                    text=effect.text,
+                    prompt=effect.prompt,
+                    source=effect.source,
+                    at=now,
+                )
+            elif isinstance(effect, SaveAnswer):
+                uow.repos.answers.save(
+                    person_id=person.id,
+                    step_id=effect.step_id,
+                    question_id=effect.question_id,
+                    text=effect.text,
+                    at=now,
+                )
+        if result.form_errors is not None or flow_id == "coach":
+            return
+        if result.waiting and not result.keep_inactive:
+            person.active_flow = flow_id
+        elif person.active_flow == flow_id:
+            person.active_flow = None
+        uow.repos.progress.save(
+            person_id=person.id, flow_id=flow_id, state=result.state, data=dict(result.data), at=now
+        )
+
+    @property
+    def _coach(self) -> CoachFlow:
+        flow = self.flows["coach"]
+        assert isinstance(flow, CoachFlow)
+        return flow
+
+    @property
+    def _reflect(self) -> ReflectFlow:
+        flow = self.flows["reflect"]
+        assert isinstance(flow, ReflectFlow)
+        return flow

@@ -1,0 +1,127 @@
+"""The neutral vocabulary: what arrives from a person and what the coach says back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+
+class InboundKind(StrEnum):
+    TEXT = "text"  # a message typed in a conversation with the coach
+    COMMAND = "command"  # a slash command: `command` names it, `text` holds its arguments
+    CHOICE = "choice"  # a button or numbered option: `choice` holds its value
+    FORM = "form"  # a submitted form: `form_id` and `form` hold what was filled in
+    HOME = "home"  # the person opened their home surface
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person did, already translated from the platform's payload."""
+
+    platform: str
+    workspace_id: str
+    user_id: str
+    kind: InboundKind
+    text: str = ""
+    command: str | None = None
+    choice: str | None = None
+    form_id: str | None = None
+    form: Mapping[str, str] = field(default_factory=dict)
+    form_context: str = ""
+    event_id: str | None = None
+    time_zone: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option offered to the person; `value` is routed back as an Inbound CHOICE."""
+
+    value: str
+    label: str
+    style: Literal["primary", "danger"] | None = None
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    multiline: bool = False
+    optional: bool = False
+    max_length: int | None = None
+    hint: str | None = None
+    initial: str | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A small form; Slack shows it as a modal, the terminal as prompts one after another."""
+
+    form_id: str
+    title: str
+    submit_label: str
+    fields: tuple[FormField, ...]
+    intro: str | None = None
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    filename: str
+    data: bytes
+    alt_text: str
+
+
+@dataclass(frozen=True)
+class FileAttachment:
+    filename: str
+    data: bytes
+    title: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Something the coach says. Text uses *bold* and _italic_; adapters escape it all."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    form: Form | None = None
+    images: tuple[Image, ...] = ()
+    files: tuple[FileAttachment, ...] = ()
+    quote: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FormErrors:
+    """A submitted form is refused; each message belongs under its field."""
+
+    errors: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    heading: str
+    lines: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """A person's home surface (Slack's App Home): what's next and their latest reflections."""
+
+    title: str
+    sections: tuple[HomeSection, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the engine hands an adapter after a turn."""
+
+    replies: tuple[Reply, ...] = ()
+    form_errors: FormErrors | None = None
+    home: HomePage | None = None
+    duplicate: bool = False
+    waiting: bool = False  # the flow now waits for the person's next message
+    failed: bool = False  # nothing was stored; the replies say so and ask to try again

@@ -1,0 +1,129 @@
+"""What every flow is made of: the turn it sees, the result it returns, its named states."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar, Protocol
+
+from bot.core.messages import FormErrors, Inbound, Reply
+from content import Content
+
+
+@dataclass(frozen=True)
+class ReflectionView:
+    text: str
+    prompt: str | None
+    created_at: datetime
+
+
+class Reads(Protocol):
+    """What a flow may look up about the person it is talking to; nothing else."""
+
+    def recent_reflections(self, *, limit: int) -> list[ReflectionView]: ...
+
+    def reflection_count(self) -> int: ...
+
+    def answers(self, *, step_id: str) -> dict[str, str]: ...
+
+    def progress(self, *, flow_id: str) -> tuple[str, Mapping[str, Any]] | None: ...
+
+
+@dataclass(frozen=True)
+class SaveReflection:
+    text: str
+    prompt: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class SaveAnswer:
+    step_id: str
+    question_id: str
+    text: str
+
+
+Effect = SaveReflection | SaveAnswer
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One inbound event, with the person's position in the flow it goes to."""
+
+    inbound: Inbound
+    content: Content
+    now: datetime
+    today: date
+    reads: Reads
+    state: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def at(self, state: str | None, data: Mapping[str, Any]) -> Turn:
+        return Turn(self.inbound, self.content, self.now, self.today, self.reads, state, data)
+
+
+IDLE = "idle"
+"""The state of a flow that is not waiting for anything."""
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step decided: what to say, what to store, and the state to wait in next."""
+
+    replies: tuple[Reply, ...] = ()
+    state: str = IDLE
+    data: Mapping[str, Any] = field(default_factory=dict)
+    effects: tuple[Effect, ...] = ()
+    form_errors: FormErrors | None = None
+    keep_inactive: bool = False  # waiting, but set aside (paused) until the person resumes
+
+    @property
+    def waiting(self) -> bool:
+        return self.state != IDLE
+
+
+Handler = Callable[[Turn], StepResult]
+
+
+class Flow(ABC):
+    """A conversation as an explicit state machine.
+
+    `start` is the entry point; `states` maps each named state to the handler for what the
+    person says while the flow waits there; `choose` handles buttons (`flow:action:arg`) and
+    `submit` handles forms. Cancel, pause, resume and help are handled once, by the engine.
+    """
+
+    flow_id: ClassVar[str]
+
+    @abstractmethod
+    def start(self, turn: Turn, argument: str) -> StepResult:
+        """Begin (or re-enter) the flow; `argument` is what followed the command."""
+
+    def states(self) -> Mapping[str, Handler]:
+        return {}
+
+    def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
+        """Handle a button; None means the button no longer applies."""
+        if action == "start":
+            return self.start(turn, argument)
+        return None
+
+    def submit(self, turn: Turn, form_id: str) -> StepResult | None:
+        """Handle a submitted form; None means this flow has no such form."""
+        return None
+
+    def resume(self, turn: Turn) -> StepResult:
+        """Pick up where the person paused; by default, start again."""
+        return self.start(turn, "")
+
+
+def choice_value(flow_id: str, action: str, argument: str = "") -> str:
+    return f"{flow_id}:{action}:{argument}"
+
+
+def parse_choice_value(value: str) -> tuple[str, str, str]:
+    flow_id, _, rest = value.partition(":")
+    action, _, argument = rest.partition(":")
+    return flow_id, action, argument

@@ -1,0 +1,51 @@
+"""The coach's front door: welcome, help, and the replies for unknown commands."""
+
+from __future__ import annotations
+
+from bot.core.messages import Choice, Reply
+from bot.flows.base import Flow, StepResult, Turn, choice_value
+
+
+def welcome_choices(turn: Turn) -> tuple[Choice, ...]:
+    labels = turn.content.coach.labels
+    return (
+        Choice(choice_value("toolkit", "start"), labels.start_toolkit, style="primary"),
+        Choice(choice_value("reflect", "start"), labels.reflect),
+        Choice(choice_value("coach", "help"), labels.help),
+    )
+
+
+def help_text(turn: Turn) -> str:
+    coach = turn.content.coach
+    lines = [coach.general.help_heading]
+    lines += [f"• *{c.usage}*: {c.description}" for c in coach.commands.values()]
+    lines.append(coach.general.help_footer)
+    return "\n".join(lines)
+
+
+class CoachFlow(Flow):
+    """Welcome and help; it never waits for an answer."""
+
+    flow_id = "coach"
+
+    def start(self, turn: Turn, argument: str) -> StepResult:
+        return self.welcome(turn)
+
+    def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
+        if action == "help":
+            return self.help(turn)
+        if action == "start":
+            return self.welcome(turn)
+        return None
+
+    def welcome(self, turn: Turn) -> StepResult:
+        return StepResult(
+            replies=(Reply(turn.content.coach.general.welcome, choices=welcome_choices(turn)),)
+        )
+
+    def help(self, turn: Turn) -> StepResult:
+        return StepResult(replies=(Reply(help_text(turn)),))
+
+    def unknown_command(self, turn: Turn, name: str) -> StepResult:
+        lead = turn.content.coach.general.unknown_command.format(name=name)
+        return StepResult(replies=(Reply(f"{lead}\n{help_text(turn)}"),))

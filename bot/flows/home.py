@@ -1,0 +1,69 @@
+"""The person's home page: what's next in the toolkit, their latest reflections, commands."""
+
+from __future__ import annotations
+
+from bot.core.messages import Choice, HomePage, HomeSection
+from bot.flows.base import Turn, choice_value
+from bot.flows.toolkit import current_position
+
+RECENT_REFLECTIONS = 5
+PREVIEW_CHARACTERS = 280
+
+
+def build_home(turn: Turn) -> HomePage:
+    coach = turn.content.coach
+    words = coach.home
+    return HomePage(
+        title=words.title,
+        sections=(
+            _whats_next(turn),
+            _reflections(turn),
+            HomeSection(
+                heading=words.help_heading,
+                lines=tuple(
+                    words.help_line.format(usage=c.usage, description=c.description)
+                    for c in coach.commands.values()
+                ),
+            ),
+        ),
+    )
+
+
+def _whats_next(turn: Turn) -> HomeSection:
+    coach = turn.content.coach
+    words = coach.home
+    position = current_position(turn)
+    if position is None:
+        first = turn.content.toolkit.step(coach.toolkit.first_step)
+        line = words.next_start.format(question=first.guiding_question)
+        label = coach.labels.start_toolkit
+    else:
+        step, _ = position
+        answers = turn.reads.answers(step_id=step.id)
+        total = len(step.reflection_questions)
+        answered = sum(q.id in answers for q in step.reflection_questions)
+        line = words.next_continue.format(
+            number=step.number, question=step.guiding_question, answered=answered, total=total
+        )
+        label = coach.labels.continue_toolkit
+    choice = Choice(choice_value("toolkit", "start"), label, style="primary")
+    return HomeSection(heading=words.next_heading, lines=(line,), choices=(choice,))
+
+
+def _reflections(turn: Turn) -> HomeSection:
+    coach = turn.content.coach
+    words = coach.home
+    recent = turn.reads.recent_reflections(limit=RECENT_REFLECTIONS)
+    lines = tuple(
+        words.reflection_line.format(date=r.created_at.date().isoformat(), text=_preview(r.text))
+        for r in recent
+    ) or (words.reflections_empty,)
+    choices = (
+        Choice(choice_value("reflect", "start"), coach.labels.reflect),
+        Choice(choice_value("reflect", "history"), coach.labels.reflections),
+    )
+    return HomeSection(heading=words.reflections_heading, lines=lines, choices=choices)
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= PREVIEW_CHARACTERS else text[: PREVIEW_CHARACTERS - 1] + "…"

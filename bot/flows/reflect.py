@@ -1,0 +1,131 @@
+"""The /reflect flow: today's prompt answered in a form or a reply, or a free reflection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
+from bot.flows.base import Flow, Handler, SaveReflection, StepResult, Turn, choice_value
+
+FORM_ID = "reflect.today"
+FIELD = "reflection"
+AWAITING = "awaiting_reflection"
+
+
+def todays_prompt(turn: Turn) -> str:
+    """The same prompt all day for everyone, moving on each day through the whole bank."""
+    bank = turn.content.reflection_prompt_bank()
+    return bank[turn.today.toordinal() % len(bank)]
+
+
+def reflection_problem(turn: Turn, text: str) -> str | None:
+    """Why this text cannot be saved as a reflection, in the coach's words; None if it can."""
+    words = turn.content.coach.reflect
+    if not text.strip():
+        return words.empty
+    if not any(character.isalnum() for character in text):
+        return words.no_words
+    if len(text) > words.max_length:
+        return words.too_long.format(length=len(text), limit=words.max_length)
+    return None
+
+
+class ReflectFlow(Flow):
+    flow_id = "reflect"
+
+    def start(self, turn: Turn, argument: str) -> StepResult:
+        if argument.strip():
+            return self._save(turn, argument.strip(), prompt=None, source="command", quote=True)
+        if argument:  # only whitespace after the command
+            return StepResult(replies=(Reply(turn.content.coach.reflect.empty),))
+        return self._ask(turn)
+
+    def states(self) -> Mapping[str, Handler]:
+        return {AWAITING: self._answer_in_conversation}
+
+    def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
+        if action == "history":
+            return self.history(turn)
+        return super().choose(turn, action, argument)
+
+    def submit(self, turn: Turn, form_id: str) -> StepResult | None:
+        if form_id != FORM_ID:
+            return None
+        text = turn.inbound.form.get(FIELD, "").strip()
+        problem = reflection_problem(turn, text)
+        if problem:
+            return StepResult(form_errors=FormErrors({FIELD: problem}))
+        prompt = turn.inbound.form_context or None
+        return self._save(turn, text, prompt=prompt, source="form", quote=False)
+
+    def history(self, turn: Turn) -> StepResult:
+        words = turn.content.coach.reflect
+        recent = turn.reads.recent_reflections(limit=5)
+        if not recent:
+            return StepResult(replies=(Reply(words.history_empty, choices=_reflect_choice(turn)),))
+        lines = [words.history_heading.format(count=turn.reads.reflection_count())]
+        for reflection in recent:
+            lines.append(
+                words.history_item.format(
+                    date=reflection.created_at.date().isoformat(), text=reflection.text
+                )
+            )
+            if reflection.prompt:
+                lines.append(words.history_prompt.format(prompt=reflection.prompt))
+        return StepResult(replies=(Reply("\n".join(lines)),))
+
+    def _ask(self, turn: Turn) -> StepResult:
+        words = turn.content.coach.reflect
+        prompt = todays_prompt(turn)
+        form = Form(
+            form_id=FORM_ID,
+            title=words.form_title,
+            submit_label=words.form_submit,
+            intro=f"{words.today_intro}\n{prompt}",
+            fields=(
+                FormField(
+                    name=FIELD,
+                    label=words.form_label,
+                    multiline=True,
+                    max_length=words.max_length,
+                    hint=words.form_hint,
+                ),
+            ),
+            context=prompt,
+        )
+        reply = Reply(f"{words.today_intro}\n{prompt}", form=form, notes=(words.privacy_note,))
+        return StepResult(replies=(reply,), state=AWAITING, data={"prompt": prompt})
+
+    def _answer_in_conversation(self, turn: Turn) -> StepResult:
+        text = turn.inbound.text.strip()
+        problem = reflection_problem(turn, text)
+        if problem:
+            return StepResult(replies=(Reply(problem),), state=AWAITING, data=turn.data)
+        prompt = turn.data.get("prompt")
+        return self._save(
+            turn, text, prompt=str(prompt) if prompt else None, source="message", quote=False
+        )
+
+    def _save(
+        self, turn: Turn, text: str, *, prompt: str | None, source: str, quote: bool
+    ) -> StepResult:
+        problem = reflection_problem(turn, text)
+        if problem:
+            return StepResult(replies=(Reply(problem),))
+        words = turn.content.coach.reflect
+        reply = (
+            Reply(words.saved_free, quote=text, choices=_history_choice(turn))
+            if quote
+            else Reply(words.saved, choices=_history_choice(turn))
+        )
+        return StepResult(
+            replies=(reply,), effects=(SaveReflection(text=text, prompt=prompt, source=source),)
+        )
+
+
+def _reflect_choice(turn: Turn) -> tuple[Choice, ...]:
+    return (Choice(choice_value("reflect", "start"), turn.content.coach.labels.reflect),)
+
+
+def _history_choice(turn: Turn) -> tuple[Choice, ...]:
+    return (Choice(choice_value("reflect", "history"), turn.content.coach.labels.reflections),)

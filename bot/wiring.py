@@ -1,0 +1,48 @@
+"""The composition root: builds content, database, engine and the Slack app from settings."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.adapters.slack.app import build_bolt_app
+from bot.adapters.slack.outbox import Outbox
+from bot.adapters.slack.web import SlackWebApp
+from bot.core.clock import Clock
+from bot.core.engine import Engine
+from bot.settings import ConfigError, Settings
+from content import default_content
+from storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+
+def open_database(settings: Settings, *, migrate_embedded: bool = True) -> Database:
+    """Open the database; the embedded SQLite default migrates itself, PostgreSQL must be ready."""
+    database = Database(settings.database_url)
+    try:
+        if database.engine.dialect.name == "sqlite" and migrate_embedded:
+            database.upgrade()
+        elif not database.is_at_head():
+            raise ConfigError(
+                "DATABASE_URL points at a database that is not migrated: run `lantern db upgrade`."
+            )
+    except ConfigError:
+        raise
+    except Exception as exc:
+        raise ConfigError(
+            f"DATABASE_URL: cannot open the database ({type(exc).__name__}); check the URL "
+            "and that the server is running."
+        ) from exc
+    return database
+
+
+def build_engine(settings: Settings, *, clock: Clock | None = None) -> Engine:
+    return Engine(content=default_content(), database=open_database(settings), clock=clock)
+
+
+def build_web_app(settings: Settings, *, clock: Clock | None = None) -> SlackWebApp:
+    settings.require_http_mode()
+    assert settings.slack_signing_secret is not None
+    engine = build_engine(settings, clock=clock)
+    bolt_app = build_bolt_app(settings, engine, Outbox())
+    return SlackWebApp(bolt_app, engine.database, settings.slack_signing_secret.get_secret_value())

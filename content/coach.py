@@ -1,0 +1,144 @@
+"""Model of the coach's own wording (content/data/coach.yaml): commands, replies, errors."""
+
+from __future__ import annotations
+
+import string
+
+from pydantic import Field, field_validator
+
+from content.base import ContentModel, Text
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+class CommandHelp(ContentModel):
+    """One line of `/coach help`: the usage and what it does."""
+
+    usage: Text
+    description: Text = Field(max_length=140)
+
+
+class Keywords(ContentModel):
+    """Words that mean the same in every flow (compared case-insensitively)."""
+
+    cancel: tuple[Text, ...]
+    pause: tuple[Text, ...]
+    resume: tuple[Text, ...]
+    help: tuple[Text, ...]
+
+
+class Labels(ContentModel):
+    start_toolkit: Text = Field(max_length=75)
+    continue_toolkit: Text = Field(max_length=75)
+    reflect: Text = Field(max_length=75)
+    reflections: Text = Field(max_length=75)
+    help: Text = Field(max_length=75)
+    skip: Text = Field(max_length=75)
+    back: Text = Field(max_length=75)
+    answer_in_form: Text = Field(max_length=75)
+    pause: Text = Field(max_length=75)
+    next_step: Text = Field(max_length=75)
+
+
+class GeneralText(ContentModel):
+    welcome: Text
+    help_heading: Text
+    help_footer: Text
+    unknown_command: Text
+    cancelled: Text
+    paused: Text
+    nothing_to_resume: Text
+    nothing_to_cancel: Text
+    help_in_flow: Text
+    stale_choice: Text
+    continue_in_dm: Text
+
+
+class ErrorText(ContentModel):
+    database: Text
+    unexpected: Text
+
+
+class ReflectText(ContentModel):
+    prompt_sources: tuple[Text, ...] = Field(min_length=1)
+    max_length: int = Field(ge=100, le=3000)
+    today_intro: Text
+    form_title: Text = Field(max_length=24)
+    form_submit: Text = Field(max_length=24)
+    form_close: Text = Field(max_length=24)
+    form_label: Text = Field(max_length=2000)
+    form_hint: Text = Field(max_length=2000)
+    saved: Text
+    saved_free: Text
+    privacy_note: Text
+    empty: Text
+    no_words: Text
+    too_long: Text
+    history_heading: Text
+    history_empty: Text
+    history_item: Text
+    history_prompt: Text
+    free_reflection: Text
+
+    @field_validator("too_long")
+    @classmethod
+    def _too_long_names_limit(cls, value: str) -> str:
+        if not {"limit", "length"} <= _placeholders(value):
+            raise ValueError("must mention {limit} and {length}")
+        return value
+
+
+class ToolkitText(ContentModel):
+    first_step: Text
+    step_heading: Text
+    competencies_heading: Text
+    checklist_heading: Text
+    question: Text
+    example: Text
+    example_labelled: Text
+    your_answer: Text
+    follow_up: Text
+    answer_saved: Text
+    skipped: Text
+    at_first_question: Text
+    resumed: Text
+    step_done: Text
+    summary_item: Text
+    summary_skipped: Text
+    next_step: Text
+    toolkit_done: Text
+    unknown_step: Text
+    form_title: Text = Field(max_length=24)
+    form_submit: Text = Field(max_length=24)
+    empty_answer: Text
+    too_long: Text
+
+
+class HomeText(ContentModel):
+    title: Text
+    next_heading: Text
+    next_start: Text
+    next_continue: Text
+    next_done: Text
+    reflections_heading: Text
+    reflections_empty: Text
+    reflection_line: Text
+    help_heading: Text
+    help_line: Text
+
+
+class CoachText(ContentModel):
+    """Everything the coach says that is not a source document."""
+
+    name: Text
+    description: Text = Field(max_length=140)
+    commands: dict[str, CommandHelp]
+    keywords: Keywords
+    labels: Labels
+    general: GeneralText
+    errors: ErrorText
+    reflect: ReflectText
+    toolkit: ToolkitText
+    home: HomeText

@@ -1,0 +1,1 @@
+"""Lantern's persistence: SQLAlchemy models, repositories, the unit of work and migrations."""

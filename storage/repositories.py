@@ -1,0 +1,204 @@
+"""Small typed repositories over one session; every argument is keyword-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Answer,
+    AnswerRevision,
+    FlowProgress,
+    Person,
+    ProcessedEvent,
+    Reflection,
+    Workspace,
+)
+
+
+class PeopleRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get_or_create(
+        self, *, platform: str, workspace_external_id: str, person_external_id: str
+    ) -> Person:
+        workspace = self._workspace(platform=platform, external_id=workspace_external_id)
+        person = self._session.scalar(
+            select(Person).where(
+                Person.workspace_id == workspace.id, Person.external_id == person_external_id
+            )
+        )
+        if person is None:
+            person = Person(workspace=workspace, external_id=person_external_id)
+            self._session.add(person)
+            self._session.flush()
+        return person
+
+    def _workspace(self, *, platform: str, external_id: str) -> Workspace:
+        workspace = self._session.scalar(
+            select(Workspace).where(
+                Workspace.platform == platform, Workspace.external_id == external_id
+            )
+        )
+        if workspace is None:
+            workspace = Workspace(platform=platform, external_id=external_id)
+            self._session.add(workspace)
+            self._session.flush()
+        return workspace
+
+    def set_time_zone(self, *, person: Person, time_zone: str | None) -> None:
+        if time_zone and person.time_zone != time_zone:
+            person.time_zone = time_zone
+
+
+class ProcessedEventsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def first_delivery(self, *, workspace_id: int, event_id: str, at: datetime) -> bool:
+        """Record the event; False when it was already recorded (a retried delivery)."""
+        values = {"workspace_id": workspace_id, "event_id": event_id, "created_at": at}
+        dialect = self._session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
+        result = self._session.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class FlowProgressRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, *, person_id: int, flow_id: str) -> FlowProgress | None:
+        return self._session.scalar(
+            select(FlowProgress).where(
+                FlowProgress.person_id == person_id, FlowProgress.flow_id == flow_id
+            )
+        )
+
+    def save(
+        self, *, person_id: int, flow_id: str, state: str, data: dict[str, Any], at: datetime
+    ) -> FlowProgress:
+        progress = self.get(person_id=person_id, flow_id=flow_id)
+        if progress is None:
+            progress = FlowProgress(person_id=person_id, flow_id=flow_id)
+            self._session.add(progress)
+        progress.state = state
+        progress.data = dict(data)
+        progress.updated_at = at
+        return progress
+
+    def all_for(self, *, person_id: int) -> list[FlowProgress]:
+        return list(
+            self._session.scalars(select(FlowProgress).where(FlowProgress.person_id == person_id))
+        )
+
+
+class AnswersRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def save(
+        self, *, person_id: int, step_id: str, question_id: str, text: str, at: datetime
+    ) -> Answer:
+        """Store the answer; a changed answer keeps every earlier version as a revision."""
+        answer = self._session.scalar(
+            select(Answer).where(
+                Answer.person_id == person_id,
+                Answer.step_id == step_id,
+                Answer.question_id == question_id,
+            )
+        )
+        if answer is None:
+            answer = Answer(
+                person_id=person_id,
+                step_id=step_id,
+                question_id=question_id,
+                text=text,
+                created_at=at,
+                updated_at=at,
+            )
+            self._session.add(answer)
+        elif answer.text == text:
+            return answer
+        else:
+            answer.text = text
+            answer.updated_at = at
+        answer.revisions.append(AnswerRevision(text=text, created_at=at))
+        self._session.flush()
+        return answer
+
+    def for_step(self, *, person_id: int, step_id: str) -> dict[str, Answer]:
+        rows = self._session.scalars(
+            select(Answer).where(Answer.person_id == person_id, Answer.step_id == step_id)
+        )
+        return {row.question_id: row for row in rows}
+
+    def count_by_step(self, *, person_id: int) -> dict[str, int]:
+        rows = self._session.execute(
+            select(Answer.step_id, func.count())
+            .where(Answer.person_id == person_id)
+            .group_by(Answer.step_id)
+        )
+        return {step_id: count for step_id, count in rows.tuples()}
+
+    def revisions(self, *, answer_id: int) -> list[AnswerRevision]:
+        return list(
+            self._session.scalars(
+                select(AnswerRevision)
+                .where(AnswerRevision.answer_id == answer_id)
+                .order_by(AnswerRevision.id)
+            )
+        )
+
+
+class ReflectionsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self, *, person_id: int, text: str, prompt: str | None, source: str, at: datetime
+    ) -> Reflection:
+        reflection = Reflection(
+            person_id=person_id, text=text, prompt=prompt, source=source, created_at=at
+        )
+        self._session.add(reflection)
+        self._session.flush()
+        return reflection
+
+    def recent(self, *, person_id: int, limit: int) -> list[Reflection]:
+        return list(
+            self._session.scalars(
+                select(Reflection)
+                .where(Reflection.person_id == person_id)
+                .order_by(Reflection.created_at.desc(), Reflection.id.desc())
+                .limit(limit)
+            )
+        )
+
+    def count(self, *, person_id: int) -> int:
+        return int(
+            self._session.scalar(
+                select(func.count())
+                .select_from(Reflection)
+                .where(Reflection.person_id == person_id)
+            )
+            or 0
+        )
+
+
+class Repositories:
+    """The repositories of one unit of work."""
+
+    def __init__(self, session: Session) -> None:
+        self.people = PeopleRepository(session)
+        self.events = ProcessedEventsRepository(session)
+        self.progress = FlowProgressRepository(session)
+        self.answers = AnswersRepository(session)
+        self.reflections = ReflectionsRepository(session)
