@@ -19,6 +19,10 @@ from storage.repositories import Repositories
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
+# How long a write waits for SQLite's lock before giving up. Slack waits 3 s for an ack, so a
+# turn that meets a locked database must give up well before then and say "try again".
+SQLITE_BUSY_TIMEOUT_MS = 2000
+
 
 def normalise_url(url: str) -> str:
     """Accept the `postgres://` and bare `postgresql://` forms platforms hand out; use psycopg 3."""
@@ -36,7 +40,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -44,10 +48,13 @@ def create_db_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # hide_parameters: a failed statement must never write reflection text into the logs.
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True
+    )
 
 
 class UnitOfWork:

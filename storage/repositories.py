@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from storage.models import (
     Answer,
@@ -21,6 +23,19 @@ from storage.models import (
 )
 
 
+def _insert_if_absent(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True when this call stored the row.
+
+    Safe against a concurrent insert of the same unique key: PostgreSQL makes the second
+    insert wait for the first transaction and then do nothing; SQLite serialises writers.
+    RETURNING tells the two apart (rowcount is -1 on psycopg when RETURNING is implicit).
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
+    return session.execute(statement).first() is not None
+
+
 class PeopleRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -29,27 +44,31 @@ class PeopleRepository:
         self, *, platform: str, workspace_external_id: str, person_external_id: str
     ) -> Person:
         workspace = self._workspace(platform=platform, external_id=workspace_external_id)
-        person = self._session.scalar(
-            select(Person).where(
-                Person.workspace_id == workspace.id, Person.external_id == person_external_id
-            )
+        query = select(Person).where(
+            Person.workspace_id == workspace.id, Person.external_id == person_external_id
         )
+        person = self._session.scalar(query)
         if person is None:
-            person = Person(workspace=workspace, external_id=person_external_id)
-            self._session.add(person)
-            self._session.flush()
+            # Two first messages from someone new can arrive at once: insert-or-nothing,
+            # then read back whichever row won, rather than failing on the unique key.
+            _insert_if_absent(
+                self._session,
+                Person,
+                {"workspace_id": workspace.id, "external_id": person_external_id},
+            )
+            person = self._session.scalars(query).one()
         return person
 
     def _workspace(self, *, platform: str, external_id: str) -> Workspace:
-        workspace = self._session.scalar(
-            select(Workspace).where(
-                Workspace.platform == platform, Workspace.external_id == external_id
-            )
+        query = select(Workspace).where(
+            Workspace.platform == platform, Workspace.external_id == external_id
         )
+        workspace = self._session.scalar(query)
         if workspace is None:
-            workspace = Workspace(platform=platform, external_id=external_id)
-            self._session.add(workspace)
-            self._session.flush()
+            _insert_if_absent(
+                self._session, Workspace, {"platform": platform, "external_id": external_id}
+            )
+            workspace = self._session.scalars(query).one()
         return workspace
 
     def set_time_zone(self, *, person: Person, time_zone: str | None) -> None:
@@ -64,11 +83,7 @@ class ProcessedEventsRepository:
     def first_delivery(self, *, workspace_id: int, event_id: str, at: datetime) -> bool:
         """Record the event; False when it was already recorded (a retried delivery)."""
         values = {"workspace_id": workspace_id, "event_id": event_id, "created_at": at}
-        dialect = self._session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
-        result = self._session.execute(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return _insert_if_absent(self._session, ProcessedEvent, values)
 
 
 class FlowProgressRepository:
@@ -90,7 +105,10 @@ class FlowProgressRepository:
             progress = FlowProgress(person_id=person_id, flow_id=flow_id)
             self._session.add(progress)
         progress.state = state
-        progress.data = dict(data)
+        # A copy, marked changed: a caller that changed the loaded data in place (a nested
+        # list, say) would otherwise compare equal to it and the UPDATE would be skipped.
+        progress.data = copy.deepcopy(dict(data))
+        flag_modified(progress, "data")
         progress.updated_at = at
         return progress
 
@@ -146,7 +164,7 @@ class AnswersRepository:
             .where(Answer.person_id == person_id)
             .group_by(Answer.step_id)
         )
-        return {step_id: count for step_id, count in rows.tuples()}
+        return {step_id: count for step_id, count in rows}
 
     def revisions(self, *, answer_id: int) -> list[AnswerRevision]:
         return list(

@@ -1,0 +1,79 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set),
+a fixed clock, the engine, and a scripted chat for flow tests."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.core.clock import FixedClock
+from bot.core.engine import Engine
+from content import Content, default_content
+from storage.database import Database, normalise_url
+from tests.chat_script import ChatScript
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+NO_POSTGRES = "TEST_DATABASE_URL is not set, so the PostgreSQL variant is skipped (CI sets it)"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return default_content()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def database(tmp_path: pytest.TempPathFactory) -> Iterator[Database]:
+    """A migrated SQLite database in a file of its own."""
+    db = Database(f"sqlite:///{tmp_path}/lantern-test.db")  # type: ignore[operator]
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[Database]:
+    """A migrated PostgreSQL database in a schema of its own, dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_url(POSTGRES_URL))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    db = Database(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
+    try:
+        db.upgrade()
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database(request: pytest.FixtureRequest) -> Database:
+    """Each storage test runs on SQLite, and on PostgreSQL where TEST_DATABASE_URL is set."""
+    name = "database" if request.param == "sqlite" else "postgres_database"
+    db: Database = request.getfixturevalue(name)
+    return db
+
+
+@pytest.fixture
+def engine(content: Content, database: Database, clock: FixedClock) -> Engine:
+    return Engine(content=content, database=database, clock=clock)
+
+
+@pytest.fixture
+def chat(engine: Engine) -> ChatScript:
+    return ChatScript(engine)
