@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.render import render_messages, render_modal
 from bot.core.messages import Reply
@@ -60,8 +61,17 @@ class Outbox:
         def send() -> None:
             for reply in replies:
                 if reply.form is not None and trigger_id:
-                    client.views_open(trigger_id=trigger_id, view=render_modal(reply.form))
-                    continue
+                    try:
+                        client.views_open(trigger_id=trigger_id, view=render_modal(reply.form))
+                        continue
+                    except SlackApiError as error:
+                        # An expired trigger must not leave the person with nothing: the
+                        # reply asks the same question in the conversation, which waits for it.
+                        logger.warning(
+                            "could not open the %s form (%s); asking in the conversation",
+                            reply.form.form_id,
+                            error.response.get("error"),
+                        )
                 for message in render_messages((reply,)):
                     client.chat_postMessage(channel=channel, **message)
 

@@ -41,8 +41,16 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _cut(text: str, limit: int) -> int:
+    """Where to cut `text` at most `limit` characters in, never inside `&amp;`, `&lt;`, `&gt;`."""
+    start = text.rfind("&", max(1, limit - 4), limit)
+    if start != -1 and text.find(";", start, limit) == -1:
+        return start
+    return limit
+
+
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if len(text) <= limit else text[: _cut(text, limit - 1)] + "…"
 
 
 def split_text(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
@@ -54,8 +62,9 @@ def split_text(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
+            cut = _cut(line, limit)
+            chunks.append(line[:cut])
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             chunks.append(current)
@@ -179,6 +188,7 @@ def render_modal(form: Form) -> dict[str, Any]:
         title=PlainTextObject(text=_clip(form.title, MODAL_TITLE_LIMIT)),
         submit=PlainTextObject(text=_clip(form.submit_label, MODAL_TITLE_LIMIT)),
         private_metadata=form.context[:METADATA_LIMIT],
+        notify_on_close=True,
         blocks=blocks[:SURFACE_BLOCK_LIMIT],
     )
     return view.to_dict()

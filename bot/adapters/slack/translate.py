@@ -16,6 +16,14 @@ class UnsupportedPayload(ValueError):
     """A payload Lantern does not act on (a bot's message, an edit, a shape it doesn't know)."""
 
 
+def unescape(text: str) -> str:
+    """Typed text arrives with `&`, `<` and `>` as entities; turn them back into what was typed.
+
+    Only Slack's three entities: mention and link markup (`<@U123>`) stays as it came.
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _team_id(body: dict[str, Any]) -> str:
     team = body.get("team_id") or (body.get("team") or {}).get("id")
     if not team:
@@ -37,7 +45,7 @@ def command_to_inbound(body: dict[str, Any]) -> Inbound:
         user_id=user,
         kind=InboundKind.COMMAND,
         command=command,
-        text=str(body.get("text") or ""),
+        text=unescape(str(body.get("text") or "")),
     )
 
 
@@ -54,7 +62,7 @@ def message_to_inbound(body: dict[str, Any]) -> Inbound:
         workspace_id=_team_id(body),
         user_id=user,
         kind=InboundKind.TEXT,
-        text=str(event.get("text") or ""),
+        text=unescape(str(event.get("text") or "")),
         event_id=body.get("event_id"),
     )
 
@@ -98,11 +106,12 @@ def view_to_inbound(body: dict[str, Any]) -> Inbound:
     for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
         element = (actions or {}).get(FIELD_ACTION_ID) or {}
         values[str(block_id)] = str(element.get("value") or "")
+    closed = body.get("type") == "view_closed"
     return Inbound(
         platform=PLATFORM,
         workspace_id=_team_id(body),
         user_id=user,
-        kind=InboundKind.FORM,
+        kind=InboundKind.FORM_CLOSED if closed else InboundKind.FORM,
         form_id=callback_id.removeprefix(FORM_CALLBACK_PREFIX),
         form=values,
         form_context=str(view.get("private_metadata") or ""),

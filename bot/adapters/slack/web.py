@@ -92,6 +92,16 @@ class SlackWebApp:
             )
         return _respond(start_response, 200, '{"ok": true}', json_body=True)
 
+    def _signed(self, body: str, headers: dict[str, str | Sequence[str]]) -> bool:
+        timestamp = headers.get("x-slack-request-timestamp")
+        signature = headers.get("x-slack-signature")
+        if not isinstance(timestamp, str) or not isinstance(signature, str):
+            return False
+        try:
+            return self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+        except ValueError:  # a timestamp that is not a number
+            return False
+
     def _events(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -105,11 +115,7 @@ class SlackWebApp:
         except UnicodeDecodeError:
             body = None
         headers = _headers(environ)
-        if body is None or not self.verifier.is_valid(
-            body=body,
-            timestamp=str(headers.get("x-slack-request-timestamp", "")),
-            signature=str(headers.get("x-slack-signature", "")),
-        ):
+        if body is None or not self._signed(body, headers):
             return _respond(start_response, 401, "invalid signature")
         try:
             check_payload_shape(body, str(headers.get("content-type", "")))
@@ -119,9 +125,16 @@ class SlackWebApp:
             return _respond(start_response, 400, "malformed payload")
         response = self.bolt_app.dispatch(request)
         status = f"{response.status} {_REASONS.get(response.status, 'OK')}"
-        header_list = [(k, v) for k, values in response.headers.items() for v in values]
+        data = response.body.encode("utf-8")
+        header_list = [
+            (k, v)
+            for k, values in response.headers.items()
+            if k.lower() != "content-length"
+            for v in values
+        ]
+        header_list.append(("Content-Length", str(len(data))))
         start_response(status, header_list)
-        return [response.body.encode("utf-8")]
+        return [data]
 
 
 _REASONS = {

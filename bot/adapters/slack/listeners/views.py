@@ -47,8 +47,23 @@ def handle_submission(
     )
 
 
+def handle_closed(ack: Ack, body: dict[str, Any], context: SlackContext) -> None:
+    """A modal dismissed unsaved: its flow stops waiting for it. Nothing is said."""
+    ack()
+    try:
+        inbound = view_to_inbound(body)
+    except UnsupportedPayload:
+        return
+    context.engine.handle(inbound)
+
+
 def register(app: App, context: SlackContext) -> None:
-    def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def on_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         handle_submission(ack, body, client, context)
 
-    app.view(re.compile("^" + re.escape(FORM_CALLBACK_PREFIX)))(listener)
+    def on_closed(ack: Ack, body: dict[str, Any]) -> None:
+        handle_closed(ack, body, context)
+
+    ours = re.compile("^" + re.escape(FORM_CALLBACK_PREFIX))
+    app.view_submission(ours)(on_submission)
+    app.view_closed(ours)(on_closed)
