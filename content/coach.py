@@ -129,6 +129,16 @@ class HomeText(ContentModel):
     help_line: Text
 
 
+class ConsoleText(ContentModel):
+    """Words only the terminal chat needs: how to type forms, leave and come back."""
+
+    greeting: Text
+    goodbye: Text
+    form_instructions: Text
+    form_cancelled: Text
+    current_answer: Text
+
+
 class CoachText(ContentModel):
     """Everything the coach says that is not a source document."""
 
@@ -142,3 +152,4 @@ class CoachText(ContentModel):
     reflect: ReflectText
     toolkit: ToolkitText
     home: HomeText
+    console: ConsoleText

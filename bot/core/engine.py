@@ -137,6 +137,14 @@ class Engine:
             if flow is None or result is None:
                 return "coach", self._stale(turn)
             return flow_id, result
+        if inbound.kind is InboundKind.FORM_CLOSED:
+            flow_id = (inbound.form_id or "").partition(".")[0]
+            flow = self.flows.get(flow_id)
+            closed = None
+            if flow is not None:
+                positioned = self._positioned(uow, person, turn, flow_id)
+                closed = flow.close_form(positioned, inbound.form_id or "")
+            return (flow_id, closed) if closed is not None else ("coach", StepResult())
         if inbound.kind is InboundKind.FORM:
             flow_id = (inbound.form_id or "").partition(".")[0]
             flow = self.flows.get(flow_id)

@@ -13,6 +13,7 @@ class InboundKind(StrEnum):
     COMMAND = "command"  # a slash command: `command` names it, `text` holds its arguments
     CHOICE = "choice"  # a button or numbered option: `choice` holds its value
     FORM = "form"  # a submitted form: `form_id` and `form` hold what was filled in
+    FORM_CLOSED = "form_closed"  # a form was dismissed without submitting it
     HOME = "home"  # the person opened their home surface
 
 

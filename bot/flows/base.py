@@ -114,6 +114,10 @@ class Flow(ABC):
         """Handle a submitted form; None means this flow has no such form."""
         return None
 
+    def close_form(self, turn: Turn, form_id: str) -> StepResult | None:
+        """A form was dismissed unsaved; None means nothing changes."""
+        return None
+
     def resume(self, turn: Turn) -> StepResult:
         """Pick up where the person paused; by default, start again."""
         return self.start(turn, "")

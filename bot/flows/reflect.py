@@ -58,6 +58,12 @@ class ReflectFlow(Flow):
         prompt = turn.inbound.form_context or None
         return self._save(turn, text, prompt=prompt, source="form", quote=False)
 
+    def close_form(self, turn: Turn, form_id: str) -> StepResult | None:
+        # Dismissing today's prompt is an answer of its own: the next message is not a reflection.
+        if form_id == FORM_ID and turn.state == AWAITING:
+            return StepResult()
+        return None
+
     def history(self, turn: Turn) -> StepResult:
         words = turn.content.coach.reflect
         recent = turn.reads.recent_reflections(limit=5)

@@ -88,14 +88,12 @@ class ConsoleChat:
 
     def run(self) -> None:
         words = self.engine.content.coach
-        self.say(f"*{words.name}*. Type /help for commands, /quit to leave.")
+        self.say(words.console.greeting.format(name=words.name))
         self.show(self.engine.handle(self._inbound(InboundKind.TEXT, text="")))
         while True:
             line = self.read("> ")
             if line is None or line.strip().lower() in QUIT:
-                self.say(
-                    "Your progress is saved. Run `lantern chat` to pick up where you left off."
-                )
+                self.say(words.console.goodbye)
                 return
             if not line.strip():
                 continue
@@ -155,7 +153,8 @@ class ConsoleChat:
 
     def fill_form(self, form: Form) -> None:
         """Ask each field in turn; a blank answer to the first line leaves the form unsaved."""
-        self.say(f"*{form.title}* (finish with an empty line; an empty first line cancels)")
+        words = self.engine.content.coach.console
+        self.say(words.form_instructions.format(title=form.title))
         values: dict[str, str] = {}
         field_names = [f.name for f in form.fields]
         index = 0
@@ -167,8 +166,9 @@ class ConsoleChat:
                 form_field.label, multiline=form_field.multiline, initial=form_field.initial
             )
             if text is None:
-                self.say("Not saved.")
+                self.say(words.form_cancelled)
                 self.choices = ()
+                self.engine.handle(self._inbound(InboundKind.FORM_CLOSED, form_id=form.form_id))
                 return
             values[form_field.name] = text
             index += 1
@@ -192,7 +192,7 @@ class ConsoleChat:
     def _read_field(self, label: str, *, multiline: bool, initial: str | None) -> str | None:
         self.say(f"*{label}*")
         if initial:
-            self.say("_Current answer (an empty first line keeps it unchanged):_")
+            self.say(self.engine.content.coach.console.current_answer)
             self.console.print(f"  │ {escape(initial)}", highlight=False)
         lines: list[str] = []
         while True:

@@ -1,0 +1,121 @@
+"""The terminal chat, driven line by line, and the real `lantern chat` in a subprocess."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.adapters.console.chat import ConsoleChat, to_inbound, to_markup
+from bot.core.engine import Engine
+from bot.core.messages import Choice, InboundKind
+from content import Content
+
+
+def run_chat(engine: Engine, lines: list[str], user: str = "ana") -> str:
+    feed: Iterator[str] = iter(lines)
+    output = io.StringIO()
+
+    def read(_prompt: str) -> str | None:
+        return next(feed, None)
+
+    ConsoleChat(
+        engine=engine,
+        user_id=user,
+        time_zone="Europe/London",
+        read=read,
+        console=Console(file=output, width=200, color_system=None),
+    ).run()
+    return output.getvalue()
+
+
+def test_lines_become_commands_choices_and_text() -> None:
+    choices = (Choice("toolkit:start:", "Start"), Choice("reflect:start:", "Reflect"))
+    as_choice = to_inbound("2", user_id="u", time_zone=None, choices=choices)
+    assert (as_choice.kind, as_choice.choice) == (InboundKind.CHOICE, "reflect:start:")
+    as_text = to_inbound("3", user_id="u", time_zone=None, choices=choices)
+    assert (as_text.kind, as_text.text) == (InboundKind.TEXT, "3")
+    command = to_inbound("/reflect a thought", user_id="u", time_zone=None, choices=())
+    assert (command.command, command.text) == ("reflect", "a thought")
+    shortcut = to_inbound("/toolkit 3", user_id="u", time_zone=None, choices=())
+    assert (shortcut.command, shortcut.text) == ("coach", "toolkit 3")
+
+
+def test_markup_is_escaped_before_styling() -> None:
+    assert to_markup("*bold* and [red]x[/red]") == "[bold]bold[/bold] and \\[red]x\\[/red]"
+
+
+def test_reflect_with_todays_prompt_as_a_form(engine: Engine, content: Content) -> None:
+    out = run_chat(engine, ["/reflect", "First line", "second line", "", "/reflections", "/quit"])
+    assert content.coach.reflect.saved in out
+    assert "First line" in out
+    assert "second line" in out
+    assert "Your progress is saved" in out
+
+
+def test_an_empty_first_line_cancels_the_form(engine: Engine, content: Content) -> None:
+    out = run_chat(engine, ["/reflect", "", "an ordinary line afterwards", "/reflections"])
+    assert "Not saved." in out
+    assert out.count("coach for library leaders") == 2  # welcomed again: not a reflection
+    assert "haven't saved a reflection yet" in out
+
+
+def test_form_errors_ask_again(engine: Engine, content: Content) -> None:
+    out = run_chat(engine, ["/reflect", "🙂", "", "Words this time", ""])
+    assert content.coach.reflect.no_words in out
+    assert content.coach.reflect.saved in out
+
+
+def test_numbered_choices_and_resuming_in_a_new_session(engine: Engine, content: Content) -> None:
+    step = content.toolkit.steps[0]
+    out = run_chat(engine, ["1", "My fixed side: feedback.", "/quit"])
+    assert step.reflection_questions[0].text in out
+    assert step.reflection_questions[1].text in out
+    again = run_chat(engine, ["/quit"])
+    assert "answered 1 of 5" in again
+    assert step.reflection_questions[1].text in again
+
+
+def test_home_page(engine: Engine, content: Content) -> None:
+    out = run_chat(engine, ["/reflect Quick one", "/home"])
+    assert "What's next" in out
+    assert "Quick one" in out
+
+
+def test_the_real_command_quits_and_resumes(tmp_path: Path, content: Content) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/chat.db",
+        "TZ": "UTC",
+    }
+    env.pop("SLACK_BOT_TOKEN", None)
+    lantern = [sys.executable, "-m", "bot.cli", "chat", "--user", "ana"]
+    first = subprocess.run(
+        lantern,
+        input="/toolkit\nanswer one\n/quit\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run(
+        lantern,
+        input="",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert second.returncode == 0, second.stderr
+    assert "answered 1 of 5" in second.stdout
+    assert content.toolkit.steps[0].reflection_questions[1].text in second.stdout.replace("\n", " ")

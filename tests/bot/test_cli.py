@@ -1,0 +1,127 @@
+"""The `lantern` command line: help, manifest, and clear exits for bad settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.adapters.slack.manifest import build_manifest
+from bot.cli import app
+from content import Content
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT.parent / "shared" / "vendor" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def no_slack_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.chdir(tmp_path)  # so a developer's .env is not read
+
+
+@pytest.mark.parametrize("command", ["chat", "serve", "worker", "manifest", "db", "db upgrade"])
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [*command.split(), "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_manifest_names_every_command_scope_event_and_url(content: Content) -> None:
+    result = runner.invoke(app, ["manifest", "--url", "https://lantern.example.org/"])
+    assert result.exit_code == 0
+    manifest = json.loads(result.output)
+    url = "https://lantern.example.org/slack/events"
+    assert {c["command"] for c in manifest["features"]["slash_commands"]} == {"/reflect", "/coach"}
+    assert all(c["url"] == url for c in manifest["features"]["slash_commands"])
+    assert manifest["settings"]["interactivity"]["request_url"] == url
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == url
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
+        "message.im",
+    }
+    assert {"commands", "chat:write", "im:history"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
+
+
+def test_manifest_validates_against_slacks_schema(content: Content) -> None:
+    if not SCHEMA.exists():
+        pytest.skip(f"the Slack manifest schema is not beside the project ({SCHEMA})")
+    import jsonschema
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validate(build_manifest(content, "https://lantern.example.org"), schema)
+
+
+def test_the_manifest_at_the_root_is_the_generated_one(content: Content) -> None:
+    committed = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
+    assert committed == build_manifest(content), "run: lantern manifest > manifest.json"
+
+
+@pytest.mark.parametrize("url", ["http://insecure.example.org", "example.org", "https://"])
+def test_manifest_refuses_a_url_slack_cannot_use(url: str) -> None:
+    result = runner.invoke(app, ["manifest", "--url", url])
+    assert result.exit_code == 2
+    assert "--url must be an https URL" in result.output
+
+
+def test_serve_without_a_signing_secret_stops_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "SLACK_SIGNING_SECRET is not set" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_without_any_token_points_to_the_terminal_chat() -> None:
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "SLACK_BOT_TOKEN is not set" in result.output
+    assert "lantern chat" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SLACK_BOT_TOKEN", "not-a-token", "SLACK_BOT_TOKEN must be a bot token"),
+        ("SLACK_APP_TOKEN", "xoxb-wrong-kind", "SLACK_APP_TOKEN must be an app-level token"),
+        ("PORT", "seventy", "PORT"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL must start with"),
+        ("SLACK_API_URL", "ftp://x", "SLACK_API_URL must be an http(s) URL"),
+    ],
+)
+def test_a_malformed_setting_names_itself(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert result.output.startswith("lantern: ")
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_serve_refuses_an_unmigrated_postgres_style_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "DATABASE_URL: cannot open the database" in result.output
+
+
+def test_chat_refuses_an_unknown_time_zone() -> None:
+    result = runner.invoke(app, ["chat", "--tz", "Mars/Olympus"])
+    assert result.exit_code == 2
+    assert "not a time zone name" in result.output
