@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
+
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
 
 SECRET = "bench-signing-secret"
@@ -150,6 +151,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of the loaded run")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--database-url",
+        help="Lantern's database (default: a fresh SQLite file; try a PostgreSQL URL)",
+    )
     args = parser.parse_args()
 
     results: dict[str, dict[str, float]] = {}
@@ -160,7 +165,7 @@ def main() -> None:
             "SLACK_BOT_TOKEN": "xoxb-bench",
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": fake.url,
-            "DATABASE_URL": f"sqlite:///{scratch}/bench.db",
+            "DATABASE_URL": args.database_url or f"sqlite:///{scratch}/bench.db",
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
         }

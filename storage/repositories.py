@@ -6,7 +6,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -21,6 +21,9 @@ from storage.models import (
     Reflection,
     Workspace,
 )
+
+IDLE_STATE = "idle"
+"""The state a flow rests in when it waits for nothing (bot.flows.base.IDLE)."""
 
 
 def _insert_if_absent(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
@@ -43,6 +46,18 @@ class PeopleRepository:
     def get_or_create(
         self, *, platform: str, workspace_external_id: str, person_external_id: str
     ) -> Person:
+        # Every turn starts here, so someone already known costs one query, not two.
+        known = self._session.scalar(
+            select(Person)
+            .join(Workspace, Person.workspace_id == Workspace.id)
+            .where(
+                Workspace.platform == platform,
+                Workspace.external_id == workspace_external_id,
+                Person.external_id == person_external_id,
+            )
+        )
+        if known is not None:
+            return known
         workspace = self._workspace(platform=platform, external_id=workspace_external_id)
         query = select(Person).where(
             Person.workspace_id == workspace.id, Person.external_id == person_external_id
@@ -111,6 +126,21 @@ class FlowProgressRepository:
         flag_modified(progress, "data")
         progress.updated_at = at
         return progress
+
+    def settle(self, *, person_id: int, flow_id: str, at: datetime) -> None:
+        """Mark a waiting flow idle with nothing kept, in one statement (no-op when idle)."""
+        self._session.execute(
+            update(FlowProgress)
+            .where(
+                FlowProgress.person_id == person_id,
+                FlowProgress.flow_id == flow_id,
+                FlowProgress.state != IDLE_STATE,
+            )
+            .values(state=IDLE_STATE, data={}, updated_at=at)
+            # No loaded progress row needs refreshing from this turn's point on, and the
+            # evaluation SQLAlchemy would otherwise do costs more than the statement itself.
+            .execution_options(synchronize_session=False)
+        )
 
     def all_for(self, *, person_id: int) -> list[FlowProgress]:
         return list(
@@ -187,7 +217,6 @@ class ReflectionsRepository:
             person_id=person_id, text=text, prompt=prompt, source=source, created_at=at
         )
         self._session.add(reflection)
-        self._session.flush()
         return reflection
 
     def recent(self, *, person_id: int, limit: int) -> list[Reflection]:

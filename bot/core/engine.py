@@ -22,6 +22,7 @@ from bot.flows.base import (
     StepResult,
     Turn,
     parse_choice_value,
+    reply_only,
 )
 from bot.flows.coach import CoachFlow, help_text, welcome_choices
 from bot.flows.home import build_home
@@ -190,11 +191,7 @@ class Engine:
         if said in keywords.help:
             if active is None:
                 return "coach", coach.help(turn)
-            waiting = self._positioned(uow, person, turn, active)
-            text = f"{general.help_in_flow}\n\n{help_text(turn)}"
-            return active, StepResult(
-                replies=(Reply(text),), state=waiting.state or IDLE, data=waiting.data
-            )
+            return active, reply_only(Reply(f"{general.help_in_flow}\n\n{help_text(turn)}"))
         if said in keywords.cancel or said in keywords.pause:
             if active is None:
                 return "coach", StepResult(replies=(Reply(general.nothing_to_cancel),))
@@ -263,12 +260,15 @@ class Engine:
                     text=effect.text,
                     at=now,
                 )
-        if result.form_errors is not None or flow_id == "coach":
+        if result.form_errors is not None or result.keep_state or flow_id == "coach":
             return
         if result.waiting and not result.keep_inactive:
             person.active_flow = flow_id
         elif person.active_flow == flow_id:
             person.active_flow = None
+        if not result.waiting and not result.data:
+            uow.repos.progress.settle(person_id=person.id, flow_id=flow_id, at=now)
+            return
         uow.repos.progress.save(
             person_id=person.id, flow_id=flow_id, state=result.state, data=dict(result.data), at=now
         )

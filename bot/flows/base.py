@@ -78,10 +78,16 @@ class StepResult:
     effects: tuple[Effect, ...] = ()
     form_errors: FormErrors | None = None
     keep_inactive: bool = False  # waiting, but set aside (paused) until the person resumes
+    keep_state: bool = False  # only replies (an error, a list): the flow stays where it was
 
     @property
     def waiting(self) -> bool:
         return self.state != IDLE
+
+
+def reply_only(*replies: Reply) -> StepResult:
+    """Say something without moving the flow: where it waited, it still waits."""
+    return StepResult(replies=replies, keep_state=True)
 
 
 Handler = Callable[[Turn], StepResult]

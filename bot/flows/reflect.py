@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
-from bot.flows.base import Flow, Handler, SaveReflection, StepResult, Turn, choice_value
+from bot.flows.base import (
+    Flow,
+    Handler,
+    SaveReflection,
+    StepResult,
+    Turn,
+    choice_value,
+    reply_only,
+)
 
 FORM_ID = "reflect.today"
 FIELD = "reflection"
@@ -37,7 +45,7 @@ class ReflectFlow(Flow):
         if argument.strip():
             return self._save(turn, argument.strip(), prompt=None, source="command", quote=True)
         if argument:  # only whitespace after the command
-            return StepResult(replies=(Reply(turn.content.coach.reflect.empty),))
+            return reply_only(Reply(turn.content.coach.reflect.empty))
         return self._ask(turn)
 
     def states(self) -> Mapping[str, Handler]:
@@ -68,7 +76,7 @@ class ReflectFlow(Flow):
         words = turn.content.coach.reflect
         recent = turn.reads.recent_reflections(limit=5)
         if not recent:
-            return StepResult(replies=(Reply(words.history_empty, choices=_reflect_choice(turn)),))
+            return reply_only(Reply(words.history_empty, choices=_reflect_choice(turn)))
         lines = [words.history_heading.format(count=turn.reads.reflection_count())]
         for reflection in recent:
             lines.append(
@@ -78,7 +86,7 @@ class ReflectFlow(Flow):
             )
             if reflection.prompt:
                 lines.append(words.history_prompt.format(prompt=reflection.prompt))
-        return StepResult(replies=(Reply("\n".join(lines)),))
+        return reply_only(Reply("\n".join(lines)))
 
     def _ask(self, turn: Turn) -> StepResult:
         words = turn.content.coach.reflect
@@ -106,7 +114,7 @@ class ReflectFlow(Flow):
         text = turn.inbound.text.strip()
         problem = reflection_problem(turn, text)
         if problem:
-            return StepResult(replies=(Reply(problem),), state=AWAITING, data=turn.data)
+            return reply_only(Reply(problem))
         prompt = turn.data.get("prompt")
         return self._save(
             turn, text, prompt=str(prompt) if prompt else None, source="message", quote=False
@@ -117,7 +125,7 @@ class ReflectFlow(Flow):
     ) -> StepResult:
         problem = reflection_problem(turn, text)
         if problem:
-            return StepResult(replies=(Reply(problem),))
+            return reply_only(Reply(problem))
         words = turn.content.coach.reflect
         reply = (
             Reply(words.saved_free, quote=text, choices=_history_choice(turn))

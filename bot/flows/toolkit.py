@@ -14,6 +14,7 @@ from bot.flows.base import (
     StepResult,
     Turn,
     choice_value,
+    reply_only,
 )
 from bot.flows.reflect import reflection_problem
 from content.toolkit import ReflectionQuestion, Step
@@ -31,7 +32,7 @@ class ToolkitFlow(Flow):
         if argument.strip():
             step = find_step(turn, argument.strip())
             if step is None:
-                return StepResult(replies=(Reply(words.unknown_step.format(name=argument)),))
+                return reply_only(Reply(words.unknown_step.format(name=argument)))
             return self._open_step(turn, step)
         position = current_position(turn)
         if position is None:
@@ -83,7 +84,7 @@ class ToolkitFlow(Flow):
         text = turn.inbound.text.strip()
         problem = _answer_problem(turn, text)
         if problem:
-            return StepResult(replies=(Reply(problem),), state=QUESTION, data=turn.data)
+            return reply_only(Reply(problem))
         return self._record(turn, step, question, text)
 
     def _record(

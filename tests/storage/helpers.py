@@ -27,18 +27,25 @@ def new_person(
 def race(db: Database, threads: int, work: Callable[[UnitOfWork], T]) -> list[T]:
     """Run `work` in `threads` units of work that all start their statements at once.
 
-    Each thread holds its transaction open a moment after its work, so the others'
-    writes collide with an uncommitted row (PostgreSQL) or wait for the write lock (SQLite).
+    Each contender opens the database on its own, as separate processes (web and worker
+    instances) do: within one process, turns on SQLite already queue on a lock. Each holds its
+    transaction open a moment after its work, so the others' writes collide with an
+    uncommitted row (PostgreSQL) or wait for the write lock (SQLite).
     """
     barrier = threading.Barrier(threads)
+    contenders = [Database(db.url) for _ in range(threads)]
 
-    def one() -> T:
-        with db.unit_of_work() as uow:
+    def one(contender: Database) -> T:
+        with contender.unit_of_work() as uow:
             barrier.wait(timeout=10)
             result = work(uow)
             time.sleep(0.05)
         return result
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        futures = [pool.submit(one) for _ in range(threads)]
-        return [future.result(timeout=30) for future in futures]
+    try:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            futures = [pool.submit(one, contender) for contender in contenders]
+            return [future.result(timeout=30) for future in futures]
+    finally:
+        for contender in contenders:
+            contender.dispose()

@@ -243,3 +243,47 @@ class TestUTCDateTime:
             else:
                 raw = connection.execute(text("SELECT created_at FROM reflections")).scalar()
         assert str(raw).startswith("2026-11-23 15:00")
+
+
+class TestTurnsQueueOnSqlite:
+    def test_units_of_work_of_one_process_run_one_at_a_time(self, database: Database) -> None:
+        """Threads of one process take turns on SQLite instead of sleeping in its busy handler."""
+        import threading
+        import time
+
+        inside = 0
+        most = 0
+        guard = threading.Lock()
+
+        def turn() -> None:
+            nonlocal inside, most
+            with database.unit_of_work():
+                with guard:
+                    inside += 1
+                    most = max(most, inside)
+                time.sleep(0.02)
+                with guard:
+                    inside -= 1
+
+        workers = [threading.Thread(target=turn) for _ in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=10)
+        assert most == 1
+
+    def test_postgres_units_of_work_overlap(self, postgres_database: Database) -> None:
+        import threading
+
+        both_inside = threading.Barrier(2)
+
+        def turn() -> None:
+            with postgres_database.unit_of_work():
+                both_inside.wait(timeout=5)  # would time out if turns were serialised
+
+        workers = [threading.Thread(target=turn) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=10)
+        assert not both_inside.broken

@@ -140,6 +140,16 @@ class TestBadInput:
 
 
 class TestHistory:
+    def test_looking_at_history_keeps_todays_prompt_waiting(
+        self, chat: ChatScript, database: Database
+    ) -> None:
+        chat.command("reflect")
+        chat.command("coach", "reflections")
+        chat.say("Answering the prompt after all.")
+        [row] = stored(database)
+        assert row.prompt
+        assert row.source == "message"
+
     def test_lists_latest_first_with_a_count(self, chat: ChatScript, content: Content) -> None:
         for n in range(7):
             chat.command("reflect", f"Reflection number {n}")

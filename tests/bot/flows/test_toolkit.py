@@ -169,6 +169,19 @@ class TestResume:
         chat.say("cancel")
         assert chat.text == content.coach.general.nothing_to_cancel
 
+    def test_an_error_elsewhere_does_not_lose_the_waiting_question(
+        self, chat: ChatScript, database: Database, content: Content
+    ) -> None:
+        step = content.toolkit.steps[0]
+        chat.command("coach", "toolkit")
+        chat.say("one")
+        chat.command("coach", "toolkit 9")
+        assert chat.text == content.coach.toolkit.unknown_step.format(name="9")
+        chat.say("two")
+        assert answers(database)[step.reflection_questions[1].id] == "two"
+        chat.command("coach", "toolkit")
+        assert step.reflection_questions[2].text in chat.text
+
     def test_help_in_the_middle_keeps_the_question_waiting(
         self, chat: ChatScript, database: Database, content: Content
     ) -> None:
