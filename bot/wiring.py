@@ -44,5 +44,7 @@ def build_web_app(settings: Settings, *, clock: Clock | None = None) -> SlackWeb
     settings.require_http_mode()
     assert settings.slack_signing_secret is not None
     engine = build_engine(settings, clock=clock)
-    bolt_app = build_bolt_app(settings, engine, Outbox())
-    return SlackWebApp(bolt_app, engine.database, settings.slack_signing_secret.get_secret_value())
+    outbox = Outbox()
+    bolt_app = build_bolt_app(settings, engine, outbox)
+    secret = settings.slack_signing_secret.get_secret_value()
+    return SlackWebApp(bolt_app, engine.database, secret, outbox)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 from pydantic import Field, field_validator
@@ -18,6 +19,13 @@ class CommandHelp(ContentModel):
 
     usage: Text
     description: Text = Field(max_length=140)
+
+
+class SlashCommand(ContentModel):
+    """A slash command as the Slack app manifest declares it (shown in Slack's autocomplete)."""
+
+    description: Text = Field(max_length=100)
+    usage_hint: Text = Field(max_length=100)
 
 
 class Keywords(ContentModel):
@@ -145,6 +153,18 @@ class CoachText(ContentModel):
     name: Text
     description: Text = Field(max_length=140)
     commands: dict[str, CommandHelp]
+    slash_commands: dict[str, SlashCommand]
+
+    @field_validator("slash_commands")
+    @classmethod
+    def _slash_commands_are_named_like_slack_commands(
+        cls, value: dict[str, SlashCommand]
+    ) -> dict[str, SlashCommand]:
+        for name in value:
+            if not re.fullmatch(r"/[a-z0-9_-]{1,31}", name):
+                raise ValueError(f"{name!r} is not a slash command name like /reflect")
+        return value
+
     keywords: Keywords
     labels: Labels
     general: GeneralText

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -40,9 +41,9 @@ def database(tmp_path: pytest.TempPathFactory) -> Iterator[Database]:
     db.dispose()
 
 
-@pytest.fixture
-def postgres_database() -> Iterator[Database]:
-    """A migrated PostgreSQL database in a schema of its own, dropped afterwards."""
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """The URL of an empty PostgreSQL schema of its own, dropped afterwards; skips without one."""
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
     schema = f"test_{uuid.uuid4().hex[:12]}"
@@ -50,15 +51,24 @@ def postgres_database() -> Iterator[Database]:
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"
-    db = Database(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
     try:
-        db.upgrade()
-        yield db
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     finally:
-        db.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[Database]:
+    """A migrated PostgreSQL database in a schema of its own, dropped afterwards."""
+    with postgres_schema() as url:
+        db = Database(url)
+        try:
+            db.upgrade()
+            yield db
+        finally:
+            db.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -16,14 +15,6 @@ from bot.core.engine import Engine
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-# Each app's outbox, so whoever stops the app (or a test) can drain the sends still pending.
-_OUTBOXES: WeakKeyDictionary[App, Outbox] = WeakKeyDictionary()
-
-
-def outbox_of(app: App) -> Outbox:
-    """The outbox an app made by `build_bolt_app` sends through."""
-    return _OUTBOXES[app]
 
 
 def build_client(settings: Settings) -> WebClient:
@@ -57,5 +48,4 @@ def build_bolt_app(settings: Settings, engine: Engine, outbox: Outbox) -> App:
         return BoltResponse(status=500, body="")
 
     register(app, SlackContext(engine=engine, outbox=outbox))
-    _OUTBOXES[app] = outbox
     return app

@@ -11,10 +11,6 @@ BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
 BOT_EVENTS = ("app_home_opened", "message.im")
 DEFAULT_URL = "https://example.org"
 
-# Slash commands and the help entries that describe them.
-COMMANDS = {"/reflect": "reflect", "/coach": "help"}
-USAGE_HINTS = {"/reflect": "[your reflection]", "/coach": "help | toolkit [step] | reflections"}
-
 
 def build_manifest(content: Content, url: str = DEFAULT_URL) -> dict[str, Any]:
     base = url.rstrip("/")
@@ -38,11 +34,11 @@ def build_manifest(content: Content, url: str = DEFAULT_URL) -> dict[str, Any]:
                 {
                     "command": command,
                     "url": events_url,
-                    "description": coach.commands[key].description[:100],
-                    "usage_hint": USAGE_HINTS[command],
+                    "description": declared.description,
+                    "usage_hint": declared.usage_hint,
                     "should_escape": False,
                 }
-                for command, key in COMMANDS.items()
+                for command, declared in coach.slash_commands.items()
             ],
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},

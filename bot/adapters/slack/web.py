@@ -12,6 +12,7 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.adapters.slack.outbox import Outbox
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -66,9 +67,12 @@ def check_payload_shape(body: str, content_type: str) -> None:
 class SlackWebApp:
     """The WSGI application served by `lantern serve` (and gunicorn in production)."""
 
-    def __init__(self, bolt_app: App, database: Database, signing_secret: str) -> None:
+    def __init__(
+        self, bolt_app: App, database: Database, signing_secret: str, outbox: Outbox
+    ) -> None:
         self.bolt_app = bolt_app
         self.database = database
+        self.outbox = outbox  # what the listeners send after the ack; drained on shutdown
         self.verifier = SignatureVerifier(signing_secret)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:

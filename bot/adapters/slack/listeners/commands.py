@@ -42,5 +42,6 @@ def register(app: App, context: SlackContext) -> None:
     def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         handle_command(ack, body, client, context)
 
-    app.command("/reflect")(listener)
-    app.command("/coach")(listener)
+    # The same commands the manifest declares, so the app and the manifest cannot drift.
+    for command in context.engine.content.coach.slash_commands:
+        app.command(command)(listener)

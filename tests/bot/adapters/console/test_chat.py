@@ -94,28 +94,22 @@ def test_the_real_command_quits_and_resumes(tmp_path: Path, content: Content) ->
         "TZ": "UTC",
     }
     env.pop("SLACK_BOT_TOKEN", None)
-    lantern = [sys.executable, "-m", "bot.cli", "chat", "--user", "ana"]
-    first = subprocess.run(
-        lantern,
-        input="/toolkit\nanswer one\n/quit\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert first.returncode == 0, first.stderr
-    second = subprocess.run(
-        lantern,
-        input="",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert second.returncode == 0, second.stderr
+
+    def lantern_chat(typed: str) -> subprocess.CompletedProcess[str]:
+        finished = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "chat", "--user", "ana"],
+            input=typed,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+            check=False,
+        )
+        assert finished.returncode == 0, finished.stderr
+        return finished
+
+    lantern_chat("/toolkit\nanswer one\n/quit\n")
+    second = lantern_chat("")
     assert "answered 1 of 5" in second.stdout
     assert content.toolkit.steps[0].reflection_questions[1].text in second.stdout.replace("\n", " ")

@@ -24,7 +24,6 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
-from bot.adapters.slack.app import outbox_of
 from bot.adapters.slack.web import EVENTS_PATH, SlackWebApp
 from bot.core.clock import Clock
 from bot.settings import Settings
@@ -305,7 +304,7 @@ class SlackHarness:
 
     def drain(self) -> None:
         """Wait for every send the app queued so far."""
-        outbox_of(self.web_app.bolt_app).drain(timeout=10)
+        self.web_app.outbox.drain(timeout=10)
 
     @property
     def db(self) -> Database:
@@ -389,7 +388,7 @@ def running_app(database_path: Path, fake: FakeSlackApi, clock: Clock) -> Iterat
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-        outbox = outbox_of(web_app.bolt_app)
+        outbox = web_app.outbox
         outbox.drain(timeout=10)
         outbox.shutdown()
         harness.close()
