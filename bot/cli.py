@@ -102,23 +102,27 @@ def serve(
 
 
 def serve_socket(settings: Settings) -> None:
-    from bot.adapters.slack.app import build_bolt_app
+    from bot.adapters.slack.app import build_bolt_app, verify_bot_token
     from bot.adapters.slack.outbox import Outbox
     from bot.adapters.slack.server import serve_socket_mode
     from bot.wiring import build_engine
 
     if settings.slack_bot_token is None:
         raise ConfigError("SLACK_BOT_TOKEN is not set: Socket Mode needs the bot token as well.")
+    verify_bot_token(settings)
     engine = build_engine(settings)
     serve_socket_mode(settings, build_bolt_app(settings, engine, Outbox()))
 
 
 def serve_web(settings: Settings) -> None:
+    from bot.adapters.slack.app import verify_bot_token
     from bot.adapters.slack.server import serve_http
     from bot.wiring import build_web_app, open_database
 
+    # Fail here, once, with a clear line, rather than in every worker process.
     settings.require_http_mode()
-    open_database(settings).dispose()  # fail here, once, with a clear line, not in each worker
+    open_database(settings).dispose()
+    verify_bot_token(settings)
     typer.echo(f"Lantern is listening on port {settings.port} at /slack/events and /healthz")
     serve_http(settings, lambda: build_web_app(settings))
 

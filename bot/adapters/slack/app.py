@@ -7,21 +7,48 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.adapters.slack.listeners import register
 from bot.adapters.slack.listeners.context import SlackContext
 from bot.adapters.slack.outbox import Outbox
 from bot.core.engine import Engine
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 
 logger = logging.getLogger(__name__)
 
 
+RATE_LIMIT_RETRIES = 3
+
+
 def build_client(settings: Settings) -> WebClient:
+    """A Web API client that waits out a 429's Retry-After instead of dropping the message."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    if settings.slack_api_url:
-        return WebClient(token=token, base_url=settings.slack_api_url)
-    return WebClient(token=token)
+    client = (
+        WebClient(token=token, base_url=settings.slack_api_url)
+        if settings.slack_api_url
+        else WebClient(token=token)
+    )
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return client
+
+
+def verify_bot_token(settings: Settings) -> None:
+    """Ask Slack who the token belongs to, once, so a bad token stops start-up with one line."""
+    try:
+        build_client(settings).auth_test()
+    except SlackApiError as error:
+        reason = error.response.get("error", "refused")
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({reason}): copy the Bot User OAuth Token "
+            "from your app's OAuth & Permissions page."
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"cannot reach Slack's Web API to check SLACK_BOT_TOKEN ({type(error).__name__}); "
+            "check the network or SLACK_API_URL."
+        ) from None
 
 
 def build_bolt_app(settings: Settings, engine: Engine, outbox: Outbox) -> App:

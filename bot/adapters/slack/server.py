@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.adapters.slack.web import SlackWebApp
 from bot.settings import Settings
+
+
+def drain_on_exit(_server: Any, worker: Any) -> None:
+    """gunicorn's worker_exit hook: send what the worker already acked before it goes."""
+    app = getattr(worker, "wsgi", None)
+    if isinstance(app, SlackWebApp):
+        app.outbox.drain(timeout=10)
+        app.outbox.shutdown()
 
 
 def serve_http(
     settings: Settings,
-    app_factory: Callable[[], Any],
+    app_factory: Callable[[], SlackWebApp],
     *,
     host: str = "0.0.0.0",  # noqa: S104 - a platform's router reaches the web process on any interface
 ) -> None:
@@ -30,11 +39,12 @@ def serve_http(
                 "accesslog": None,
                 "errorlog": "-",
                 "loglevel": settings.log_level.lower(),
+                "worker_exit": drain_on_exit,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
 
-        def load(self) -> Any:
+        def load(self) -> SlackWebApp:
             return app_factory()
 
     LanternServer().run()

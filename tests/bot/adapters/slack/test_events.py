@@ -212,3 +212,17 @@ def test_the_messages_tab_opening_publishes_nothing(slack: SlackHarness) -> None
     assert slack.fake.calls_to("views.publish") == []
     assert slack.fake.calls_to("chat.postMessage") == []
     assert slack.count(Person) == 0
+
+
+def test_a_rate_limited_reply_waits_out_retry_after_and_is_still_sent(
+    slack: SlackHarness, content: Content
+) -> None:
+    slack.fake.fail(
+        "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "1"}, times=1
+    )
+
+    slack.dm("hello there")
+
+    first, second = slack.fake.wait_for("chat.postMessage", 2, timeout=10)
+    assert first.args["blocks"] == second.args["blocks"]
+    assert escaped(content.coach.general.welcome) in all_text(second.args["blocks"])
