@@ -37,6 +37,9 @@ def settings_or_exit() -> Settings:
 def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
     level = logging.WARNING if quiet else getattr(logging, settings.log_level)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if level > logging.DEBUG:
+        # Alembic narrates every migration step at INFO; start-up needs only its problems.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 @app.command()

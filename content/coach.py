@@ -59,6 +59,7 @@ class GeneralText(ContentModel):
     paused: Text
     nothing_to_resume: Text
     nothing_to_cancel: Text
+    nothing_to_pause: Text
     help_in_flow: Text
     stale_choice: Text
     continue_in_dm: Text
@@ -129,6 +130,7 @@ class HomeText(ContentModel):
     next_heading: Text
     next_start: Text
     next_continue: Text
+    next_step: Text
     next_done: Text
     reflections_heading: Text
     reflections_empty: Text

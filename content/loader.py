@@ -64,7 +64,7 @@ def _format_location(loc: tuple[int | str, ...]) -> str:
 
 def _load_file(directory: Path, name: str, model: type[BaseModel]) -> BaseModel:
     path = directory / name
-    shown = f"content/data/{name}"
+    shown = f"content/data/{name}" if directory == DATA_DIR else str(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -98,7 +98,7 @@ def _check_unique_ids(parts: dict[str, BaseModel]) -> None:
         for ident, trail in _ids(model, ""):
             if ident in seen:
                 raise ContentError(
-                    f"content/data/{FILES[key][0]}: id {ident!r} is used twice "
+                    f"{FILES[key][0]}: id {ident!r} is used twice "
                     f"({seen[ident].lstrip('.')} and {trail.lstrip('.')})"
                 )
             seen[ident] = trail

@@ -16,7 +16,7 @@ class SystemClock:
 
 
 class FixedClock:
-    """A clock that stands still until moved; for tests and the console's --date."""
+    """A clock that stands still until moved, for tests."""
 
     def __init__(self, at: datetime) -> None:
         self._at = at

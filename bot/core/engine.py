@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -114,15 +115,39 @@ class Engine:
             today=local_date(now, person.time_zone),
             reads=StoredReads(uow, person),
         )
+        needs_time_zone = person.time_zone is None
         if inbound.kind is InboundKind.HOME:
-            return Outcome(home=build_home(turn))
+            return Outcome(home=build_home(turn), needs_time_zone=needs_time_zone)
         flow_id, result = self._route(uow, person, turn)
         self._apply(uow, person, flow_id, result, now)
         return Outcome(
             replies=result.replies,
             form_errors=result.form_errors,
             waiting=result.waiting and not result.keep_inactive,
+            needs_time_zone=needs_time_zone,
         )
+
+    def remember_time_zone(
+        self, *, platform: str, workspace_id: str, user_id: str, time_zone: str
+    ) -> bool:
+        """Store a person's IANA time zone as the platform reports it; False if it is not one."""
+        try:
+            ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            logger.warning("ignoring an unknown time zone %r", time_zone)
+            return False
+        try:
+            with self.database.unit_of_work() as uow:
+                person = uow.repos.people.get_or_create(
+                    platform=platform,
+                    workspace_external_id=workspace_id,
+                    person_external_id=user_id,
+                )
+                uow.repos.people.set_time_zone(person=person, time_zone=time_zone)
+        except SQLAlchemyError:
+            logger.exception("could not store a time zone")
+            return False
+        return True
 
     def _route(self, uow: UnitOfWork, person: Person, turn: Turn) -> tuple[str, StepResult]:
         inbound = turn.inbound
@@ -136,7 +161,7 @@ class Engine:
             if flow is not None:
                 result = flow.choose(self._positioned(uow, person, turn, flow_id), action, argument)
             if flow is None or result is None:
-                return "coach", self._stale(turn)
+                return self._stale(uow, person, turn)
             return flow_id, result
         if inbound.kind is InboundKind.FORM_CLOSED:
             flow_id = (inbound.form_id or "").partition(".")[0]
@@ -155,7 +180,7 @@ class Engine:
                     self._positioned(uow, person, turn, flow_id), inbound.form_id or ""
                 )
             if flow is None or result is None:
-                return "coach", self._stale(turn)
+                return self._stale(uow, person, turn)
             return flow_id, result
         return self._text(uow, person, turn, coach)
 
@@ -163,6 +188,8 @@ class Engine:
         inbound = turn.inbound
         if inbound.command == "reflect":
             return "reflect", self.flows["reflect"].start(turn, inbound.text)
+        if inbound.command != "coach":
+            return "coach", self._coach.unknown_command(turn, f"/{inbound.command}")
         name, _, argument = inbound.text.strip().partition(" ")
         name = name.lower()
         if name in {"", "help"}:
@@ -192,9 +219,13 @@ class Engine:
             if active is None:
                 return "coach", coach.help(turn)
             return active, reply_only(Reply(f"{general.help_in_flow}\n\n{help_text(turn)}"))
+        if said in keywords.resume and active is not None:
+            return active, self.flows[active].resume(self._positioned(uow, person, turn, active))
         if said in keywords.cancel or said in keywords.pause:
             if active is None:
-                return "coach", StepResult(replies=(Reply(general.nothing_to_cancel),))
+                cancelling = said in keywords.cancel
+                nothing = general.nothing_to_cancel if cancelling else general.nothing_to_pause
+                return "coach", StepResult(replies=(Reply(nothing),))
             waiting = self._positioned(uow, person, turn, active)
             person.active_flow = None
             if said in keywords.cancel:
@@ -235,10 +266,17 @@ class Engine:
             return turn
         return turn.at(progress.state, progress.data)
 
-    def _stale(self, turn: Turn) -> StepResult:
-        return StepResult(
-            replies=(Reply(self.content.coach.general.stale_choice, choices=welcome_choices(turn)),)
-        )
+    def _stale(self, uow: UnitOfWork, person: Person, turn: Turn) -> tuple[str, StepResult]:
+        """A button or form that no longer applies: say so, then show what is waiting now."""
+        lead = self.content.coach.general.stale_choice
+        active = person.active_flow if person.active_flow in self.flows else None
+        if active is None:
+            first, *rest = self._coach.welcome(turn).replies
+        else:
+            again = self.flows[active].resume(self._positioned(uow, person, turn, active))
+            first, *rest = again.replies
+        first = replace(first, text=f"{lead}\n\n{first.text}")
+        return active or "coach", reply_only(first, *rest)
 
     def _apply(
         self, uow: UnitOfWork, person: Person, flow_id: str, result: StepResult, now: datetime

@@ -126,3 +126,4 @@ class Outcome:
     duplicate: bool = False
     waiting: bool = False  # the flow now waits for the person's next message
     failed: bool = False  # nothing was stored; the replies say so and ask to try again
+    needs_time_zone: bool = False  # the person's IANA time zone is not known yet

@@ -8,8 +8,10 @@ from bot.flows.base import Flow, StepResult, Turn, choice_value
 
 def welcome_choices(turn: Turn) -> tuple[Choice, ...]:
     labels = turn.content.coach.labels
+    started = turn.reads.progress(flow_id="toolkit") is not None
+    toolkit = labels.continue_toolkit if started else labels.start_toolkit
     return (
-        Choice(choice_value("toolkit", "start"), labels.start_toolkit, style="primary"),
+        Choice(choice_value("toolkit", "start"), toolkit, style="primary"),
         Choice(choice_value("reflect", "start"), labels.reflect),
         Choice(choice_value("coach", "help"), labels.help),
     )

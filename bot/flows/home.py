@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.messages import Choice, HomePage, HomeSection
 from bot.flows.base import Turn, choice_value
-from bot.flows.toolkit import current_position
+from bot.flows.toolkit import current_position, next_step
 
 RECENT_REFLECTIONS = 5
 PREVIEW_CHARACTERS = 280
@@ -37,6 +37,12 @@ def _whats_next(turn: Turn) -> HomeSection:
         first = turn.content.toolkit.step(coach.toolkit.first_step)
         line = words.next_start.format(question=first.guiding_question)
         label = coach.labels.start_toolkit
+    elif position[1] is None:  # that step is finished: what follows it
+        following = next_step(turn, position[0])
+        if following is None:
+            return HomeSection(heading=words.next_heading, lines=(words.next_done,))
+        line = words.next_step.format(number=following.number, question=following.guiding_question)
+        label = coach.labels.continue_toolkit
     else:
         step, _ = position
         answers = turn.reads.answers(step_id=step.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
@@ -14,6 +15,7 @@ from bot.flows.base import (
     choice_value,
     reply_only,
 )
+from bot.flows.coach import CoachFlow
 
 FORM_ID = "reflect.today"
 FIELD = "reflection"
@@ -26,12 +28,16 @@ def todays_prompt(turn: Turn) -> str:
     return bank[turn.today.toordinal() % len(bank)]
 
 
+# Slack sends emoji as :shortcodes:, so they must not count as words.
+EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+'-]+:(?::skin-tone-\d:)?", re.IGNORECASE)
+
+
 def reflection_problem(turn: Turn, text: str) -> str | None:
     """Why this text cannot be saved as a reflection, in the coach's words; None if it can."""
     words = turn.content.coach.reflect
     if not text.strip():
         return words.empty
-    if not any(character.isalnum() for character in text):
+    if not any(character.isalnum() for character in EMOJI_SHORTCODE.sub("", text)):
         return words.no_words
     if len(text) > words.max_length:
         return words.too_long.format(length=len(text), limit=words.max_length)
@@ -108,9 +114,14 @@ class ReflectFlow(Flow):
             context=prompt,
         )
         reply = Reply(f"{words.today_intro}\n{prompt}", form=form, notes=(words.privacy_note,))
-        return StepResult(replies=(reply,), state=AWAITING, data={"prompt": prompt})
+        return StepResult(
+            replies=(reply,), state=AWAITING, data={"prompt": prompt, "day": turn.today.isoformat()}
+        )
 
     def _answer_in_conversation(self, turn: Turn) -> StepResult:
+        if turn.data.get("day") != turn.today.isoformat():
+            # Today's prompt is today's: a message on a later day is not an answer to it.
+            return StepResult(replies=CoachFlow().welcome(turn).replies)
         text = turn.inbound.text.strip()
         problem = reflection_problem(turn, text)
         if problem:

@@ -17,7 +17,7 @@ from bot.flows.base import (
     reply_only,
 )
 from bot.flows.reflect import reflection_problem
-from content.toolkit import ReflectionQuestion, Step
+from content.toolkit import Example, ReflectionQuestion, Step
 
 QUESTION = "question"
 FORM_ID = "toolkit.answer"
@@ -39,7 +39,7 @@ class ToolkitFlow(Flow):
             return self._open_step(turn, turn.content.toolkit.step(words.first_step))
         step, question = position
         if question is None:
-            return self._open_step(turn, _step_after(turn, step) or step)
+            return self._open_step(turn, next_step(turn, step) or step)
         return self._ask(turn, step, question, welcome_back=True)
 
     def resume(self, turn: Turn) -> StepResult:
@@ -216,7 +216,8 @@ def _answer_problem(turn: Turn, text: str) -> str | None:
     return words.empty_answer
 
 
-def _step_after(turn: Turn, step: Step) -> Step | None:
+def next_step(turn: Turn, step: Step) -> Step | None:
+    """The step after this one; None after the last."""
     steps = turn.content.toolkit.steps
     index = steps.index(step)
     return steps[index + 1] if index + 1 < len(steps) else None
@@ -258,7 +259,10 @@ def render_step_intro(turn: Turn, step: Step) -> str:
     ]
     if step.checklist:
         lines += ["", words.checklist_heading]
-        lines += [f"• *{item.action}* {item.text}" for item in step.checklist]
+        for item in step.checklist:
+            lines.append(f"• *{item.action}* {item.text}")
+            lines += [f"    ◦ {detail}" for detail in item.details]
+            lines += [f"    ◦ {render_example(turn, example)}" for example in item.examples]
     return "\n".join(lines)
 
 
@@ -268,14 +272,13 @@ def render_question(
     words = turn.content.coach.toolkit
     labels = turn.content.coach.labels
     position = step.reflection_questions.index(question) + 1
-    lines = [
+    lines = [f"_{question.group}_"] if question.group else []
+    lines.append(
         words.question.format(
             position=position, total=len(step.reflection_questions), text=question.text
         )
-    ]
-    for example in question.examples:
-        template = words.example_labelled if example.label else words.example
-        lines.append(template.format(label=example.label, text=example.text))
+    )
+    lines += [render_example(turn, example) for example in question.examples]
     lines += [words.follow_up.format(text=text) for text in question.follow_ups]
     if question.note:
         lines.append(f"_{question.note}_")
@@ -290,6 +293,12 @@ def render_question(
     return Reply("\n".join(lines), choices=choices, quote=existing)
 
 
+def render_example(turn: Turn, example: Example) -> str:
+    words = turn.content.coach.toolkit
+    template = words.example_labelled if example.label else words.example
+    return template.format(label=example.label, text=example.text)
+
+
 def render_summary(turn: Turn, step: Step, answers: Mapping[str, Any]) -> tuple[Reply, ...]:
     words = turn.content.coach.toolkit
     lines = [words.step_done.format(number=step.number)]
@@ -299,7 +308,7 @@ def render_summary(turn: Turn, step: Step, answers: Mapping[str, Any]) -> tuple[
             lines.append(words.summary_item.format(question=question.text, answer=answer))
         else:
             lines.append(words.summary_skipped.format(question=question.text))
-    following = _step_after(turn, step)
+    following = next_step(turn, step)
     if following is None:
         return (Reply("\n".join(lines)), Reply(words.toolkit_done))
     next_line = words.next_step.format(number=following.number, question=following.guiding_question)

@@ -326,7 +326,10 @@ def test_step_4_sample_email_and_protocol(toolkit: Any) -> None:
     assert protocol.text.count("\n\n") == 4
     assert tips["s4-shared-document"].text.startswith("You may choose to take notes")
     leader = [q for q in step4.reflection_questions if q.group]
-    assert {q.group for q in leader} == {"Questions for your building leader"}
+    assert {q.group for q in leader} == {
+        "Schedule a meeting (45 to 60 minutes) with a building leader who can respond to the "
+        "following questions."
+    }
     assert len(leader) == 4
     assert step4.current_conversation.text.count("\n\n") == 1
 

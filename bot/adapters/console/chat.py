@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -75,6 +76,11 @@ def to_markup(text: str) -> str:
     return _ITALIC.sub(r"[italic]\1[/italic]", marked)
 
 
+def terminal_console(file: TextIO | None = None, *, width: int | None = None) -> Console:
+    """The chat's console. emoji=False: a :shortcode: someone typed is shown as typed."""
+    return Console(file=file, width=width, emoji=False, highlight=False)
+
+
 @dataclass
 class ConsoleChat:
     """A chat loop; `read` returns None at end of input (Ctrl-D)."""
@@ -83,15 +89,16 @@ class ConsoleChat:
     user_id: str
     time_zone: str | None
     read: Callable[[str], str | None]
-    console: Console = field(default_factory=Console)
+    console: Console = field(default_factory=lambda: terminal_console())
     choices: tuple[Choice, ...] = ()
+    pending: str | None = None  # a command typed inside a form, run once the form is left
 
     def run(self) -> None:
         words = self.engine.content.coach
         self.say(words.console.greeting.format(name=words.name))
         self.show(self.engine.handle(self._inbound(InboundKind.TEXT, text="")))
         while True:
-            line = self.read("> ")
+            line, self.pending = (self.pending, None) if self.pending else (self.read("> "), None)
             if line is None or line.strip().lower() in QUIT:
                 self.say(words.console.goodbye)
                 return
@@ -197,6 +204,10 @@ class ConsoleChat:
         lines: list[str] = []
         while True:
             line = self.read("… " if lines else "» ")
+            if line is not None and line.startswith("/"):
+                # A command is not part of an answer: leave the form unsaved, then run it.
+                self.pending = line
+                return None
             if line is None or (not line.strip() and not lines):
                 return None if line is None or not initial else initial
             if not line.strip() or not multiline:

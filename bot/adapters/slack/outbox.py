@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
@@ -17,21 +19,49 @@ logger = logging.getLogger(__name__)
 
 
 class Outbox:
-    """Runs each turn's sends in order, in the background, logging (never raising) failures."""
+    """Runs sends in the background, logging (never raising) failures.
+
+    Sends that share a key (a conversation) run one after another in the order submitted,
+    so two quick replies never arrive swapped; sends with other keys run side by side.
+    """
 
     def __init__(self, workers: int = 4) -> None:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox")
         self._pending: set[Future[None]] = set()
+        self._waiting: dict[str, deque[Callable[[], None]]] = {}
         self._lock = threading.Lock()
 
-    def submit(self, what: str, send: Callable[[], None]) -> None:
+    def submit(self, what: str, send: Callable[[], None], *, key: str | None = None) -> None:
         def guarded() -> None:
             try:
                 send()
             except Exception:
                 logger.exception("could not %s", what)
 
-        future = self._executor.submit(guarded)
+        if key is None:
+            self._run(guarded)
+            return
+        with self._lock:
+            if key in self._waiting:  # a send for this conversation is under way: queue behind it
+                self._waiting[key].append(guarded)
+                return
+            self._waiting[key] = deque()
+
+        def in_order() -> None:
+            task: Callable[[], None] = guarded
+            while True:
+                task()
+                with self._lock:
+                    queue = self._waiting[key]
+                    if not queue:
+                        del self._waiting[key]
+                        return
+                    task = queue.popleft()
+
+        self._run(in_order)
+
+    def _run(self, task: Callable[[], None]) -> None:
+        future = self._executor.submit(task)
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._forget)
@@ -42,9 +72,13 @@ class Outbox:
 
     def drain(self, timeout: float = 10.0) -> None:
         """Wait for every send submitted so far (tests, and a clean shutdown)."""
-        with self._lock:
-            pending = set(self._pending)
-        wait(pending, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                pending = set(self._pending)
+            if not pending:
+                return
+            wait(pending, timeout=max(0.0, deadline - time.monotonic()))
 
     def deliver(
         self,
@@ -75,7 +109,7 @@ class Outbox:
                 for message in render_messages((reply,)):
                     client.chat_postMessage(channel=channel, **message)
 
-        self.submit("send replies", send)
+        self.submit("send replies", send, key=channel)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)

@@ -7,6 +7,9 @@ from typing import Any
 from bot.core.messages import Inbound, InboundKind
 
 PLATFORM = "slack"
+# Message subtypes a person sends (a plain message, or one with a file): anything else is an
+# edit, a deletion, a join or a bot, and gets no reply.
+PERSON_SUBTYPES = frozenset({None, "file_share"})
 CHOICE_ACTION_PREFIX = "lantern.choice."
 FORM_CALLBACK_PREFIX = "lantern."
 FIELD_ACTION_ID = "value"
@@ -52,7 +55,8 @@ def command_to_inbound(body: dict[str, Any]) -> Inbound:
 def message_to_inbound(body: dict[str, Any]) -> Inbound:
     """A person's direct message to the bot; edits, bots and other channels are not for us."""
     event = body.get("event") or {}
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    subtype = event.get("subtype")
+    if event.get("channel_type") != "im" or event.get("bot_id") or subtype not in PERSON_SUBTYPES:
         raise UnsupportedPayload("not a person's direct message")
     user = event.get("user")
     if not isinstance(user, str):

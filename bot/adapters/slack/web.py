@@ -40,6 +40,34 @@ def _headers(environ: Environ) -> dict[str, str | Sequence[str]]:
     return headers
 
 
+# For each payload type, the fields that must be objects (dicts) for Bolt and us to read it.
+REQUIRED_OBJECTS: dict[str, tuple[str, ...]] = {
+    "event_callback": ("event",),
+    "block_actions": ("user",),
+    "view_submission": ("user", "view"),
+    "view_closed": ("user", "view"),
+}
+
+
+def _check_typed_payload(payload: object) -> None:
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        raise BadRequest("payload has no type")
+    for name in REQUIRED_OBJECTS.get(payload["type"], ()):
+        if not isinstance(payload.get(name), dict):
+            raise BadRequest(f"{payload['type']} payload without a {name} object")
+    if payload["type"] == "event_callback" and not isinstance(payload["event"].get("type"), str):
+        raise BadRequest("event without a type")
+    if payload["type"] == "block_actions" and not (
+        isinstance(payload.get("actions"), list)
+        and all(isinstance(action, dict) for action in payload["actions"])
+    ):
+        raise BadRequest("block_actions payload without a list of actions")
+    if payload["type"] in {"view_submission", "view_closed"} and not isinstance(
+        payload["view"].get("type"), str
+    ):
+        raise BadRequest("view without a type")
+
+
 def check_payload_shape(body: str, content_type: str) -> None:
     """Refuse what no Slack surface sends, before Bolt parses it."""
     if content_type.startswith("application/json"):
@@ -47,8 +75,7 @@ def check_payload_shape(body: str, content_type: str) -> None:
             parsed = json.loads(body)
         except ValueError as exc:
             raise BadRequest("body is not JSON") from exc
-        if not isinstance(parsed, dict) or not isinstance(parsed.get("type"), str):
-            raise BadRequest("JSON body has no type")
+        _check_typed_payload(parsed)
         return
     form = parse_qs(body, keep_blank_values=True)
     if "payload" in form:
@@ -56,10 +83,11 @@ def check_payload_shape(body: str, content_type: str) -> None:
             payload = json.loads(form["payload"][0])
         except ValueError as exc:
             raise BadRequest("payload is not JSON") from exc
-        if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
-            raise BadRequest("payload has no type")
+        _check_typed_payload(payload)
         return
-    if "command" in form or "ssl_check" in form:
+    if "command" in form and "user_id" in form:
+        return
+    if "ssl_check" in form:
         return
     raise BadRequest("form body is not a Slack payload")
 

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from bot.core.clock import FixedClock
 from bot.core.engine import Engine
 from bot.flows import default_flows
-from bot.flows.base import SaveReflection, StepResult, Turn
+from bot.flows.base import StepResult, Turn
 from bot.flows.reflect import ReflectFlow
 from content import Content
 from storage.database import Database
-from storage.models import Answer, Person, Reflection
+from storage.models import Answer, Person
 from tests.chat_script import ChatScript
 
 
@@ -99,10 +99,3 @@ def test_a_failure_after_some_writes_leaves_none_of_them(
     assert "will not be stored" not in caplog.text  # statement parameters stay out of logs
     # The person row was written earlier in the same turn and rolled back with it.
     assert count(database, Person) == 0
-
-
-def test_effects_are_applied_by_the_engine(chat: ChatScript, database: Database) -> None:
-    effect = SaveReflection(text="t", prompt=None, source="command")
-    assert effect.source == "command"
-    chat.command("reflect", "stored by the engine")
-    assert count(database, Reflection) == 1

@@ -162,3 +162,35 @@ class TestHistory:
         chat.command("coach", "reflections")
         assert chat.text == content.coach.reflect.history_empty
         assert [c.label for c in chat.choices] == [content.coach.labels.reflect]
+
+
+class TestReviewRegressions:
+    def test_slack_emoji_shortcodes_alone_are_not_words(
+        self, chat: ChatScript, database: Database, content: Content
+    ) -> None:
+        chat.command("reflect", ":slightly_smiling_face: :tada: :+1::skin-tone-3:")
+        assert chat.text == content.coach.reflect.no_words
+        assert stored(database) == []
+        chat.command("reflect", "Good day :tada:")
+        assert [r.text for r in stored(database)] == ["Good day :tada:"]
+
+    def test_a_prompt_left_waiting_is_not_answered_by_a_message_days_later(
+        self, chat: ChatScript, database: Database, clock: FixedClock, content: Content
+    ) -> None:
+        chat.command("reflect")
+        clock.advance_to(datetime(2026, 11, 25, 15, 0, tzinfo=UTC))
+        chat.say("hi coach")
+        assert stored(database) == []
+        assert chat.text == content.coach.general.welcome
+        chat.say("and again")
+        assert chat.text == content.coach.general.welcome
+
+    def test_pause_with_nothing_running(self, chat: ChatScript, content: Content) -> None:
+        chat.say("pause")
+        assert chat.text == content.coach.general.nothing_to_pause
+
+
+def test_an_unknown_slash_command_is_named(chat: ChatScript, content: Content) -> None:
+    chat.command("frobnicate", "toolkit")
+    assert chat.text.startswith(content.coach.general.unknown_command.format(name="/frobnicate"))
+    assert not chat.last.waiting

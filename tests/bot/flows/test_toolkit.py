@@ -111,13 +111,26 @@ class TestNavigation:
         chat.command("coach", "toolkit 9")
         assert chat.text == content.coach.toolkit.unknown_step.format(name="9")
 
-    def test_a_stale_button_gets_a_friendly_answer(
+    def test_a_stale_button_says_so_and_offers_what_it_can_do(
         self, chat: ChatScript, content: Content
     ) -> None:
         chat.press("toolkit:skip:step-1/no-such-question")
-        assert chat.text == content.coach.general.stale_choice
+        assert chat.text.startswith(content.coach.general.stale_choice)
+        assert content.coach.general.welcome in chat.text
         chat.press("garbage")
-        assert chat.text == content.coach.general.stale_choice
+        assert chat.text.startswith(content.coach.general.stale_choice)
+
+    def test_a_stale_button_during_a_step_asks_the_waiting_question_again(
+        self, chat: ChatScript, database: Database, content: Content
+    ) -> None:
+        step = content.toolkit.steps[0]
+        chat.command("coach", "toolkit")
+        chat.say("one")
+        chat.press("toolkit:skip:step-1/no-such-question")
+        assert chat.text.startswith(content.coach.general.stale_choice)
+        assert step.reflection_questions[1].text in chat.text
+        chat.say("two")
+        assert answers(database)[step.reflection_questions[1].id] == "two"
 
 
 class TestResume:
@@ -190,3 +203,55 @@ class TestResume:
         assert content.coach.general.help_in_flow in chat.text
         chat.say("my answer")
         assert list(answers(database).values()) == ["my answer"]
+
+
+class TestReviewRegressions:
+    def test_saying_resume_or_continue_mid_step_asks_again_and_stores_nothing(
+        self, chat: ChatScript, database: Database, content: Content
+    ) -> None:
+        step = content.toolkit.steps[0]
+        chat.command("coach", "toolkit")
+        for word in ("continue", "resume"):
+            chat.say(word)
+            assert step.reflection_questions[0].text in chat.text
+        assert answers(database) == {}
+
+    def test_home_after_a_finished_step_points_to_the_next_one(
+        self, chat: ChatScript, content: Content
+    ) -> None:
+        chat.command("coach", "toolkit")
+        for _ in content.toolkit.steps[0].reflection_questions:
+            chat.say("done")
+        chat.home()
+        page = chat.last.home
+        assert page is not None
+        [line] = page.sections[0].lines
+        assert content.toolkit.steps[1].guiding_question in line
+        assert [c.label for c in page.sections[0].choices] == [
+            content.coach.labels.continue_toolkit
+        ]
+
+    def test_home_after_the_last_step(self, chat: ChatScript, content: Content) -> None:
+        chat.command("coach", "toolkit 7")
+        for _ in content.toolkit.steps[6].reflection_questions:
+            chat.choose(content.coach.labels.skip)
+        chat.home()
+        page = chat.last.home
+        assert page is not None
+        assert page.sections[0].lines == (content.coach.home.next_done,)
+
+    def test_the_welcome_offers_to_continue_once_started(
+        self, chat: ChatScript, content: Content
+    ) -> None:
+        chat.command("coach", "toolkit")
+        chat.say("pause")
+        chat.say("hello")
+        assert chat.choices[0].label == content.coach.labels.continue_toolkit
+
+    def test_question_groups_from_the_source_are_shown(
+        self, chat: ChatScript, content: Content
+    ) -> None:
+        chat.command("coach", "toolkit 4")
+        first = content.toolkit.steps[3].reflection_questions[0]
+        assert first.group
+        assert first.group in chat.text

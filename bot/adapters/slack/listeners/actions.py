@@ -19,6 +19,7 @@ def handle_choice(ack: Ack, body: dict[str, Any], client: WebClient, context: Sl
     except UnsupportedPayload:
         return
     outcome = context.engine.handle(inbound)
+    context.learn_time_zone(client, inbound, outcome)
     context.outbox.deliver(
         client, channel=inbound.user_id, replies=outcome.replies, trigger_id=body.get("trigger_id")
     )

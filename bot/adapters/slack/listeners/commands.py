@@ -22,6 +22,7 @@ def handle_command(
         ack()
         return
     outcome = context.engine.handle(inbound)
+    context.learn_time_zone(client, inbound, outcome)
     trigger_id = body.get("trigger_id")
     if trigger_id and any(reply.form is not None for reply in outcome.replies):
         ack()  # the modal is the answer; it opens right after, while the trigger is fresh

@@ -1,14 +1,35 @@
-"""What every Slack listener needs: the engine and the outbox."""
+"""What every Slack listener needs (the engine and the outbox), and what they all do after."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slack_sdk import WebClient
+
 from bot.adapters.slack.outbox import Outbox
 from bot.core.engine import Engine
+from bot.core.messages import Inbound, Outcome
 
 
 @dataclass(frozen=True)
 class SlackContext:
     engine: Engine
     outbox: Outbox
+
+    def learn_time_zone(self, client: WebClient, inbound: Inbound, outcome: Outcome) -> None:
+        """After the ack, ask Slack for a new person's time zone (`users.info` `tz`, IANA)."""
+        if not outcome.needs_time_zone:
+            return
+
+        def look_up() -> None:
+            user = client.users_info(user=inbound.user_id).get("user") or {}
+            time_zone = user.get("tz")
+            if isinstance(time_zone, str) and time_zone:
+                self.engine.remember_time_zone(
+                    platform=inbound.platform,
+                    workspace_id=inbound.workspace_id,
+                    user_id=inbound.user_id,
+                    time_zone=time_zone,
+                )
+
+        self.outbox.submit("look up a time zone", look_up)

@@ -18,6 +18,7 @@ def handle_message(body: dict[str, Any], client: WebClient, context: SlackContex
     except UnsupportedPayload:
         return
     outcome = context.engine.handle(inbound)
+    context.learn_time_zone(client, inbound, outcome)
     if outcome.duplicate:
         return
     channel = str(body["event"].get("channel") or inbound.user_id)
@@ -30,6 +31,7 @@ def handle_home_opened(body: dict[str, Any], client: WebClient, context: SlackCo
     except UnsupportedPayload:
         return
     outcome = context.engine.handle(inbound)
+    context.learn_time_zone(client, inbound, outcome)
     if outcome.home is None:
         context.outbox.deliver(client, channel=inbound.user_id, replies=outcome.replies)
         return

@@ -27,6 +27,7 @@ def handle_submission(
         ack()
         return
     outcome = context.engine.handle(inbound)
+    context.learn_time_zone(client, inbound, outcome)
     if outcome.form_errors is not None:
         ack(**render_form_errors(outcome.form_errors))
         return

@@ -9,9 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from rich.console import Console
-
-from bot.adapters.console.chat import ConsoleChat, to_inbound, to_markup
+from bot.adapters.console.chat import ConsoleChat, terminal_console, to_inbound, to_markup
 from bot.core.engine import Engine
 from bot.core.messages import Choice, InboundKind
 from content import Content
@@ -29,7 +27,7 @@ def run_chat(engine: Engine, lines: list[str], user: str = "ana") -> str:
         user_id=user,
         time_zone="Europe/London",
         read=read,
-        console=Console(file=output, width=200, color_system=None),
+        console=terminal_console(output, width=200),
     ).run()
     return output.getvalue()
 
@@ -63,6 +61,20 @@ def test_an_empty_first_line_cancels_the_form(engine: Engine, content: Content) 
     assert "Not saved." in out
     assert out.count("coach for library leaders") == 2  # welcomed again: not a reflection
     assert "haven't saved a reflection yet" in out
+
+
+def test_a_command_inside_a_form_leaves_it_unsaved_and_runs(
+    engine: Engine, content: Content
+) -> None:
+    out = run_chat(engine, ["/reflect", "/reflections", "", "/quit", "never read"])
+    assert "Not saved." in out
+    assert content.coach.reflect.history_empty in out
+    assert content.coach.console.goodbye in out
+
+
+def test_emoji_shortcodes_are_shown_as_typed(engine: Engine) -> None:
+    out = run_chat(engine, ["/reflect A good day :tada:"])
+    assert ":tada:" in out
 
 
 def test_form_errors_ask_again(engine: Engine, content: Content) -> None:

@@ -35,7 +35,7 @@ def locked(database_path: Path) -> Iterator[None]:
 
 
 def shorten_busy_timeout(slack: SlackHarness, milliseconds: int) -> None:
-    """Let the lock outlast the app's busy timeout sooner than the 5 s it really waits."""
+    """Let the lock outlast the app's busy timeout sooner than the 2 s it really waits."""
     engine = slack.web_app.database.engine
 
     def shorter(dbapi_connection: Any, _record: Any) -> None:

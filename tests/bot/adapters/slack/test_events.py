@@ -226,3 +226,42 @@ def test_a_rate_limited_reply_waits_out_retry_after_and_is_still_sent(
     first, second = slack.fake.wait_for("chat.postMessage", 2, timeout=10)
     assert first.args["blocks"] == second.args["blocks"]
     assert escaped(content.coach.general.welcome) in all_text(second.args["blocks"])
+
+
+def test_a_new_persons_time_zone_is_learned_from_users_info_after_the_ack(
+    slack: SlackHarness,
+) -> None:
+    slack.dm("hello there")
+    [lookup] = slack.fake.wait_for("users.info")
+    assert lookup.args["user"] == USER
+    slack.drain()
+    with slack.db.unit_of_work() as uow:
+        [person] = uow.session.query(Person).all()
+        assert person.time_zone == "America/Chicago"
+
+    slack.dm("hello again")
+    slack.fake.wait_for("chat.postMessage", 2)
+    slack.drain()
+    assert len(slack.fake.calls_to("users.info")) == 1  # known now: not asked again
+
+
+def test_a_time_zone_slack_does_not_report_leaves_the_person_on_utc(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.script("users.info", {"ok": True, "user": {"id": USER, "tz": "Not/AZone"}})
+    slack.dm("hello there")
+    slack.fake.wait_for("users.info")
+    slack.drain()
+    with slack.db.unit_of_work() as uow:
+        [person] = uow.session.query(Person).all()
+        assert person.time_zone is None
+
+
+def test_a_message_with_a_file_still_gets_an_answer(slack: SlackHarness, content: Content) -> None:
+    event = dm_event("here is our strategic plan") | {
+        "subtype": "file_share",
+        "files": [{"id": "F1", "name": "plan.pdf"}],
+    }
+    slack.event(event)
+    [post] = slack.fake.wait_for("chat.postMessage")
+    assert escaped(content.coach.general.welcome) in all_text(post.args["blocks"])
