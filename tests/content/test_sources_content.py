@@ -8,18 +8,16 @@ wording is also checked to occur in its source (reflection prompts excepted).
 from __future__ import annotations
 
 import copy
-import importlib
-import importlib.util
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 from pydantic import BaseModel, ValidationError
+
+import content.sources as sources
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT_DIR = ROOT / "content"
@@ -101,41 +99,6 @@ CHARACTERISTICS = 4  # learning-organization bullets
 WORKSHEET_PROMPTS = 7
 
 
-def _load_modules_alone() -> ModuleType:
-    """Load content/base.py and content/sources.py without running content/__init__.py."""
-    names = ("content", "content.base", "content.sources")
-    saved = {name: sys.modules.get(name) for name in names}
-    package = ModuleType("content")
-    package.__path__ = [str(CONTENT_DIR)]
-    sys.modules["content"] = package
-    try:
-        loaded: dict[str, ModuleType] = {}
-        for name in names[1:]:
-            path = CONTENT_DIR / f"{name.rsplit('.', 1)[1]}.py"
-            spec = importlib.util.spec_from_file_location(name, path)
-            assert spec is not None
-            assert spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-            loaded[name] = module
-        return loaded["content.sources"]
-    finally:
-        for name, previous in saved.items():
-            if previous is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = previous
-
-
-def _sources_module() -> ModuleType:
-    try:
-        return importlib.import_module("content.sources")
-    except ImportError:
-        return _load_modules_alone()
-
-
-sources = _sources_module()
 MODELS: dict[str, type[BaseModel]] = {
     "leadership": sources.LeadershipModel,
     "competencies": sources.CompetencyModel,

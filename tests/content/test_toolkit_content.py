@@ -6,17 +6,15 @@ question, checklist item or sidebar prompt makes a test fail.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
+
+import content.toolkit as toolkit_module
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 TOOLKIT_YAML = CONTENT_DIR / "data" / "toolkit.yaml"
@@ -65,45 +63,6 @@ GUIDING_QUESTIONS = (
 )
 
 
-def _load_module_alone() -> ModuleType:
-    """Load content/base.py and content/toolkit.py without running content/__init__.py.
-
-    content/__init__.py imports every content module; while a sibling is still being
-    written this keeps the toolkit tests usable. sys.modules is restored afterwards.
-    """
-    names = ("content", "content.base", "content.toolkit")
-    saved = {name: sys.modules.get(name) for name in names}
-    package = ModuleType("content")
-    package.__path__ = [str(CONTENT_DIR)]
-    sys.modules["content"] = package
-    try:
-        loaded: dict[str, ModuleType] = {}
-        for name in names[1:]:
-            path = CONTENT_DIR / f"{name.rsplit('.', 1)[1]}.py"
-            spec = importlib.util.spec_from_file_location(name, path)
-            assert spec is not None
-            assert spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-            loaded[name] = module
-        return loaded["content.toolkit"]
-    finally:
-        for name, previous in saved.items():
-            if previous is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = previous
-
-
-def _toolkit_module() -> ModuleType:
-    try:
-        return importlib.import_module("content.toolkit")
-    except ImportError:
-        return _load_module_alone()
-
-
-toolkit_module = _toolkit_module()
 Toolkit = toolkit_module.Toolkit
 
 
@@ -370,3 +329,42 @@ def test_step_7_reflection(toolkit: Any) -> None:
 def test_closing_notes(toolkit: Any) -> None:
     present = tuple(step.closing_note is not None for step in toolkit.steps)
     assert present == (True, True, True, False, False, False, False)
+
+
+# Fields that hold ids, kinds, links or Lantern's own short step names rather than source wording.
+NOT_WORDING = {"id", "after_item", "kind", "url", "name", "number"}
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "003_e16981154f052040.txt"
+
+
+def _wording(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in NOT_WORDING:
+                yield from _wording(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _wording(item)
+    elif isinstance(node, str):
+        yield node
+
+
+def _plain(text: str) -> str:
+    """Text without markdown emphasis, link syntax, ticks, bullets and runs of whitespace."""
+    text = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", text)
+    text = text.replace("**", "").replace("*", "").replace("☐", "")
+    text = re.sub(r"^\s*(?:[-•]|\d+\.|[a-z]\.)\s+", " ", text, flags=re.MULTILINE)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_every_piece_of_wording_is_the_sources_own(raw: dict[str, Any]) -> None:
+    if not SEED.exists():
+        pytest.skip(f"the source document is not beside the project ({SEED})")
+    source = _plain(SEED.read_text(encoding="utf-8")).lower()
+
+    def verbatim(line: str) -> bool:
+        # Step 3's plan details join a source heading and a source item ("A: B — C").
+        parts = re.split(r": | — ", _plain(line))
+        return all(part.lower() in source for part in parts if part)
+
+    missing = [line for text in _wording(raw) for line in text.split("\n") if not verbatim(line)]
+    assert missing == []
