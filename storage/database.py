@@ -53,9 +53,9 @@ def create_db_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     # hide_parameters: a failed statement must never write reflection text into the logs.
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True
-    )
+    # No pre-ping: it would cost a round trip on every turn. A connection the server dropped
+    # fails its turn with a friendly "try again" and is discarded; recycling keeps them fresh.
+    return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=10, hide_parameters=True)
 
 
 class UnitOfWork:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
@@ -86,14 +86,26 @@ class Engine:
     def handle(self, inbound: Inbound) -> Outcome:
         """Handle one inbound event; never raises, and stores all of a turn or none of it."""
         try:
-            with self.database.unit_of_work() as uow:
-                return self._turn(uow, inbound)
+            return self._turn_retrying_a_dropped_connection(inbound)
         except SQLAlchemyError:
             logger.exception("database error while handling a %s event", inbound.kind.value)
             return Outcome(replies=(Reply(self.content.coach.errors.database),), failed=True)
         except Exception:
             logger.exception("unexpected error while handling a %s event", inbound.kind.value)
             return Outcome(replies=(Reply(self.content.coach.errors.unexpected),), failed=True)
+
+    def _turn_retrying_a_dropped_connection(self, inbound: Inbound) -> Outcome:
+        """A connection the server dropped (a restart, a failover) fails the turn before anything
+        is kept; the pool then discards its connections, so the turn is safe to run once more."""
+        try:
+            with self.database.unit_of_work() as uow:
+                return self._turn(uow, inbound)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            logger.warning("the database dropped a connection; running the turn again")
+        with self.database.unit_of_work() as uow:
+            return self._turn(uow, inbound)
 
     def _turn(self, uow: UnitOfWork, inbound: Inbound) -> Outcome:
         now = self.clock.now()
@@ -300,12 +312,14 @@ class Engine:
                 )
         if result.form_errors is not None or result.keep_state or flow_id == "coach":
             return
+        was_waiting = person.active_flow == flow_id
         if result.waiting and not result.keep_inactive:
             person.active_flow = flow_id
         elif person.active_flow == flow_id:
             person.active_flow = None
         if not result.waiting and not result.data:
-            uow.repos.progress.settle(person_id=person.id, flow_id=flow_id, at=now)
+            if was_waiting:  # only a flow that was waiting has anything to settle
+                uow.repos.progress.settle(person_id=person.id, flow_id=flow_id, at=now)
             return
         uow.repos.progress.save(
             person_id=person.id, flow_id=flow_id, state=result.state, data=dict(result.data), at=now

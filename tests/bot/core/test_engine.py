@@ -16,7 +16,7 @@ from bot.flows.base import StepResult, Turn
 from bot.flows.reflect import ReflectFlow
 from content import Content
 from storage.database import Database
-from storage.models import Answer, Person
+from storage.models import Answer, Person, Reflection
 from tests.chat_script import ChatScript
 
 
@@ -99,3 +99,28 @@ def test_a_failure_after_some_writes_leaves_none_of_them(
     assert "will not be stored" not in caplog.text  # statement parameters stay out of logs
     # The person row was written earlier in the same turn and rolled back with it.
     assert count(database, Person) == 0
+
+
+def test_a_connection_the_server_dropped_is_retried_without_the_person_noticing(
+    content: Content, postgres_database: Database, clock: FixedClock
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    chat = ChatScript(Engine(content=content, database=postgres_database, clock=clock))
+    chat.command("reflect", "before the restart")
+    with postgres_database.engine.connect() as connection:
+        pooled = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    # Terminate the pool's idle connection from outside it, as a database restart would.
+    outside = create_engine(postgres_database.url)
+    with outside.begin() as connection:
+        killed = connection.execute(
+            text("SELECT pg_terminate_backend(:pid)"), {"pid": pooled}
+        ).scalar()
+    outside.dispose()
+    assert killed
+
+    chat.command("reflect", "after the restart")
+
+    assert chat.text == content.coach.reflect.saved_free
+    assert not chat.last.failed
+    assert count(postgres_database, Reflection) == 2
