@@ -1,0 +1,1 @@
+"""Documents Lantern makes for a person: pictures of their toolkit work and their exports."""
