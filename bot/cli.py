@@ -134,17 +134,18 @@ def serve_web(settings: Settings) -> None:
 def worker(
     interval: Annotated[float, typer.Option(help="Seconds between scheduler ticks.", min=1)] = 30,
 ) -> None:
-    """Run the scheduler process (Procfile `worker`)."""
-    from bot.wiring import open_database
+    """Run the scheduler process (Procfile `worker`): it sends reminders when they are due."""
+    from bot.wiring import build_engine, build_sender
     from bot.worker import run_worker
 
     settings = settings_or_exit()
     configure_logging(settings)
     try:
-        database = open_database(settings)
-    except ConfigError as exc:
+        engine = build_engine(settings)
+        send, platforms = build_sender(settings)
+    except (ConfigError, ContentError) as exc:
         fail(str(exc))
-    run_worker(database, interval_seconds=interval)
+    run_worker(engine, send, platforms=platforms, interval_seconds=interval)
 
 
 @app.command()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from bot.adapters.slack.app import build_bolt_app
+from bot.adapters.slack.app import build_bolt_app, build_client, verify_bot_token
 from bot.adapters.slack.outbox import Outbox
+from bot.adapters.slack.sender import SlackSender
 from bot.adapters.slack.web import SlackWebApp
 from bot.core.clock import Clock
 from bot.core.engine import Engine
+from bot.core.messages import Reply
 from bot.settings import ConfigError, Settings
+from bot.worker import Send
 from content import default_content
 from storage.database import Database
 
@@ -38,6 +41,21 @@ def open_database(settings: Settings, *, migrate_embedded: bool = True) -> Datab
 
 def build_engine(settings: Settings, *, clock: Clock | None = None) -> Engine:
     return Engine(content=default_content(), database=open_database(settings), clock=clock)
+
+
+class _NoPlatform:
+    """The sender when no platform is configured: it is never called for any platform."""
+
+    def __call__(self, platform: str, user_id: str, replies: tuple[Reply, ...]) -> None:
+        raise ConfigError(f"no way to send to {platform} people is configured")
+
+
+def build_sender(settings: Settings) -> tuple[Send, frozenset[str]]:
+    """What the worker sends with, and to which platforms (none without a Slack token)."""
+    if settings.slack_bot_token is None:
+        return _NoPlatform(), frozenset()
+    verify_bot_token(settings)
+    return SlackSender(build_client(settings)), frozenset({"slack"})
 
 
 def build_web_app(settings: Settings, *, clock: Clock | None = None) -> SlackWebApp:

@@ -48,6 +48,23 @@ class Labels(ContentModel):
     answer_in_form: Text = Field(max_length=75)
     pause: Text = Field(max_length=75)
     next_step: Text = Field(max_length=75)
+    more_in_step: Text = Field(max_length=75)
+    checklist: Text = Field(max_length=75)
+    questions: Text = Field(max_length=75)
+    tips: Text = Field(max_length=75)
+    think_out_loud: Text = Field(max_length=75)
+    summary: Text = Field(max_length=75)
+    restart_step: Text = Field(max_length=75)
+    add_record: Text = Field(max_length=75)
+    fill_in: Text = Field(max_length=75)
+    remove_record: Text = Field(max_length=60)
+    done_with_work: Text = Field(max_length=75)
+    remind_3: Text = Field(max_length=75)
+    remind_7: Text = Field(max_length=75)
+    remind_none: Text = Field(max_length=75)
+    remind_me: Text = Field(max_length=75)
+    export: Text = Field(max_length=75)
+    answer_now: Text = Field(max_length=75)
 
 
 class GeneralText(ContentModel):
@@ -123,6 +140,58 @@ class ToolkitText(ContentModel):
     form_submit: Text = Field(max_length=24)
     empty_answer: Text
     too_long: Text
+    overview_heading: Text
+    overview_line: Text
+    mark_done: Text
+    mark_started: Text
+    mark_new: Text
+    continue_label: Text
+    open_label: Text
+    menu_heading: Text
+    questions_done: Text
+    checklist_line: Text
+    ticked_mark: Text
+    unticked_mark: Text
+    tick_label: Text
+    untick_label: Text
+    tips_heading: Text
+    copy_hint: Text
+    no_tips: Text
+    think_heading: Text
+    think_question: Text
+    think_done: Text
+    no_think: Text
+    work_heading: Text
+    work_empty: Text
+    work_line: Text
+    work_field: Text
+    work_full: Text
+    work_saved: Text
+    work_removed: Text
+    work_missing: Text
+    field_required: Text
+    field_too_long: Text
+    field_unknown_choice: Text
+    summary_work_heading: Text
+    summary_edit_label: Text
+    remind_offer: Text
+    remind_set: Text
+    remind_off: Text
+    reminder: Text
+    export_ready: Text
+    export_saved: Text
+    guide_title: Text
+    guide_subtitle: Text
+    guide_step_heading: Text
+    guide_checklist: Text
+    guide_questions: Text
+    guide_not_answered: Text
+    guide_work: Text
+    guide_pictures: Text
+    guide_reflections: Text
+    guide_no_reflections: Text
+    guide_ticked: Text
+    guide_unticked: Text
 
 
 class HomeText(ContentModel):
@@ -130,6 +199,7 @@ class HomeText(ContentModel):
     next_heading: Text
     next_start: Text
     next_continue: Text
+    current_question: Text
     next_step: Text
     next_done: Text
     reflections_heading: Text
@@ -147,6 +217,11 @@ class ConsoleText(ContentModel):
     form_instructions: Text
     form_cancelled: Text
     current_answer: Text
+    choose_one: Text
+    choose_several: Text
+    not_an_option: Text
+    picture_saved: Text
+    file_saved: Text
 
 
 class CoachText(ContentModel):

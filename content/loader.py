@@ -19,6 +19,7 @@ from content.sources import (
     RelationshipWorksheet,
 )
 from content.toolkit import Toolkit
+from content.work import ToolkitWork
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -31,6 +32,7 @@ class Content(ContentModel):
     """Everything Lantern says, loaded once at start-up."""
 
     toolkit: Toolkit
+    toolkit_work: ToolkitWork
     leadership: LeadershipModel
     competencies: CompetencyModel
     rubric: EngagementRubric
@@ -47,6 +49,7 @@ class Content(ContentModel):
 
 FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "toolkit": ("toolkit.yaml", Toolkit),
+    "toolkit_work": ("toolkit_work.yaml", ToolkitWork),
     "leadership": ("leadership.yaml", LeadershipModel),
     "competencies": ("competencies.yaml", CompetencyModel),
     "rubric": ("rubric.yaml", EngagementRubric),
@@ -131,6 +134,16 @@ def _check_references(content: Content) -> None:
                 f"{ref!r} yields no prompts"
             )
     step_ids = {step.id for step in content.toolkit.steps}
+    items = {item.id for step in content.toolkit.steps for item in step.checklist}
+    for index, section in enumerate(content.toolkit_work.sections):
+        where = f"content/data/toolkit_work.yaml: sections[{index}]"
+        if section.step not in step_ids:
+            raise ContentError(f"{where}.step: unknown step {section.step!r}")
+        if section.item is not None and section.item not in items:
+            raise ContentError(f"{where}.item: unknown checklist item {section.item!r}")
+        for shown in section.shown_again_in:
+            if shown not in step_ids:
+                raise ContentError(f"{where}.shown_again_in: unknown step {shown!r}")
     first = content.coach.toolkit.first_step
     if first not in step_ids:
         raise ContentError(f"content/data/coach.yaml: toolkit.first_step: unknown step {first!r}")

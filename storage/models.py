@@ -144,3 +144,43 @@ class ProcessedEvent(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     event_id: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChecklistTick(Base):
+    """A process-checklist item a person has ticked off; no row means not ticked."""
+
+    __tablename__ = "checklist_ticks"
+    __table_args__ = (UniqueConstraint("person_id", "step_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    step_id: Mapped[str] = mapped_column(String(64))
+    item_id: Mapped[str] = mapped_column(String(64))
+    ticked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WorkRecord(Base):
+    """One record of a step's structured work (a habit on the continuum, a Venn item...)."""
+
+    __tablename__ = "work_records"
+    __table_args__ = (Index("ix_work_records_person_section", "person_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    section_id: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ToolkitReminder(Base):
+    """A person's wish to be reminded to continue the toolkit, and when that is next due."""
+
+    __tablename__ = "toolkit_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    every_days: Mapped[int]
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

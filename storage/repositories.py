@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -15,10 +15,13 @@ from sqlalchemy.orm.attributes import flag_modified
 from storage.models import (
     Answer,
     AnswerRevision,
+    ChecklistTick,
     FlowProgress,
     Person,
     ProcessedEvent,
     Reflection,
+    ToolkitReminder,
+    WorkRecord,
     Workspace,
 )
 
@@ -240,6 +243,140 @@ class ReflectionsRepository:
         )
 
 
+class ChecklistRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def ticked(self, *, person_id: int, step_id: str | None = None) -> set[tuple[str, str]]:
+        """(step id, item id) of every ticked item, for one step or all of them."""
+        query = select(ChecklistTick.step_id, ChecklistTick.item_id).where(
+            ChecklistTick.person_id == person_id
+        )
+        if step_id is not None:
+            query = query.where(ChecklistTick.step_id == step_id)
+        return {(step, item) for step, item in self._session.execute(query)}
+
+    def set_ticked(
+        self, *, person_id: int, step_id: str, item_id: str, ticked: bool, at: datetime
+    ) -> None:
+        if ticked:
+            _insert_if_absent(
+                self._session,
+                ChecklistTick,
+                {"person_id": person_id, "step_id": step_id, "item_id": item_id, "ticked_at": at},
+            )
+            return
+        self._session.execute(
+            delete(ChecklistTick).where(
+                ChecklistTick.person_id == person_id,
+                ChecklistTick.step_id == step_id,
+                ChecklistTick.item_id == item_id,
+            )
+        )
+
+
+class WorkRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def records(self, *, person_id: int, section_id: str | None = None) -> list[WorkRecord]:
+        query = select(WorkRecord).where(WorkRecord.person_id == person_id)
+        if section_id is not None:
+            query = query.where(WorkRecord.section_id == section_id)
+        return list(self._session.scalars(query.order_by(WorkRecord.id)))
+
+    def add(
+        self, *, person_id: int, section_id: str, data: dict[str, Any], at: datetime
+    ) -> WorkRecord:
+        record = WorkRecord(
+            person_id=person_id,
+            section_id=section_id,
+            data=copy.deepcopy(data),
+            created_at=at,
+            updated_at=at,
+        )
+        self._session.add(record)
+        return record
+
+    def replace_single(
+        self, *, person_id: int, section_id: str, data: dict[str, Any], at: datetime
+    ) -> WorkRecord:
+        """For a section that holds one record: update it, or add it the first time."""
+        existing = self.records(person_id=person_id, section_id=section_id)
+        if not existing:
+            return self.add(person_id=person_id, section_id=section_id, data=data, at=at)
+        record = existing[0]
+        record.data = copy.deepcopy(data)
+        flag_modified(record, "data")
+        record.updated_at = at
+        return record
+
+    def remove(self, *, person_id: int, record_id: int) -> bool:
+        """Remove one of this person's records; False if there is no such record of theirs."""
+        result = self._session.execute(
+            delete(WorkRecord)
+            .where(WorkRecord.id == record_id, WorkRecord.person_id == person_id)
+            .returning(WorkRecord.id)
+        )
+        return result.first() is not None
+
+
+class RemindersRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, *, person_id: int) -> ToolkitReminder | None:
+        return self._session.scalar(
+            select(ToolkitReminder).where(ToolkitReminder.person_id == person_id)
+        )
+
+    def set(self, *, person_id: int, every_days: int, next_due_at: datetime) -> None:
+        reminder = self.get(person_id=person_id)
+        if reminder is None:
+            reminder = ToolkitReminder(person_id=person_id, every_days=every_days)
+            self._session.add(reminder)
+        reminder.every_days = every_days
+        reminder.next_due_at = next_due_at
+        reminder.claimed_until = None
+
+    def clear(self, *, person_id: int) -> None:
+        self._session.execute(delete(ToolkitReminder).where(ToolkitReminder.person_id == person_id))
+
+    def claim_due(self, *, now: datetime, lease: timedelta, limit: int) -> list[tuple[int, int]]:
+        """Claim up to `limit` due reminders for `lease`; (reminder id, person id) of each.
+
+        One statement: a reminder is claimed by one worker only (SKIP LOCKED on PostgreSQL;
+        SQLite has one writer), and a claim left by a crashed worker expires with its lease.
+        """
+        claimable = (ToolkitReminder.next_due_at <= now) & (
+            ToolkitReminder.claimed_until.is_(None) | (ToolkitReminder.claimed_until < now)
+        )
+        due = (
+            select(ToolkitReminder.id)
+            .where(claimable)
+            .order_by(ToolkitReminder.next_due_at)
+            .limit(limit)
+        )
+        if self._session.get_bind().dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        claimed = self._session.execute(
+            update(ToolkitReminder)
+            .where(ToolkitReminder.id.in_(due.scalar_subquery()), claimable)
+            .values(claimed_until=now + lease)
+            .returning(ToolkitReminder.id, ToolkitReminder.person_id)
+            .execution_options(synchronize_session=False)
+        )
+        return [(reminder_id, person_id) for reminder_id, person_id in claimed]
+
+    def mark_sent(self, *, reminder_id: int, at: datetime, next_due_at: datetime | None) -> None:
+        self._session.execute(
+            update(ToolkitReminder)
+            .where(ToolkitReminder.id == reminder_id)
+            .values(last_sent_at=at, next_due_at=next_due_at, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
 class Repositories:
     """The repositories of one unit of work."""
 
@@ -249,3 +386,6 @@ class Repositories:
         self.progress = FlowProgressRepository(session)
         self.answers = AnswersRepository(session)
         self.reflections = ReflectionsRepository(session)
+        self.checklist = ChecklistRepository(session)
+        self.work = WorkRepository(session)
+        self.reminders = RemindersRepository(session)

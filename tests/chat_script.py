@@ -18,6 +18,7 @@ class ChatScript:
     workspace_id: str = "T-library"
     platform: str = "console"
     time_zone: str | None = "America/Chicago"
+    reachable_later: bool = False
     last: Outcome = field(default_factory=Outcome)
     _event_counter: int = 0
 
@@ -28,6 +29,7 @@ class ChatScript:
             user_id=self.user_id,
             kind=kind,
             time_zone=self.time_zone,
+            reachable_later=self.reachable_later,
             **values,  # type: ignore[arg-type]
         )
         self.last = self.engine.handle(inbound)

@@ -13,21 +13,28 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
+from bot.core.schedule import reminder_due_at
 from bot.flows import default_flows
 from bot.flows.base import (
     IDLE,
+    AddWorkRecord,
     Flow,
     ReflectionView,
+    RemoveWorkRecord,
     SaveAnswer,
     SaveReflection,
+    SetReminder,
+    SetTicked,
     StepResult,
     Turn,
+    WorkRecordView,
     parse_choice_value,
     reply_only,
 )
 from bot.flows.coach import CoachFlow, help_text, welcome_choices
 from bot.flows.home import build_home
 from bot.flows.reflect import ReflectFlow
+from bot.flows.toolkit import ToolkitFlow
 from content import Content
 from storage.database import Database, UnitOfWork
 from storage.models import Person
@@ -56,6 +63,22 @@ class StoredReads:
     def progress(self, *, flow_id: str) -> tuple[str, Mapping[str, Any]] | None:
         row = self._repos.progress.get(person_id=self._person.id, flow_id=flow_id)
         return None if row is None else (row.state, row.data)
+
+    def ticked(self, *, step_id: str) -> set[str]:
+        ticks = self._repos.checklist.ticked(person_id=self._person.id, step_id=step_id)
+        return {item for _, item in ticks}
+
+    def work_records(self, *, section_id: str) -> list[WorkRecordView]:
+        rows = self._repos.work.records(person_id=self._person.id, section_id=section_id)
+        return [WorkRecordView(row.id, dict(row.data)) for row in rows]
+
+    def reminder_days(self) -> int | None:
+        reminder = self._repos.reminders.get(person_id=self._person.id)
+        return None if reminder is None else reminder.every_days
+
+
+def _sets_reminder(result: StepResult) -> bool:
+    return any(isinstance(effect, SetReminder) for effect in result.effects)
 
 
 def local_date(now: datetime, time_zone: str | None) -> date:
@@ -210,6 +233,10 @@ class Engine:
             return "toolkit", self.flows["toolkit"].start(turn, argument)
         if name == "reflections":
             return "reflect", self._reflect.history(turn)
+        if name == "export":
+            from bot.flows.guide import export_guide
+
+            return "toolkit", export_guide(turn)
         if name == "reflect":
             return "reflect", self.flows["reflect"].start(turn, argument)
         return "coach", self._coach.unknown_command(turn, name)
@@ -242,8 +269,9 @@ class Engine:
             person.active_flow = None
             if said in keywords.cancel:
                 return active, StepResult(replies=(Reply(general.cancelled),), data=waiting.data)
+            extra = self.flows[active].pause_replies(waiting)
             return active, StepResult(
-                replies=(Reply(general.paused),),
+                replies=(Reply(general.paused), *extra),
                 state=waiting.state or IDLE,
                 data=waiting.data,
                 keep_inactive=True,
@@ -310,6 +338,37 @@ class Engine:
                     text=effect.text,
                     at=now,
                 )
+            elif isinstance(effect, SetTicked):
+                uow.repos.checklist.set_ticked(
+                    person_id=person.id,
+                    step_id=effect.step_id,
+                    item_id=effect.item_id,
+                    ticked=effect.ticked,
+                    at=now,
+                )
+            elif isinstance(effect, AddWorkRecord):
+                record = dict(effect.data)
+                if effect.single:
+                    uow.repos.work.replace_single(
+                        person_id=person.id, section_id=effect.section_id, data=record, at=now
+                    )
+                else:
+                    uow.repos.work.add(
+                        person_id=person.id, section_id=effect.section_id, data=record, at=now
+                    )
+            elif isinstance(effect, RemoveWorkRecord):
+                uow.repos.work.remove(person_id=person.id, record_id=effect.record_id)
+            elif isinstance(effect, SetReminder):
+                if effect.every_days is None:
+                    uow.repos.reminders.clear(person_id=person.id)
+                else:
+                    due = reminder_due_at(now, days=effect.every_days, time_zone=person.time_zone)
+                    uow.repos.reminders.set(
+                        person_id=person.id, every_days=effect.every_days, next_due_at=due
+                    )
+        if flow_id == ToolkitFlow.flow_id and not _sets_reminder(result):
+            # Someone working in the toolkit needs no reminder yet: move it on from today.
+            self._postpone_reminder(uow, person, now)
         if result.form_errors is not None or result.keep_state or flow_id == "coach":
             return
         was_waiting = person.active_flow == flow_id
@@ -323,6 +382,25 @@ class Engine:
             return
         uow.repos.progress.save(
             person_id=person.id, flow_id=flow_id, state=result.state, data=dict(result.data), at=now
+        )
+
+    def _postpone_reminder(self, uow: UnitOfWork, person: Person, now: datetime) -> None:
+        reminder = uow.repos.reminders.get(person_id=person.id)
+        if reminder is not None and reminder.claimed_until is None:
+            reminder.next_due_at = reminder_due_at(
+                now, days=reminder.every_days, time_zone=person.time_zone
+            )
+
+    def reminder_for(self, *, platform: str, workspace_id: str, user_id: str) -> Outcome:
+        """The toolkit reminder for one person, as the worker sends it."""
+        return self.handle(
+            Inbound(
+                platform=platform,
+                workspace_id=workspace_id,
+                user_id=user_id,
+                kind=InboundKind.CHOICE,
+                choice=f"{ToolkitFlow.flow_id}:reminder:",
+            )
         )
 
     @property

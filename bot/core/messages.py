@@ -33,6 +33,7 @@ class Inbound:
     form_context: str = ""
     event_id: str | None = None
     time_zone: str | None = None
+    reachable_later: bool = False  # the platform can message the person on its own (reminders)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Choice:
 
 @dataclass(frozen=True)
 class FormField:
+    """A text field, or with `options` a choice of one (or, with `multiple`, of several).
+
+    Values come back as text; several chosen values are joined with commas.
+    """
+
     name: str
     label: str
     multiline: bool = False
@@ -53,6 +59,8 @@ class FormField:
     max_length: int | None = None
     hint: str | None = None
     initial: str | None = None
+    options: tuple[tuple[str, str], ...] = ()  # (value, label)
+    multiple: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class Reply:
     files: tuple[FileAttachment, ...] = ()
     quote: str | None = None
     notes: tuple[str, ...] = ()
+    copyable: str | None = None  # text to copy as it is (a sample email), shown preformatted
 
 
 @dataclass(frozen=True)

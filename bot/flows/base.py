@@ -13,6 +13,12 @@ from content import Content
 
 
 @dataclass(frozen=True)
+class WorkRecordView:
+    id: int
+    data: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class ReflectionView:
     text: str
     prompt: str | None
@@ -30,6 +36,12 @@ class Reads(Protocol):
 
     def progress(self, *, flow_id: str) -> tuple[str, Mapping[str, Any]] | None: ...
 
+    def ticked(self, *, step_id: str) -> set[str]: ...
+
+    def work_records(self, *, section_id: str) -> list[WorkRecordView]: ...
+
+    def reminder_days(self) -> int | None: ...
+
 
 @dataclass(frozen=True)
 class SaveReflection:
@@ -45,7 +57,31 @@ class SaveAnswer:
     text: str
 
 
-Effect = SaveReflection | SaveAnswer
+@dataclass(frozen=True)
+class SetTicked:
+    step_id: str
+    item_id: str
+    ticked: bool
+
+
+@dataclass(frozen=True)
+class AddWorkRecord:
+    section_id: str
+    data: Mapping[str, str]
+    single: bool  # the section holds one record: replace it
+
+
+@dataclass(frozen=True)
+class RemoveWorkRecord:
+    record_id: int
+
+
+@dataclass(frozen=True)
+class SetReminder:
+    every_days: int | None  # None: no reminders
+
+
+Effect = SaveReflection | SaveAnswer | SetTicked | AddWorkRecord | RemoveWorkRecord | SetReminder
 
 
 @dataclass(frozen=True)
@@ -123,6 +159,10 @@ class Flow(ABC):
     def close_form(self, turn: Turn, form_id: str) -> StepResult | None:
         """A form was dismissed unsaved; None means nothing changes."""
         return None
+
+    def pause_replies(self, turn: Turn) -> tuple[Reply, ...]:
+        """Anything to add when the person pauses this flow (an offer of a reminder, say)."""
+        return ()
 
     def resume(self, turn: Turn) -> StepResult:
         """Pick up where the person paused; by default, start again."""

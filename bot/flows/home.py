@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.messages import Choice, HomePage, HomeSection
 from bot.flows.base import Turn, choice_value
-from bot.flows.toolkit import current_position, next_step
+from bot.flows.toolkit import current_position, next_step, render_overview
 
 RECENT_REFLECTIONS = 5
 PREVIEW_CHARACTERS = 280
@@ -17,6 +17,7 @@ def build_home(turn: Turn) -> HomePage:
         title=words.title,
         sections=(
             _whats_next(turn),
+            _steps(turn),
             _reflections(turn),
             HomeSection(
                 heading=words.help_heading,
@@ -44,16 +45,32 @@ def _whats_next(turn: Turn) -> HomeSection:
         line = words.next_step.format(number=following.number, question=following.guiding_question)
         label = coach.labels.continue_toolkit
     else:
-        step, _ = position
+        step, question = position
         answers = turn.reads.answers(step_id=step.id)
         total = len(step.reflection_questions)
         answered = sum(q.id in answers for q in step.reflection_questions)
         line = words.next_continue.format(
             number=step.number, question=step.guiding_question, answered=answered, total=total
         )
-        label = coach.labels.continue_toolkit
-    choice = Choice(choice_value("toolkit", "start"), label, style="primary")
+        waiting = (
+            words.current_question.format(
+                position=step.reflection_questions.index(question) + 1, text=_preview(question.text)
+            )
+            if question is not None
+            else None
+        )
+        choice = Choice(choice_value("toolkit", "continue"), coach.labels.answer_now, "primary")
+        lines = (line, waiting) if waiting else (line,)
+        return HomeSection(heading=words.next_heading, lines=lines, choices=(choice,))
+    choice = Choice(choice_value("toolkit", "continue"), label, style="primary")
     return HomeSection(heading=words.next_heading, lines=(line,), choices=(choice,))
+
+
+def _steps(turn: Turn) -> HomeSection:
+    """The seven steps with the person's progress, a button to each, and the export."""
+    overview = render_overview(turn)
+    heading, *lines = overview.text.split("\n")
+    return HomeSection(heading=heading, lines=tuple(lines), choices=overview.choices)
 
 
 def _reflections(turn: Turn) -> HomeSection:

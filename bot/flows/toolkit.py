@@ -1,56 +1,118 @@
-"""The toolkit flow: a step's framing, then its reflection questions one at a time."""
+"""The toolkit flow: the seven steps, each with its framing, checklist, questions, work,
+tips, Think Out Loud questions and summary, in the person's own order."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
+from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
+from bot.documents.toolkit_pictures import section_picture
+from bot.flows import toolkit_work
 from bot.flows.base import (
     IDLE,
     Flow,
     Handler,
     SaveAnswer,
+    SetReminder,
+    SetTicked,
     StepResult,
     Turn,
     choice_value,
     reply_only,
 )
 from bot.flows.reflect import reflection_problem
-from content.toolkit import Example, ReflectionQuestion, Step
+from content.toolkit import Example, ReflectionQuestion, Step, ThinkOutLoud
+from content.work import WorkSection
 
 QUESTION = "question"
+THINK = "think"
 FORM_ID = "toolkit.answer"
 FIELD = "answer"
+REMINDER_CHOICES = (3, 7)
+
+
+def _choice(action: str, argument: str = "") -> str:
+    return choice_value(ToolkitFlow.flow_id, action, argument)
 
 
 class ToolkitFlow(Flow):
     flow_id = "toolkit"
 
+    # -- entry points -----------------------------------------------------------------------
+
     def start(self, turn: Turn, argument: str) -> StepResult:
-        words = turn.content.coach.toolkit
+        """`/coach toolkit` shows the seven steps; `/coach toolkit 3` opens Step 3."""
         if argument.strip():
             step = find_step(turn, argument.strip())
             if step is None:
-                return reply_only(Reply(words.unknown_step.format(name=argument)))
+                words = turn.content.coach.toolkit
+                return reply_only(Reply(words.unknown_step.format(name=argument.strip())))
             return self._open_step(turn, step)
-        position = current_position(turn)
-        if position is None:
-            return self._open_step(turn, turn.content.toolkit.step(words.first_step))
-        step, question = position
-        if question is None:
-            return self._open_step(turn, next_step(turn, step) or step)
-        return self._ask(turn, step, question, welcome_back=True)
+        return reply_only(render_overview(turn))
 
     def resume(self, turn: Turn) -> StepResult:
-        return self.start(turn, "")
+        """Pick up exactly where the person left off."""
+        position = current_position(turn)
+        if position is None:
+            first = turn.content.toolkit.step(turn.content.coach.toolkit.first_step)
+            return self._open_step(turn, first)
+        step, question = position
+        if turn.state == THINK and turn.data.get("think_id"):
+            think = _think(step, str(turn.data["think_id"]))
+            if think is not None:
+                return self._ask_think(turn, step, think)
+        if question is None:
+            following = next_step(turn, step)
+            return (
+                self._open_step(turn, following) if following else reply_only(render_overview(turn))
+            )
+        return self._ask(turn, step, question, welcome_back=True)
 
     def states(self) -> Mapping[str, Handler]:
-        return {QUESTION: self._answer_in_conversation}
+        return {QUESTION: self._answer_in_conversation, THINK: self._think_in_conversation}
+
+    def pause_replies(self, turn: Turn) -> tuple[Reply, ...]:
+        """When the person pauses, offer a gentle reminder (where the platform can send one)."""
+        if not turn.inbound.reachable_later:
+            return ()
+        return (render_reminder_offer(turn),)
+
+    # -- buttons ----------------------------------------------------------------------------
 
     def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
         if action == "start":
             return self.start(turn, argument)
+        if action == "continue":
+            return self.resume(turn)
+        if action == "remind":
+            return self._remind(turn, argument)
+        if action == "reminder":
+            return reply_only(*self.reminder(turn))
+        if action == "export":
+            from bot.flows.guide import export_guide
+
+            return export_guide(turn)
+        if action in {"work", "add", "remove"}:
+            return self._work(turn, action, argument)
+        if action == "skipthink":
+            return self._skip_think(turn, argument)
+        step = find_step(turn, argument.partition("/")[0])
+        if step is None:
+            return None
+        by_step = {
+            "open": lambda: self._open_step(turn, step),
+            "restart": lambda: self._open_step(turn, step, from_first=True),
+            "menu": lambda: reply_only(render_menu(turn, step)),
+            "checklist": lambda: reply_only(render_checklist(turn, step)),
+            "questions": lambda: self._questions(turn, step),
+            "tips": lambda: reply_only(*render_tips(turn, step)),
+            "think": lambda: self._start_think(turn, step),
+            "summary": lambda: reply_only(*render_summary(turn, step)),
+        }
+        if action in by_step:
+            return by_step[action]()
+        if action == "tick":
+            return self._tick(turn, step, argument.partition("/")[2])
         located = _locate(turn, argument)
         if located is None:
             return None
@@ -61,9 +123,14 @@ class ToolkitFlow(Flow):
             return self._back(turn, step, question)
         if action == "form":
             return self._offer_form(turn, step, question)
+        if action == "edit":
+            return self._ask(turn, step, question, welcome_back=False)
         return None
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
+        if form_id.startswith(toolkit_work.FORM_PREFIX):
+            section = _section(turn, form_id.removeprefix(toolkit_work.FORM_PREFIX))
+            return None if section is None else toolkit_work.submit_record(turn, section)
         if form_id != FORM_ID:
             return None
         located = _locate(turn, turn.inbound.form_context)
@@ -76,10 +143,14 @@ class ToolkitFlow(Flow):
             return StepResult(form_errors=FormErrors({FIELD: problem}))
         return self._record(turn, step, question, text)
 
+    # -- questions --------------------------------------------------------------------------
+
     def _answer_in_conversation(self, turn: Turn) -> StepResult:
-        located = _locate(turn, _key(str(turn.data["step_id"]), str(turn.data["question_id"])))
-        if located is None:  # content changed under a stored position: start the step again
-            return self.start(turn, "")
+        located = _locate(
+            turn, _key(str(turn.data.get("step_id")), str(turn.data.get("question_id")))
+        )
+        if located is None:  # content changed under a stored position: show the steps
+            return reply_only(render_overview(turn))
         step, question = located
         text = turn.inbound.text.strip()
         problem = _answer_problem(turn, text)
@@ -91,9 +162,7 @@ class ToolkitFlow(Flow):
         self, turn: Turn, step: Step, question: ReflectionQuestion, text: str
     ) -> StepResult:
         effect = SaveAnswer(step_id=step.id, question_id=question.id, text=text)
-        result = self._advance(
-            turn, step, question, lead=turn.content.coach.toolkit.answer_saved, just_saved=effect
-        )
+        result = self._advance(turn, step, question, lead=turn.content.coach.toolkit.answer_saved)
         return StepResult(
             replies=result.replies,
             state=result.state,
@@ -101,15 +170,27 @@ class ToolkitFlow(Flow):
             effects=(effect, *result.effects),
         )
 
-    def _open_step(self, turn: Turn, step: Step) -> StepResult:
+    def _open_step(self, turn: Turn, step: Step, *, from_first: bool = False) -> StepResult:
+        answers = turn.reads.answers(step_id=step.id)
+        first_open = step.reflection_questions[0]
+        if not from_first:
+            first_open = next(
+                (q for q in step.reflection_questions if q.id not in answers), first_open
+            )
+        intro = Reply(render_step_intro(turn, step), images=_shown_again(turn, step))
+        checklist = render_checklist(turn, step)
+        asked = self._ask(turn, step, first_open, welcome_back=False)
+        return StepResult(
+            replies=(intro, checklist, *asked.replies), state=asked.state, data=asked.data
+        )
+
+    def _questions(self, turn: Turn, step: Step) -> StepResult:
         answers = turn.reads.answers(step_id=step.id)
         first_open = next(
             (q for q in step.reflection_questions if q.id not in answers),
             step.reflection_questions[0],
         )
-        intro = Reply(render_step_intro(turn, step))
-        asked = self._ask(turn, step, first_open, welcome_back=False)
-        return StepResult(replies=(intro, *asked.replies), state=asked.state, data=asked.data)
+        return self._ask(turn, step, first_open, welcome_back=False)
 
     def _ask(
         self, turn: Turn, step: Step, question: ReflectionQuestion, *, welcome_back: bool
@@ -135,13 +216,7 @@ class ToolkitFlow(Flow):
         )
 
     def _advance(
-        self,
-        turn: Turn,
-        step: Step,
-        question: ReflectionQuestion,
-        *,
-        lead: str,
-        just_saved: SaveAnswer | None = None,
+        self, turn: Turn, step: Step, question: ReflectionQuestion, *, lead: str
     ) -> StepResult:
         questions = step.reflection_questions
         index = questions.index(question)
@@ -150,11 +225,10 @@ class ToolkitFlow(Flow):
             return StepResult(
                 replies=(Reply(lead), *asked.replies), state=asked.state, data=asked.data
             )
-        answers = turn.reads.answers(step_id=step.id)
-        if just_saved is not None:
-            answers[just_saved.question_id] = just_saved.text
+        words = turn.content.coach.toolkit
+        done = Reply(f"{lead}\n{words.questions_done.format(number=step.number)}")
         return StepResult(
-            replies=(Reply(lead), *render_summary(turn, step, answers)),
+            replies=(done, render_menu(turn, step)),
             state=IDLE,
             data={"step_id": step.id, "done": True},
         )
@@ -192,6 +266,139 @@ class ToolkitFlow(Flow):
             data={"step_id": step.id, "question_id": question.id},
         )
 
+    # -- think out loud ---------------------------------------------------------------------
+
+    def _start_think(self, turn: Turn, step: Step) -> StepResult:
+        questions = step.current_conversation.think_out_loud
+        if not questions:
+            words = turn.content.coach.toolkit
+            return reply_only(
+                Reply(words.no_think.format(number=step.number)), render_menu(turn, step)
+            )
+        heading = turn.content.coach.toolkit.think_heading.format(
+            title=step.current_conversation.title
+        )
+        sidebar = Reply(f"{heading}\n{step.current_conversation.text}")
+        asked = self._ask_think(turn, step, questions[0])
+        return StepResult(replies=(sidebar, *asked.replies), state=asked.state, data=asked.data)
+
+    def _ask_think(self, turn: Turn, step: Step, think: ThinkOutLoud) -> StepResult:
+        words = turn.content.coach.toolkit
+        questions = step.current_conversation.think_out_loud
+        existing = turn.reads.answers(step_id=step.id).get(think.id)
+        text = words.think_question.format(
+            position=questions.index(think) + 1, total=len(questions), text=think.text
+        )
+        if existing:
+            text += "\n" + words.your_answer
+        choices = (
+            Choice(_choice("skipthink", _key(step.id, think.id)), turn.content.coach.labels.skip),
+            Choice(_choice("menu", step.id), turn.content.coach.labels.more_in_step),
+        )
+        return StepResult(
+            replies=(Reply(text, choices=choices, quote=existing),),
+            state=THINK,
+            data={"step_id": step.id, "think_id": think.id},
+        )
+
+    def _think_in_conversation(self, turn: Turn) -> StepResult:
+        step = find_step(turn, str(turn.data.get("step_id")))
+        think = _think(step, str(turn.data.get("think_id"))) if step else None
+        if step is None or think is None:
+            return reply_only(render_overview(turn))
+        text = turn.inbound.text.strip()
+        problem = _answer_problem(turn, text)
+        if problem:
+            return reply_only(Reply(problem))
+        after = self._after_think(turn, step, think, lead=turn.content.coach.toolkit.answer_saved)
+        effect = SaveAnswer(step_id=step.id, question_id=think.id, text=text)
+        return StepResult(
+            replies=after.replies, state=after.state, data=after.data, effects=(effect,)
+        )
+
+    def _after_think(self, turn: Turn, step: Step, think: ThinkOutLoud, *, lead: str) -> StepResult:
+        questions = step.current_conversation.think_out_loud
+        index = questions.index(think)
+        if index + 1 < len(questions):
+            asked = self._ask_think(turn, step, questions[index + 1])
+            return StepResult(
+                replies=(Reply(lead), *asked.replies), state=asked.state, data=asked.data
+            )
+        done = Reply(f"{lead}\n{turn.content.coach.toolkit.think_done}")
+        return StepResult(
+            replies=(done, render_menu(turn, step)),
+            state=IDLE,
+            data={"step_id": step.id, "done": True},
+        )
+
+    # -- checklist, work, reminders ---------------------------------------------------------
+
+    def _tick(self, turn: Turn, step: Step, item_id: str) -> StepResult | None:
+        if item_id not in {item.id for item in step.checklist}:
+            return None
+        ticked = turn.reads.ticked(step_id=step.id)
+        now_ticked = item_id not in ticked
+        after = (ticked | {item_id}) if now_ticked else (ticked - {item_id})
+        effect = SetTicked(step_id=step.id, item_id=item_id, ticked=now_ticked)
+        return StepResult(
+            replies=(render_checklist(turn, step, ticked=after),),
+            effects=(effect,),
+            keep_state=True,
+        )
+
+    def _work(self, turn: Turn, action: str, argument: str) -> StepResult | None:
+        section_id, _, record = argument.partition("/")
+        section = _section(turn, section_id)
+        if section is None:
+            return None
+        if action == "work":
+            return toolkit_work.show_section(turn, section)
+        if action == "add":
+            return toolkit_work.section_form(turn, section)
+        if not record.isdigit():
+            return None
+        return toolkit_work.remove_record(turn, section, int(record))
+
+    def _remind(self, turn: Turn, argument: str) -> StepResult | None:
+        words = turn.content.coach.toolkit
+        if argument == "none":
+            return StepResult(
+                replies=(Reply(words.remind_off),), effects=(SetReminder(None),), keep_state=True
+            )
+        if not argument.isdigit() or int(argument) not in REMINDER_CHOICES:
+            return None
+        days = int(argument)
+        return StepResult(
+            replies=(Reply(words.remind_set.format(days=days)),),
+            effects=(SetReminder(days),),
+            keep_state=True,
+        )
+
+    def reminder(self, turn: Turn) -> tuple[Reply, ...]:
+        """The gentle reminder the worker sends: where the person is, and a button back in."""
+        words = turn.content.coach.toolkit
+        position = current_position(turn)
+        step = position[0] if position else turn.content.toolkit.step(words.first_step)
+        if position and position[1] is None:
+            step = next_step(turn, step) or step
+        choices = (
+            Choice(_choice("continue"), turn.content.coach.labels.continue_toolkit, "primary"),
+            Choice(_choice("remind", "none"), turn.content.coach.labels.remind_none),
+        )
+        text = words.reminder.format(number=step.number, question=step.guiding_question)
+        return (Reply(text, choices=choices),)
+
+    def _skip_think(self, turn: Turn, argument: str) -> StepResult | None:
+        step_id, _, think_id = argument.partition("/")
+        step = find_step(turn, step_id)
+        think = _think(step, think_id) if step else None
+        if step is None or think is None:
+            return None
+        return self._after_think(turn, step, think, lead=turn.content.coach.toolkit.skipped)
+
+
+# -- finding things ---------------------------------------------------------------------------
+
 
 def _key(step_id: str, question_id: str) -> str:
     return f"{step_id}/{question_id}"
@@ -202,6 +409,19 @@ def _locate(turn: Turn, key: str) -> tuple[Step, ReflectionQuestion] | None:
     try:
         step = turn.content.toolkit.step(step_id)
         return step, step.question(question_id)
+    except KeyError:
+        return None
+
+
+def _think(step: Step | None, think_id: str) -> ThinkOutLoud | None:
+    if step is None:
+        return None
+    return next((q for q in step.current_conversation.think_out_loud if q.id == think_id), None)
+
+
+def _section(turn: Turn, section_id: str) -> WorkSection | None:
+    try:
+        return turn.content.toolkit_work.section(section_id)
     except KeyError:
         return None
 
@@ -227,7 +447,7 @@ def find_step(turn: Turn, name: str) -> Step | None:
     """Find a step by number ("3"), id ("step-3") or "step 3"."""
     wanted = name.lower().removeprefix("step").strip(" -")
     for step in turn.content.toolkit.steps:
-        if wanted in {str(step.number), step.id}:
+        if wanted in {str(step.number), step.id.removeprefix("step-")}:
             return step
     return None
 
@@ -238,14 +458,73 @@ def current_position(turn: Turn) -> tuple[Step, ReflectionQuestion | None] | Non
     if progress is None:
         return None
     _, data = progress
-    try:
-        step = turn.content.toolkit.step(str(data.get("step_id")))
-    except KeyError:
+    step = find_step(turn, str(data.get("step_id")))
+    if step is None:
         return None
-    if data.get("done"):
+    if data.get("done") or data.get("think_id"):
         return step, None
     located = _locate(turn, _key(step.id, str(data.get("question_id"))))
     return (step, located[1]) if located else (step, step.reflection_questions[0])
+
+
+def step_status(turn: Turn, step: Step) -> tuple[int, int, int]:
+    """(questions answered, checklist items ticked, work records) for one step."""
+    answers = turn.reads.answers(step_id=step.id)
+    answered = sum(q.id in answers for q in step.reflection_questions)
+    ticked = len(turn.reads.ticked(step_id=step.id) & {i.id for i in step.checklist})
+    records = sum(
+        len(turn.reads.work_records(section_id=s.id))
+        for s in turn.content.toolkit_work.for_step(step.id)
+    )
+    return answered, ticked, records
+
+
+# -- what the person sees ---------------------------------------------------------------------
+
+
+def render_overview(turn: Turn) -> Reply:
+    words = turn.content.coach.toolkit
+    lines = [words.overview_heading]
+    for step in turn.content.toolkit.steps:
+        answered, ticked, records = step_status(turn, step)
+        total = len(step.reflection_questions)
+        mark = (
+            words.mark_done
+            if answered == total
+            else words.mark_started
+            if answered or ticked or records
+            else words.mark_new
+        )
+        lines.append(
+            words.overview_line.format(
+                mark=mark,
+                number=step.number,
+                question=step.guiding_question,
+                answered=answered,
+                total=total,
+                ticked=ticked,
+                items=len(step.checklist),
+            )
+        )
+    choices: list[Choice] = []
+    position = current_position(turn)
+    if position is not None:
+        step, question = position
+        upcoming = step if question is not None else next_step(turn, step)
+        if upcoming is not None:
+            choices.append(
+                Choice(
+                    _choice("continue"),
+                    words.continue_label.format(number=upcoming.number),
+                    "primary",
+                )
+            )
+    choices += [
+        Choice(_choice("open", step.id), words.open_label.format(number=step.number))
+        for step in turn.content.toolkit.steps
+    ]
+    choices.append(Choice(_choice("export"), turn.content.coach.labels.export))
+    return Reply("\n".join(lines), choices=tuple(choices))
 
 
 def render_step_intro(turn: Turn, step: Step) -> str:
@@ -257,13 +536,30 @@ def render_step_intro(turn: Turn, step: Step) -> str:
         words.competencies_heading,
         *(f"{n}. {text}" for n, text in enumerate(step.key_competencies, start=1)),
     ]
-    if step.checklist:
-        lines += ["", words.checklist_heading]
-        for item in step.checklist:
-            lines.append(f"• *{item.action}* {item.text}")
-            lines += [f"    ◦ {detail}" for detail in item.details]
-            lines += [f"    ◦ {render_example(turn, example)}" for example in item.examples]
     return "\n".join(lines)
+
+
+def render_checklist(turn: Turn, step: Step, *, ticked: set[str] | None = None) -> Reply:
+    words = turn.content.coach.toolkit
+    done = turn.reads.ticked(step_id=step.id) if ticked is None else ticked
+    lines = [words.checklist_heading]
+    choices: list[Choice] = []
+    for position, item in enumerate(step.checklist, start=1):
+        is_ticked = item.id in done
+        mark = words.ticked_mark if is_ticked else words.unticked_mark
+        lines.append(
+            words.checklist_line.format(
+                mark=mark, position=position, action=item.action, text=item.text
+            )
+        )
+        lines += [f"    ◦ {detail}" for detail in item.details]
+        lines += [f"    ◦ {render_example(turn, example)}" for example in item.examples]
+        lines += [f"    ◦ {r.title}" + (f" ({r.kind})" if r.kind else "") for r in item.resources]
+        label = words.untick_label if is_ticked else words.tick_label
+        choices.append(
+            Choice(_choice("tick", f"{step.id}/{item.id}"), label.format(position=position))
+        )
+    return Reply("\n".join(lines), choices=tuple(choices))
 
 
 def render_question(
@@ -286,9 +582,10 @@ def render_question(
         lines.append(words.your_answer)
     key = _key(step.id, question.id)
     choices = (
-        Choice(choice_value("toolkit", "form", key), labels.answer_in_form, style="primary"),
-        Choice(choice_value("toolkit", "skip", key), labels.skip),
-        Choice(choice_value("toolkit", "back", key), labels.back),
+        Choice(_choice("form", key), labels.answer_in_form, style="primary"),
+        Choice(_choice("skip", key), labels.skip),
+        Choice(_choice("back", key), labels.back),
+        Choice(_choice("menu", step.id), labels.more_in_step),
     )
     return Reply("\n".join(lines), choices=choices, quote=existing)
 
@@ -299,22 +596,122 @@ def render_example(turn: Turn, example: Example) -> str:
     return template.format(label=example.label, text=example.text)
 
 
-def render_summary(turn: Turn, step: Step, answers: Mapping[str, Any]) -> tuple[Reply, ...]:
+def render_menu(turn: Turn, step: Step) -> Reply:
+    """Everything the step offers, to do in any order."""
+    labels = turn.content.coach.labels
+    choices = [
+        Choice(_choice("questions", step.id), labels.questions),
+        Choice(_choice("checklist", step.id), labels.checklist),
+    ]
+    choices += [
+        Choice(_choice("work", section.id), section.title[:75])
+        for section in turn.content.toolkit_work.for_step(step.id)
+    ]
+    if step.tips:
+        choices.append(Choice(_choice("tips", step.id), labels.tips))
+    if step.current_conversation.think_out_loud:
+        choices.append(Choice(_choice("think", step.id), labels.think_out_loud))
+    choices.append(Choice(_choice("summary", step.id), labels.summary, "primary"))
+    choices.append(Choice(_choice("restart", step.id), labels.restart_step))
+    if turn.inbound.reachable_later:
+        choices.append(Choice(_choice("remind", "7"), labels.remind_me))
+    text = turn.content.coach.toolkit.menu_heading.format(number=step.number)
+    return Reply(text, choices=tuple(choices))
+
+
+def render_tips(turn: Turn, step: Step) -> tuple[Reply, ...]:
     words = turn.content.coach.toolkit
+    if not step.tips:
+        return (Reply(words.no_tips.format(number=step.number)), render_menu(turn, step))
+    replies = [Reply(words.tips_heading.format(number=step.number))]
+    for tip in step.tips:
+        heading = f"*{tip.title}*" if tip.title else ""
+        items = "\n".join(f"• {item}" for item in tip.items)
+        if tip.kind in {"sample_email", "meeting_outline"}:
+            text = "\n".join(part for part in (heading, words.copy_hint) if part)
+            copy = "\n\n".join(part for part in (tip.text, items) if part)
+            replies.append(Reply(text, copyable=copy))
+        else:
+            replies.append(Reply("\n".join(part for part in (heading, items, tip.text) if part)))
+    replies.append(render_menu(turn, step))
+    return tuple(replies)
+
+
+def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
+    words = turn.content.coach.toolkit
+    labels = turn.content.coach.labels
+    answers = turn.reads.answers(step_id=step.id)
     lines = [words.step_done.format(number=step.number)]
-    for question in step.reflection_questions:
+    edits: list[Choice] = []
+    for position, question in enumerate(step.reflection_questions, start=1):
         answer = answers.get(question.id)
         if answer:
             lines.append(words.summary_item.format(question=question.text, answer=answer))
+            edits.append(
+                Choice(
+                    _choice("edit", _key(step.id, question.id)),
+                    words.summary_edit_label.format(position=position),
+                )
+            )
         else:
             lines.append(words.summary_skipped.format(question=question.text))
+    for think in step.current_conversation.think_out_loud:
+        if answers.get(think.id):
+            lines.append(words.summary_item.format(question=think.text, answer=answers[think.id]))
+    images: list[Image] = []
+    sections = turn.content.toolkit_work.for_step(step.id)
+    work_lines: list[str] = []
+    for section in sections:
+        records = turn.reads.work_records(section_id=section.id)
+        if not records:
+            continue
+        work_lines.append(words.work_heading.format(title=section.title))
+        work_lines += [
+            words.work_line.format(position=n, text=toolkit_work.record_text(turn, section, r.data))
+            for n, r in enumerate(records, start=1)
+        ]
+        images += _pictures(turn, section, [r.data for r in records])
+    if work_lines:
+        lines += ["", words.summary_work_heading, *work_lines]
+    summary = Reply("\n".join(lines), choices=tuple(edits), images=tuple(images))
     following = next_step(turn, step)
     if following is None:
-        return (Reply("\n".join(lines)), Reply(words.toolkit_done))
+        return (
+            summary,
+            Reply(words.toolkit_done, choices=(Choice(_choice("export"), labels.export),)),
+        )
     next_line = words.next_step.format(number=following.number, question=following.guiding_question)
-    choice = Choice(
-        choice_value("toolkit", "start", following.id),
-        turn.content.coach.labels.next_step,
-        style="primary",
+    choice = Choice(_choice("open", following.id), labels.next_step, style="primary")
+    return (summary, Reply(next_line, choices=(choice,)))
+
+
+def render_reminder_offer(turn: Turn) -> Reply:
+    labels = turn.content.coach.labels
+    choices = (
+        Choice(_choice("remind", "3"), labels.remind_3),
+        Choice(_choice("remind", "7"), labels.remind_7),
+        Choice(_choice("remind", "none"), labels.remind_none),
     )
-    return (Reply("\n".join(lines)), Reply(next_line, choices=(choice,)))
+    return Reply(turn.content.coach.toolkit.remind_offer, choices=choices)
+
+
+def _pictures(turn: Turn, section: WorkSection, records: list[Mapping[str, str]]) -> list[Image]:
+    if section.picture is None or not records:
+        return []
+    center = None
+    if section.picture == "collaboration_map":
+        chosen = turn.reads.work_records(section_id="chosen-area")
+        center = chosen[0].data.get("title") if chosen else None
+    picture = section_picture(turn.content, section, records, center=center)
+    if picture is None:
+        return []
+    return [Image(filename=picture.filename, data=picture.png, alt_text=picture.title)]
+
+
+def _shown_again(turn: Turn, step: Step) -> tuple[Image, ...]:
+    """Pictures from earlier steps this step asks to look at again (Step 4: the continuum)."""
+    images: list[Image] = []
+    for section in turn.content.toolkit_work.shown_in(step.id):
+        records = [r.data for r in turn.reads.work_records(section_id=section.id)]
+        images += _pictures(turn, section, records)
+    return tuple(images)

@@ -32,7 +32,7 @@ BOT_ID = "B-bot"
 APP_ID = "A-test"
 
 # Form fields that slack_sdk sends as JSON strings; decoded so tests read them as data.
-_JSON_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "users"})
+_JSON_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "users", "files"})
 
 
 @dataclass(frozen=True)
@@ -297,6 +297,17 @@ class FakeSlackApi:
                     "tz_offset": 0,
                 },
             }
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{number:06d}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}upload/{file_id}"}
+        if method == "file.upload":
+            return {"ok": True}
+        if method == "files.completeUploadExternal":
+            files = args.get("files") or []
+            return {
+                "ok": True,
+                "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],
+            }
         if method == "conversations.open":
             users = str(args.get("users", "")).split(",")[0]
             return {"ok": True, "channel": {"id": "D" + users.removeprefix("U")}}
@@ -323,7 +334,11 @@ def _handler_for(fake: FakeSlackApi) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length > 0 else b""
             content_type = self.headers.get("Content-Type", "")
             args = _single(parse_qs(parts.query, keep_blank_values=True))
-            args.update(_parse_body(body, content_type))
+            if "/upload/" in parts.path:
+                # The upload URL files.getUploadURLExternal handed out: the file's bytes.
+                method, args = "file.upload", {"file_id": method, "content": body}
+            else:
+                args.update(_parse_body(body, content_type))
             token = None
             authorization = self.headers.get("Authorization", "")
             if authorization.lower().startswith("bearer "):

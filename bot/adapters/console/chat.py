@@ -13,7 +13,16 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.core.engine import Engine
-from bot.core.messages import Choice, Form, HomePage, Inbound, InboundKind, Outcome, Reply
+from bot.core.messages import (
+    Choice,
+    Form,
+    FormField,
+    HomePage,
+    Inbound,
+    InboundKind,
+    Outcome,
+    Reply,
+)
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -21,6 +30,7 @@ SHORTCUTS = {
     "/help": ("coach", "help"),
     "/toolkit": ("coach", "toolkit"),
     "/reflections": ("coach", "reflections"),
+    "/export": ("coach", "export"),
 }
 QUIT = {"/quit", "/exit", "/q"}
 HOME = {"/home"}
@@ -92,6 +102,7 @@ class ConsoleChat:
     console: Console = field(default_factory=lambda: terminal_console())
     choices: tuple[Choice, ...] = ()
     pending: str | None = None  # a command typed inside a form, run once the form is left
+    exports: Path = field(default_factory=lambda: Path("lantern-exports"))
 
     def run(self) -> None:
         words = self.engine.content.coach
@@ -143,6 +154,14 @@ class ConsoleChat:
                 self.console.print(f"  │ {escape(line)}", highlight=False)
         for note in reply.notes:
             self.say(f"_{note}_")
+        if reply.copyable:
+            for line in reply.copyable.splitlines() or [""]:
+                self.console.print(f"    {escape(line)}", highlight=False)
+        words = self.engine.content.coach.console
+        for image in reply.images:
+            self.say(words.picture_saved.format(path=self._save(image.filename, image.data)))
+        for attachment in reply.files:
+            self.say(words.file_saved.format(path=self._save(attachment.filename, attachment.data)))
         for choice in reply.choices:
             offered.append(choice)
             self.console.print(f"  [{len(offered)}] {escape(choice.label)}", highlight=False)
@@ -158,6 +177,13 @@ class ConsoleChat:
             )
         self.choices = tuple(offered)
 
+    def _save(self, filename: str, data: bytes) -> Path:
+        """Files the person owns go to a folder of theirs, never over another file's name."""
+        self.exports.mkdir(parents=True, exist_ok=True)
+        path = self.exports / Path(filename).name
+        path.write_bytes(data)
+        return path
+
     def fill_form(self, form: Form) -> None:
         """Ask each field in turn; a blank answer to the first line leaves the form unsaved."""
         words = self.engine.content.coach.console
@@ -169,8 +195,12 @@ class ConsoleChat:
             form_field = form.fields[index]
             if form_field.hint:
                 self.say(f"_{form_field.hint}_")
-            text = self._read_field(
-                form_field.label, multiline=form_field.multiline, initial=form_field.initial
+            text = (
+                self._read_options(form_field)
+                if form_field.options
+                else self._read_field(
+                    form_field.label, multiline=form_field.multiline, initial=form_field.initial
+                )
             )
             if text is None:
                 self.say(words.form_cancelled)
@@ -195,6 +225,31 @@ class ConsoleChat:
                     index = field_names.index(failed[0]) if failed else index
                     continue
                 self.show(outcome)
+
+    def _read_options(self, form_field: FormField) -> str | None:
+        """Numbered options; the answer is the chosen values, as a form would send them."""
+        words = self.engine.content.coach.console
+        self.say(f"*{form_field.label}*")
+        for number, (_, label) in enumerate(form_field.options, start=1):
+            self.console.print(f"  [{number}] {escape(label)}", highlight=False)
+        self.say(words.choose_several if form_field.multiple else words.choose_one)
+        while True:
+            line = self.read("» ")
+            if line is not None and line.startswith("/"):
+                self.pending = line
+                return None
+            if line is None:
+                return None
+            picked = [part.strip() for part in line.split(",") if part.strip()]
+            if not picked and form_field.optional:
+                return ""
+            if not picked:
+                return None
+            if all(p.isdigit() and 1 <= int(p) <= len(form_field.options) for p in picked) and (
+                form_field.multiple or len(picked) == 1
+            ):
+                return ",".join(form_field.options[int(p) - 1][0] for p in picked)
+            self.say(words.not_an_option)
 
     def _read_field(self, label: str, *, multiline: bool, initial: str | None) -> str | None:
         self.say(f"*{label}*")

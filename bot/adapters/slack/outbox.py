@@ -88,11 +88,13 @@ class Outbox:
         replies: tuple[Reply, ...],
         trigger_id: str | None = None,
     ) -> None:
-        """Post the replies in the conversation; a reply carrying a form opens it as a modal."""
+        """Post the replies in the conversation, in order. A reply carrying a form opens it as
+        a modal; its pictures and files are uploaded into the conversation after its text."""
         if not replies:
             return
 
         def send() -> None:
+            conversation = channel
             for reply in replies:
                 if reply.form is not None and trigger_id:
                     try:
@@ -107,9 +109,27 @@ class Outbox:
                             error.response.get("error"),
                         )
                 for message in render_messages((reply,)):
-                    client.chat_postMessage(channel=channel, **message)
+                    client.chat_postMessage(channel=conversation, **message)
+                uploads = [
+                    {"content": image.data, "filename": image.filename, "title": image.alt_text}
+                    for image in reply.images
+                ] + [
+                    {"content": file.data, "filename": file.filename, "title": file.title}
+                    for file in reply.files
+                ]
+                if uploads:
+                    conversation = _conversation_id(client, conversation)
+                    client.files_upload_v2(channel=conversation, file_uploads=uploads)
 
         self.submit("send replies", send, key=channel)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)
+
+
+def _conversation_id(client: WebClient, channel: str) -> str:
+    """Uploads need a conversation id: a person's user id is opened as their DM with the bot."""
+    if channel.startswith(("U", "W")):
+        opened = client.conversations_open(users=channel)
+        return str(opened["channel"]["id"])
+    return channel

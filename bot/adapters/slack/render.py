@@ -8,14 +8,18 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
     InputBlock,
+    InputInteractiveElement,
     MarkdownTextObject,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -24,7 +28,7 @@ from bot.adapters.slack.translate import (
     FIELD_ACTION_ID,
     FORM_CALLBACK_PREFIX,
 )
-from bot.core.messages import Choice, Form, FormErrors, HomePage, Reply
+from bot.core.messages import Choice, Form, FormErrors, FormField, HomePage, Reply
 
 SECTION_TEXT_LIMIT = 3000
 MESSAGE_BLOCK_LIMIT = 50
@@ -34,6 +38,7 @@ FALLBACK_TEXT_LIMIT = 3000
 MODAL_TITLE_LIMIT = 24
 METADATA_LIMIT = 3000
 HEADER_LIMIT = 150
+OPTIONS_LIMIT = 100
 
 
 def escape(text: str) -> str:
@@ -80,6 +85,14 @@ def _sections(text: str) -> list[Block]:
     return [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in split_text(text)]
 
 
+def _sections_preformatted(text: str) -> list[Block]:
+    fence = "```"
+    return [
+        SectionBlock(text=MarkdownTextObject(text=f"{fence}{chunk}{fence}"))
+        for chunk in split_text(text, SECTION_TEXT_LIMIT - 2 * len(fence))
+    ]
+
+
 def _quote(text: str) -> str:
     return "\n".join(f"&gt; {line}" if line else "&gt;" for line in escape(text).split("\n"))
 
@@ -108,6 +121,10 @@ def reply_blocks(reply: Reply, offset: int = 0) -> list[Block]:
     blocks = _sections(escape(reply.text))
     if reply.quote:
         blocks += _sections(_quote(reply.quote))
+    if reply.copyable:
+        # Preformatted, so it can be copied as it is; ``` inside cannot end the block early.
+        copy = escape(reply.copyable).replace("```", "ʼʼʼ")
+        blocks += _sections_preformatted(copy)
     if reply.notes:
         blocks.append(
             ContextBlock(
@@ -167,12 +184,7 @@ def render_modal(form: Form) -> dict[str, Any]:
     if form.intro:
         blocks += _sections(escape(form.intro))
     for field in form.fields:
-        element = PlainTextInputElement(
-            action_id=FIELD_ACTION_ID,
-            multiline=field.multiline,
-            max_length=field.max_length,
-            initial_value=field.initial[:3000] if field.initial else None,
-        )
+        element = _input_element(field)
         blocks.append(
             InputBlock(
                 block_id=field.name,
@@ -192,6 +204,32 @@ def render_modal(form: Form) -> dict[str, Any]:
         blocks=blocks[:SURFACE_BLOCK_LIMIT],
     )
     return view.to_dict()
+
+
+def _input_element(field: FormField) -> InputInteractiveElement:
+    """A text input, a single choice (static select) or several (checkboxes)."""
+    if not field.options:
+        return PlainTextInputElement(
+            action_id=FIELD_ACTION_ID,
+            multiline=field.multiline,
+            max_length=field.max_length,
+            initial_value=field.initial[:3000] if field.initial else None,
+        )
+    options = [
+        Option(value=value[:150], text=PlainTextObject(text=_clip(label, 75)))
+        for value, label in field.options[:OPTIONS_LIMIT]
+    ]
+    chosen = set((field.initial or "").split(",")) if field.initial else set()
+    initial = [option for option in options if option.value in chosen]
+    if field.multiple:
+        return CheckboxesElement(
+            action_id=FIELD_ACTION_ID, options=options[:10], initial_options=initial or None
+        )
+    return StaticSelectElement(
+        action_id=FIELD_ACTION_ID,
+        options=options,
+        initial_option=initial[0] if initial else None,
+    )
 
 
 def render_confirmation_modal(title: str, close: str, replies: tuple[Reply, ...]) -> dict[str, Any]:

@@ -48,6 +48,7 @@ def command_to_inbound(body: dict[str, Any]) -> Inbound:
         user_id=user,
         kind=InboundKind.COMMAND,
         command=command,
+        reachable_later=True,
         text=unescape(str(body.get("text") or "")),
     )
 
@@ -67,6 +68,7 @@ def message_to_inbound(body: dict[str, Any]) -> Inbound:
         user_id=user,
         kind=InboundKind.TEXT,
         text=unescape(str(event.get("text") or "")),
+        reachable_later=True,
         event_id=body.get("event_id"),
     )
 
@@ -97,7 +99,18 @@ def action_to_inbound(body: dict[str, Any]) -> Inbound:
         user_id=user,
         kind=InboundKind.CHOICE,
         choice=value,
+        reachable_later=True,
     )
+
+
+def _element_value(element: dict[str, Any]) -> str:
+    """A text input's value, a select's chosen value, or several chosen values joined by ","."""
+    if isinstance(element.get("selected_options"), list):
+        chosen = [o.get("value") for o in element["selected_options"] if isinstance(o, dict)]
+        return ",".join(str(value) for value in chosen if value)
+    if isinstance(element.get("selected_option"), dict):
+        return str(element["selected_option"].get("value") or "")
+    return str(element.get("value") or "")
 
 
 def view_to_inbound(body: dict[str, Any]) -> Inbound:
@@ -109,7 +122,7 @@ def view_to_inbound(body: dict[str, Any]) -> Inbound:
     values: dict[str, str] = {}
     for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
         element = (actions or {}).get(FIELD_ACTION_ID) or {}
-        values[str(block_id)] = str(element.get("value") or "")
+        values[str(block_id)] = _element_value(element)
     closed = body.get("type") == "view_closed"
     return Inbound(
         platform=PLATFORM,

@@ -35,7 +35,7 @@ class ExplodingReflect(ReflectFlow):
 def test_the_same_event_delivered_twice_stores_one_answer(
     chat: ChatScript, database: Database
 ) -> None:
-    chat.command("coach", "toolkit")
+    chat.command("coach", "toolkit 1")
     chat.say("only once", event_id="Ev1")
     first = chat.last
     chat.say("only once", event_id="Ev1")
@@ -50,7 +50,7 @@ def test_the_same_event_id_in_another_workspace_is_another_event(
 ) -> None:
     for workspace in ("T-one", "T-two"):
         script = ChatScript(engine, workspace_id=workspace)
-        script.command("coach", "toolkit")
+        script.command("coach", "toolkit 1")
         script.say("answer", event_id="Ev1")
         assert not script.last.duplicate
     assert count(database, Answer) == 2

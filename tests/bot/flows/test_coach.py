@@ -44,13 +44,21 @@ def test_home_shows_whats_next_and_latest_reflections(chat: ChatScript, content:
     assert page is not None
     first = content.toolkit.steps[0].guiding_question
     assert any(first in line for s in page.sections for line in s.lines)
-    assert content.coach.home.reflections_empty in page.sections[1].lines
+    whats_next, steps, reflections, _ = page.sections
+    assert content.coach.home.reflections_empty in reflections.lines
+    assert len(steps.lines) == 7
+    assert content.coach.labels.export in [c.label for c in steps.choices]
     chat.command("reflect", "x" * 1000)
-    chat.command("coach", "toolkit")
+    chat.command("coach", "toolkit 1")
     chat.say("an answer")
     chat.home()
     page = chat.last.home
     assert page is not None
-    assert "1 of 5" in page.sections[0].lines[0]
-    [line] = page.sections[1].lines
+    whats_next, steps, reflections, _ = page.sections
+    assert "1 of 5" in whats_next.lines[0]
+    second = content.toolkit.steps[0].reflection_questions[1].text
+    assert second[:100] in whats_next.lines[1]
+    assert [c.label for c in whats_next.choices] == [content.coach.labels.answer_now]
+    assert steps.lines[0].startswith(content.coach.toolkit.mark_started)
+    [line] = reflections.lines
     assert len(line) < 400  # long reflections are previewed, not pasted whole

@@ -21,7 +21,7 @@ class TestHappyPath:
         self, chat: ChatScript, content: Content
     ) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         assert step.guiding_question in chat.text
         assert step.intro in chat.text
         for competency in step.key_competencies:
@@ -35,21 +35,24 @@ class TestHappyPath:
         self, chat: ChatScript, database: Database, content: Content
     ) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         for n, question in enumerate(step.reflection_questions):
             assert question.text in chat.text
             chat.say(f"answer {n}")
         stored = answers(database)
         assert stored == {q.id: f"answer {n}" for n, q in enumerate(step.reflection_questions)}
+        assert content.coach.toolkit.questions_done.format(number=1) in chat.text
+        assert not chat.last.waiting
+        chat.choose(content.coach.labels.summary)
         assert content.coach.toolkit.step_done.format(number=1) in chat.text
         assert "answer 4" in chat.text
         assert content.toolkit.steps[1].guiding_question in chat.text
-        assert not chat.last.waiting
 
     def test_next_step_button_opens_step_two(self, chat: ChatScript, content: Content) -> None:
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         for _ in content.toolkit.steps[0].reflection_questions:
             chat.say("done")
+        chat.choose(content.coach.labels.summary)
         chat.choose(content.coach.labels.next_step)
         assert content.toolkit.steps[1].reflection_questions[0].text in chat.text
 
@@ -67,7 +70,7 @@ class TestNavigation:
         self, chat: ChatScript, database: Database, content: Content
     ) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.choose(content.coach.labels.skip)
         assert step.reflection_questions[1].text in chat.text
         assert answers(database) == {}
@@ -76,7 +79,7 @@ class TestNavigation:
         self, chat: ChatScript, database: Database, content: Content
     ) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.say("first version")
         chat.choose(content.coach.labels.back)
         assert step.reflection_questions[0].text in chat.text
@@ -88,13 +91,13 @@ class TestNavigation:
         assert revisions == ["first version", "second version"]
 
     def test_back_on_the_first_question_says_so(self, chat: ChatScript, content: Content) -> None:
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.choose(content.coach.labels.back)
         assert content.coach.toolkit.at_first_question in chat.text
 
     def test_answer_in_a_form(self, chat: ChatScript, database: Database, content: Content) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.choose(content.coach.labels.answer_in_form)
         form = chat.form
         assert form is not None
@@ -124,7 +127,7 @@ class TestNavigation:
         self, chat: ChatScript, database: Database, content: Content
     ) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.say("one")
         chat.press("toolkit:skip:step-1/no-such-question")
         assert chat.text.startswith(content.coach.general.stale_choice)
@@ -138,7 +141,7 @@ class TestResume:
         self, chat: ChatScript, content: Content
     ) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.say("one")
         chat.say("two")
         # A new session: the adapter greets with an empty message.
@@ -150,7 +153,7 @@ class TestResume:
 
     def test_pause_then_resume(self, chat: ChatScript, content: Content) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.say("one")
         chat.say("pause")
         assert chat.text == content.coach.general.paused
@@ -163,16 +166,16 @@ class TestResume:
         self, chat: ChatScript, content: Content
     ) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.say("one")
         chat.command("reflect", "Quick thought.")
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         assert step.reflection_questions[1].text in chat.text
 
     def test_cancel_leaves_the_step_and_keeps_answers(
         self, chat: ChatScript, database: Database, content: Content
     ) -> None:
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.say("kept")
         chat.say("cancel")
         assert chat.text == content.coach.general.cancelled
@@ -186,19 +189,19 @@ class TestResume:
         self, chat: ChatScript, database: Database, content: Content
     ) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.say("one")
         chat.command("coach", "toolkit 9")
         assert chat.text == content.coach.toolkit.unknown_step.format(name="9")
         chat.say("two")
         assert answers(database)[step.reflection_questions[1].id] == "two"
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         assert step.reflection_questions[2].text in chat.text
 
     def test_help_in_the_middle_keeps_the_question_waiting(
         self, chat: ChatScript, database: Database, content: Content
     ) -> None:
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.say("help")
         assert content.coach.general.help_in_flow in chat.text
         chat.say("my answer")
@@ -210,7 +213,7 @@ class TestReviewRegressions:
         self, chat: ChatScript, database: Database, content: Content
     ) -> None:
         step = content.toolkit.steps[0]
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         for word in ("continue", "resume"):
             chat.say(word)
             assert step.reflection_questions[0].text in chat.text
@@ -219,7 +222,7 @@ class TestReviewRegressions:
     def test_home_after_a_finished_step_points_to_the_next_one(
         self, chat: ChatScript, content: Content
     ) -> None:
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         for _ in content.toolkit.steps[0].reflection_questions:
             chat.say("done")
         chat.home()
@@ -243,7 +246,7 @@ class TestReviewRegressions:
     def test_the_welcome_offers_to_continue_once_started(
         self, chat: ChatScript, content: Content
     ) -> None:
-        chat.command("coach", "toolkit")
+        chat.command("coach", "toolkit 1")
         chat.say("pause")
         chat.say("hello")
         assert chat.choices[0].label == content.coach.labels.continue_toolkit

@@ -85,7 +85,8 @@ def test_form_errors_ask_again(engine: Engine, content: Content) -> None:
 
 def test_numbered_choices_and_resuming_in_a_new_session(engine: Engine, content: Content) -> None:
     step = content.toolkit.steps[0]
-    out = run_chat(engine, ["1", "My fixed side: feedback.", "/quit"])
+    # [1] in the welcome shows the steps; [1] there opens Step 1.
+    out = run_chat(engine, ["1", "1", "My fixed side: feedback.", "/quit"])
     assert step.reflection_questions[0].text in out
     assert step.reflection_questions[1].text in out
     again = run_chat(engine, ["/quit"])
@@ -121,7 +122,7 @@ def test_the_real_command_quits_and_resumes(tmp_path: Path, content: Content) ->
         assert finished.returncode == 0, finished.stderr
         return finished
 
-    lantern_chat("/toolkit\nanswer one\n/quit\n")
+    lantern_chat("/toolkit 1\nanswer one\n/quit\n")
     second = lantern_chat("")
     assert "answered 1 of 5" in second.stdout
     assert content.toolkit.steps[0].reflection_questions[1].text in second.stdout.replace("\n", " ")

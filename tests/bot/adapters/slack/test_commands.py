@@ -160,7 +160,7 @@ def test_coach_unknown_command_cannot_ping_through_its_name(slack: SlackHarness)
     assert "<!here>" not in response.text
 
 
-def test_coach_toolkit_from_a_channel_points_to_the_dm_and_starts_step_one_there(
+def test_coach_toolkit_shows_the_seven_steps_privately_with_buttons_to_open_each(
     slack: SlackHarness, content: Content
 ) -> None:
     response = slack.command("/coach", "toolkit", channel=CHANNEL)
@@ -168,24 +168,36 @@ def test_coach_toolkit_from_a_channel_points_to_the_dm_and_starts_step_one_there
     assert response.status == 200
     body = response.json()
     assert body["response_type"] == "ephemeral"
-    assert all_text(body["blocks"]) == escaped(content.coach.general.continue_in_dm)
-    assert buttons(body["blocks"]) == []
+    shown = all_text(body["blocks"])
+    for step in content.toolkit.steps:
+        assert escaped(step.guiding_question) in shown
+    labels = [b["text"]["text"] for b in buttons(body["blocks"])]
+    words = content.coach.toolkit
+    assert [words.open_label.format(number=n) for n in range(1, 8)] == labels[:7]
+    assert labels[-1] == content.coach.labels.export
 
-    intro, question = slack.fake.wait_for("chat.postMessage", 2)  # one message per reply
-    assert {intro.args["channel"], question.args["channel"]} == {USER}
+
+def test_coach_toolkit_with_a_step_points_to_the_dm_and_opens_the_step_there(
+    slack: SlackHarness, content: Content
+) -> None:
+    response = slack.command("/coach", "toolkit 1", channel=CHANNEL)
+
+    assert response.status == 200
+    body = response.json()
+    assert body["response_type"] == "ephemeral"
+    assert all_text(body["blocks"]) == escaped(content.coach.general.continue_in_dm)
+
+    intro, checklist, question = slack.fake.wait_for("chat.postMessage", 3)
+    assert {intro.args["channel"], checklist.args["channel"], question.args["channel"]} == {USER}
     assert intro.token == question.token == "xoxb-test"
     step = content.toolkit.step("step-1")
-    first = step.reflection_questions[0]
     heading = content.coach.toolkit.step_heading.format(number=1, question=step.guiding_question)
     assert all_text(intro.args["blocks"]).startswith(escaped(heading))
-    assert buttons(intro.args["blocks"]) == []
-    assert escaped(first.text) in all_text(question.args["blocks"])
+    assert len(buttons(checklist.args["blocks"])) == len(step.checklist)
+    assert escaped(step.reflection_questions[0].text) in all_text(question.args["blocks"])
     labels = content.coach.labels
-    offered = buttons(question.args["blocks"])
-    assert [b["text"]["text"] for b in offered] == [labels.answer_in_form, labels.skip, labels.back]
-    assert all(b["value"].endswith(f"step-1/{first.id}") for b in offered)
-    assert intro.args["text"]
-    assert question.args["text"]
+    offered = [b["text"]["text"] for b in buttons(question.args["blocks"])]
+    assert offered == [labels.answer_in_form, labels.skip, labels.back, labels.more_in_step]
 
 
 def test_coach_reflections_lists_what_was_saved(slack: SlackHarness, content: Content) -> None:

@@ -42,8 +42,8 @@ def test_a_dm_with_nothing_running_gets_a_welcome_with_buttons(
 def test_a_dm_answers_the_toolkit_question_that_waits(
     slack: SlackHarness, content: Content
 ) -> None:
-    slack.command("/coach", "toolkit")
-    slack.fake.wait_for("chat.postMessage", 2)
+    slack.command("/coach", "toolkit 1")
+    slack.fake.wait_for("chat.postMessage", 3)
     step = content.toolkit.step("step-1")
     first, second = step.reflection_questions[:2]
 
@@ -63,8 +63,8 @@ def test_a_dm_answers_the_toolkit_question_that_waits(
 def test_a_retried_event_stores_one_answer_and_sends_one_reply(
     slack: SlackHarness, content: Content
 ) -> None:
-    slack.command("/coach", "toolkit")
-    slack.fake.wait_for("chat.postMessage", 2)
+    slack.command("/coach", "toolkit 1")
+    slack.fake.wait_for("chat.postMessage", 3)
     slack.drain()
     event = dm_event("my one answer")
 
@@ -146,14 +146,14 @@ def test_a_retried_event_stores_one_answer_and_sends_one_reply(
 def test_messages_that_are_not_a_persons_dm_are_ignored(
     slack: SlackHarness, event: dict[str, Any]
 ) -> None:
-    slack.command("/coach", "toolkit")  # a question waits: an ignored message must not answer it
-    slack.fake.wait_for("chat.postMessage", 2)
+    slack.command("/coach", "toolkit 1")  # a question waits: an ignored message must not answer it
+    slack.fake.wait_for("chat.postMessage", 3)
 
     response = slack.event(event)
 
     assert response.status == 200
     slack.drain()
-    assert len(slack.fake.calls_to("chat.postMessage")) == 2
+    assert len(slack.fake.calls_to("chat.postMessage")) == 3
     assert slack.answers() == []
 
 

@@ -21,8 +21,8 @@ def open_reflect_modal(slack: SlackHarness) -> dict[str, Any]:
 
 def start_toolkit(slack: SlackHarness) -> list[dict[str, Any]]:
     """Start the toolkit; the blocks of the message asking its first question."""
-    slack.command("/coach", "toolkit")
-    _, question = slack.fake.wait_for("chat.postMessage", 2)
+    slack.command("/coach", "toolkit 1")
+    _, _, question = slack.fake.wait_for("chat.postMessage", 3)  # intro, checklist, question
     slack.fake.clear()
     blocks: list[dict[str, Any]] = question.args["blocks"]
     return blocks

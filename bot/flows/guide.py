@@ -1,0 +1,119 @@
+"""The Reflection Guide export: everything a person wrote in the toolkit, as files they own."""
+
+from __future__ import annotations
+
+from bot.core.messages import FileAttachment, Reply
+from bot.documents.guide import guide_files
+from bot.documents.model import (
+    GuideQuestion,
+    GuideRecord,
+    GuideReflection,
+    GuideStep,
+    GuideWords,
+    GuideWork,
+    Picture,
+    ReflectionGuide,
+)
+from bot.documents.toolkit_pictures import section_picture
+from bot.flows import toolkit_work
+from bot.flows.base import StepResult, Turn, reply_only
+
+EVERY_REFLECTION = 10_000
+
+
+def guide_words(turn: Turn) -> GuideWords:
+    words = turn.content.coach.toolkit
+    return GuideWords(
+        title=words.guide_title,
+        subtitle=words.guide_subtitle,
+        step_heading=words.guide_step_heading,
+        checklist_heading=words.guide_checklist,
+        questions_heading=words.guide_questions,
+        not_answered=words.guide_not_answered,
+        work_heading=words.guide_work,
+        pictures_heading=words.guide_pictures,
+        reflections_heading=words.guide_reflections,
+        no_reflections=words.guide_no_reflections,
+        ticked=words.guide_ticked,
+        unticked=words.guide_unticked,
+    )
+
+
+def build_guide(turn: Turn) -> ReflectionGuide:
+    """Every step with its latest answers, checklist state, work and pictures; reflections."""
+    steps: list[GuideStep] = []
+    chosen = turn.reads.work_records(section_id="chosen-area")
+    center = chosen[0].data.get("title") if chosen else None
+    for step in turn.content.toolkit.steps:
+        answers = turn.reads.answers(step_id=step.id)
+        ticked = turn.reads.ticked(step_id=step.id)
+        questions = [GuideQuestion(q.text, answers.get(q.id)) for q in step.reflection_questions]
+        questions += [
+            GuideQuestion(q.text, answers[q.id])
+            for q in step.current_conversation.think_out_loud
+            if answers.get(q.id)
+        ]
+        work: list[GuideWork] = []
+        pictures: list[Picture] = []
+        for section in turn.content.toolkit_work.for_step(step.id):
+            records = turn.reads.work_records(section_id=section.id)
+            if not records:
+                continue
+            work.append(
+                GuideWork(
+                    title=section.title,
+                    records=tuple(
+                        GuideRecord(
+                            tuple(
+                                (
+                                    field.label,
+                                    toolkit_work.display_value(field, r.data.get(field.name, "")),
+                                )
+                                for field in section.fields
+                            )
+                        )
+                        for r in records
+                    ),
+                )
+            )
+            if section.picture is not None:
+                picture = section_picture(
+                    turn.content,
+                    section,
+                    [r.data for r in records],
+                    center=center if section.picture == "collaboration_map" else None,
+                )
+                if picture is not None:
+                    pictures.append(picture)
+        steps.append(
+            GuideStep(
+                number=step.number,
+                guiding_question=step.guiding_question,
+                checklist=tuple(
+                    (f"{item.action} {item.text}", item.id in ticked) for item in step.checklist
+                ),
+                questions=tuple(questions),
+                work=tuple(work),
+                pictures=tuple(pictures),
+            )
+        )
+    reflections = tuple(
+        GuideReflection(r.created_at, r.prompt, r.text)
+        for r in reversed(turn.reads.recent_reflections(limit=EVERY_REFLECTION))
+    )
+    return ReflectionGuide(
+        person=turn.inbound.user_id,
+        generated_at=turn.now,
+        steps=tuple(steps),
+        reflections=reflections,
+    )
+
+
+def export_guide(turn: Turn) -> StepResult:
+    guide = build_guide(turn)
+    stem = f"reflection-guide-{turn.today.isoformat()}"
+    files = tuple(
+        FileAttachment(filename=name, data=data, title=name)
+        for name, data in guide_files(guide, guide_words(turn), stem)
+    )
+    return reply_only(Reply(turn.content.coach.toolkit.export_ready, files=files))
