@@ -19,6 +19,7 @@ from bot.adapters.slack.render import (
     render_modal,
     split_text,
 )
+from bot.adapters.slack.translate import view_to_inbound
 from bot.core.messages import (
     Choice,
     Form,
@@ -248,3 +249,78 @@ def test_a_clipped_notification_text_never_ends_inside_an_escaped_character(
     assert len(text) <= 3000
     assert text.endswith("…")
     assert "&" not in ENTITY.sub("", text)
+
+
+def test_choice_fields_become_selects_and_checkboxes_that_slack_accepts() -> None:
+    form = Form(
+        form_id="toolkit.work.venn",
+        title="An item to map",
+        submit_label="Save",
+        fields=(
+            FormField(name="label", label="Item"),
+            FormField(
+                name="circles",
+                label="Which circles?",
+                options=(("district", "District"), ("school", "School"), ("library", "Library")),
+                multiple=True,
+                initial="school,library",
+            ),
+            FormField(
+                name="position",
+                label="0 is fixed, 10 is growth",
+                options=tuple((str(n), str(n)) for n in range(11)),
+                optional=True,
+            ),
+        ),
+        context="venn",
+    )
+    view = render_modal(form)
+    assert View(**view).to_dict() == view  # slack_sdk validates every limit on the way
+    elements = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert elements["circles"]["type"] == "checkboxes"
+    assert [o["value"] for o in elements["circles"]["initial_options"]] == ["school", "library"]
+    assert elements["position"]["type"] == "static_select"
+    assert len(elements["position"]["options"]) == 11
+
+    submitted = {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "view": {
+            **view,
+            "state": {
+                "values": {
+                    "label": {"value": {"type": "plain_text_input", "value": "media literacy"}},
+                    "circles": {
+                        "value": {
+                            "type": "checkboxes",
+                            "selected_options": [{"value": "district"}, {"value": "library"}],
+                        }
+                    },
+                    "position": {
+                        "value": {"type": "static_select", "selected_option": {"value": "7"}}
+                    },
+                }
+            },
+        },
+    }
+    inbound = view_to_inbound(submitted)
+    assert dict(inbound.form) == {
+        "label": "media literacy",
+        "circles": "district,library",
+        "position": "7",
+    }
+
+
+def test_copyable_text_is_preformatted_escaped_and_cannot_end_its_block() -> None:
+    reply = Reply("Sample email", copyable="Dear [building leader],\n<b>```ok```</b> & thanks")
+    [message] = render_messages((reply,))
+    texts = [b["text"]["text"] for b in message["blocks"]]
+    copy = texts[1]
+    assert copy.startswith("```")
+    assert copy.endswith("```")
+    assert copy.count("```") == 2
+    assert "&lt;b&gt;" in copy
+    assert "&amp; thanks" in copy
+    for block in message["blocks"]:
+        assert Block.parse(block).to_dict() == block
