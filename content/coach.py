@@ -53,6 +53,7 @@ class Labels(ContentModel):
     questions: Text = Field(max_length=75)
     tips: Text = Field(max_length=75)
     think_out_loud: Text = Field(max_length=75)
+    current_conversation: Text = Field(max_length=75)
     summary: Text = Field(max_length=75)
     restart_step: Text = Field(max_length=75)
     add_record: Text = Field(max_length=75)
@@ -178,6 +179,7 @@ class ToolkitText(ContentModel):
     remind_set: Text
     remind_off: Text
     reminder: Text
+    export_preparing: Text
     export_ready: Text
     export_saved: Text
     guide_title: Text

@@ -42,7 +42,7 @@ def guide_words(turn: Turn) -> GuideWords:
 def build_guide(turn: Turn) -> ReflectionGuide:
     """Every step with its latest answers, checklist state, work and pictures; reflections."""
     steps: list[GuideStep] = []
-    chosen = turn.reads.work_records(section_id="chosen-area")
+    chosen = turn.reads.work_records(section_id=toolkit_work.CHOSEN_AREA)
     center = chosen[0].data.get("title") if chosen else None
     for step in turn.content.toolkit.steps:
         answers = turn.reads.answers(step_id=step.id)

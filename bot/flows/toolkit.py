@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
-from bot.documents.toolkit_pictures import section_picture
 from bot.flows import toolkit_work
 from bot.flows.base import (
     IDLE,
@@ -107,6 +106,7 @@ class ToolkitFlow(Flow):
             "questions": lambda: self._questions(turn, step),
             "tips": lambda: reply_only(*render_tips(turn, step)),
             "think": lambda: self._start_think(turn, step),
+            "sidebar": lambda: reply_only(render_sidebar(turn, step), render_menu(turn, step)),
             "summary": lambda: reply_only(*render_summary(turn, step)),
         }
         if action in by_step:
@@ -226,7 +226,10 @@ class ToolkitFlow(Flow):
                 replies=(Reply(lead), *asked.replies), state=asked.state, data=asked.data
             )
         words = turn.content.coach.toolkit
-        done = Reply(f"{lead}\n{words.questions_done.format(number=step.number)}")
+        lines = [lead, words.questions_done.format(number=step.number)]
+        if step.closing_note:
+            lines.append(f"_{step.closing_note}_")
+        done = Reply("\n".join(lines))
         return StepResult(
             replies=(done, render_menu(turn, step)),
             state=IDLE,
@@ -275,10 +278,7 @@ class ToolkitFlow(Flow):
             return reply_only(
                 Reply(words.no_think.format(number=step.number)), render_menu(turn, step)
             )
-        heading = turn.content.coach.toolkit.think_heading.format(
-            title=step.current_conversation.title
-        )
-        sidebar = Reply(f"{heading}\n{step.current_conversation.text}")
+        sidebar = render_sidebar(turn, step)
         asked = self._ask_think(turn, step, questions[0])
         return StepResult(replies=(sidebar, *asked.replies), state=asked.state, data=asked.data)
 
@@ -559,6 +559,7 @@ def render_checklist(turn: Turn, step: Step, *, ticked: set[str] | None = None) 
         choices.append(
             Choice(_choice("tick", f"{step.id}/{item.id}"), label.format(position=position))
         )
+    choices.append(Choice(_choice("menu", step.id), turn.content.coach.labels.more_in_step))
     return Reply("\n".join(lines), choices=tuple(choices))
 
 
@@ -611,12 +612,21 @@ def render_menu(turn: Turn, step: Step) -> Reply:
         choices.append(Choice(_choice("tips", step.id), labels.tips))
     if step.current_conversation.think_out_loud:
         choices.append(Choice(_choice("think", step.id), labels.think_out_loud))
+    else:
+        choices.append(Choice(_choice("sidebar", step.id), labels.current_conversation))
     choices.append(Choice(_choice("summary", step.id), labels.summary, "primary"))
     choices.append(Choice(_choice("restart", step.id), labels.restart_step))
     if turn.inbound.reachable_later:
         choices.append(Choice(_choice("remind", "7"), labels.remind_me))
     text = turn.content.coach.toolkit.menu_heading.format(number=step.number)
     return Reply(text, choices=tuple(choices))
+
+
+def render_sidebar(turn: Turn, step: Step) -> Reply:
+    """The step's "Current Conversation" sidebar."""
+    conversation = step.current_conversation
+    heading = turn.content.coach.toolkit.think_heading.format(title=conversation.title)
+    return Reply(f"{heading}\n{conversation.text}")
 
 
 def render_tips(turn: Turn, step: Step) -> tuple[Reply, ...]:
@@ -626,13 +636,15 @@ def render_tips(turn: Turn, step: Step) -> tuple[Reply, ...]:
     replies = [Reply(words.tips_heading.format(number=step.number))]
     for tip in step.tips:
         heading = f"*{tip.title}*" if tip.title else ""
+        # The tip's first paragraph leads into its items ("Keep in mind the following norms:").
+        lead, _, rest = tip.text.partition("\n\n")
         items = "\n".join(f"• {item}" for item in tip.items)
+        body = "\n\n".join(part for part in (lead, items, rest) if part)
         if tip.kind in {"sample_email", "meeting_outline"}:
             text = "\n".join(part for part in (heading, words.copy_hint) if part)
-            copy = "\n\n".join(part for part in (tip.text, items) if part)
-            replies.append(Reply(text, copyable=copy))
+            replies.append(Reply(text, copyable=body))
         else:
-            replies.append(Reply("\n".join(part for part in (heading, items, tip.text) if part)))
+            replies.append(Reply("\n".join(part for part in (heading, body) if part)))
     replies.append(render_menu(turn, step))
     return tuple(replies)
 
@@ -670,9 +682,11 @@ def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
             words.work_line.format(position=n, text=toolkit_work.record_text(turn, section, r.data))
             for n, r in enumerate(records, start=1)
         ]
-        images += _pictures(turn, section, [r.data for r in records])
+        images += toolkit_work.section_images(turn, section, [r.data for r in records])
     if work_lines:
         lines += ["", words.summary_work_heading, *work_lines]
+    if step.closing_note:
+        lines += ["", f"_{step.closing_note}_"]
     summary = Reply("\n".join(lines), choices=tuple(edits), images=tuple(images))
     following = next_step(turn, step)
     if following is None:
@@ -695,23 +709,10 @@ def render_reminder_offer(turn: Turn) -> Reply:
     return Reply(turn.content.coach.toolkit.remind_offer, choices=choices)
 
 
-def _pictures(turn: Turn, section: WorkSection, records: list[Mapping[str, str]]) -> list[Image]:
-    if section.picture is None or not records:
-        return []
-    center = None
-    if section.picture == "collaboration_map":
-        chosen = turn.reads.work_records(section_id="chosen-area")
-        center = chosen[0].data.get("title") if chosen else None
-    picture = section_picture(turn.content, section, records, center=center)
-    if picture is None:
-        return []
-    return [Image(filename=picture.filename, data=picture.png, alt_text=picture.title)]
-
-
 def _shown_again(turn: Turn, step: Step) -> tuple[Image, ...]:
     """Pictures from earlier steps this step asks to look at again (Step 4: the continuum)."""
     images: list[Image] = []
     for section in turn.content.toolkit_work.shown_in(step.id):
         records = [r.data for r in turn.reads.work_records(section_id=section.id)]
-        images += _pictures(turn, section, records)
+        images += toolkit_work.section_images(turn, section, records)
     return tuple(images)

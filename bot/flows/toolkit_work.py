@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
@@ -21,6 +21,7 @@ from content.work import SCALE, WorkField, WorkSection
 
 FORM_PREFIX = "toolkit.work."
 SEPARATOR = ","  # several chosen values travel as one comma-separated text
+CHOSEN_AREA = "chosen-area"  # Step 6's agreed area, written in the collaboration map's centre
 
 
 def form_id(section: WorkSection) -> str:
@@ -82,17 +83,24 @@ def show_section(turn: Turn, section: WorkSection, *, lead: str | None = None) -
     choices.append(Choice(choice_value("toolkit", "menu", section.step), labels.done_with_work))
     if section.repeat and len(records) >= section.max_records:
         lines.append(words.work_full.format(limit=section.max_records))
-    images = _picture(turn, section, records)
+    images = tuple(section_images(turn, section, [r.data for r in records]))
     return reply_only(Reply("\n".join(lines), choices=tuple(choices), images=images))
 
 
-def _picture(turn: Turn, section: WorkSection, records: list[WorkRecordView]) -> tuple[Image, ...]:
+def section_images(
+    turn: Turn, section: WorkSection, records: Sequence[Mapping[str, str]]
+) -> list[Image]:
+    """The section's picture from these records; the map shows the chosen area in its centre."""
     if section.picture is None or not records:
-        return ()
-    picture = section_picture(turn.content, section, [r.data for r in records])
+        return []
+    center = None
+    if section.picture == "collaboration_map":
+        chosen = turn.reads.work_records(section_id=CHOSEN_AREA)
+        center = chosen[0].data.get("title") if chosen else None
+    picture = section_picture(turn.content, section, records, center=center)
     if picture is None:
-        return ()
-    return (Image(filename=picture.filename, data=picture.png, alt_text=picture.title),)
+        return []
+    return [Image(filename=picture.filename, data=picture.png, alt_text=picture.title)]
 
 
 def section_form(turn: Turn, section: WorkSection) -> StepResult:

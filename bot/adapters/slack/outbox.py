@@ -85,11 +85,16 @@ class Outbox:
         client: WebClient,
         *,
         channel: str,
+        person: str,
         replies: tuple[Reply, ...],
         trigger_id: str | None = None,
     ) -> None:
-        """Post the replies in the conversation, in order. A reply carrying a form opens it as
-        a modal; its pictures and files are uploaded into the conversation after its text."""
+        """Post the replies in the conversation, in order.
+
+        Every send to one person shares a queue, whichever surface (a DM, a button, a form) the
+        turn came from. A reply carrying a form opens it as a modal; its pictures and files are
+        uploaded into the conversation after its text.
+        """
         if not replies:
             return
 
@@ -121,7 +126,7 @@ class Outbox:
                     conversation = _conversation_id(client, conversation)
                     client.files_upload_v2(channel=conversation, file_uploads=uploads)
 
-        self.submit("send replies", send, key=channel)
+        self.submit("send replies", send, key=f"send:{person}")
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)

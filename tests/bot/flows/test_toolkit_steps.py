@@ -93,8 +93,15 @@ class TestTipsAndThinkingOutLoud:
         email = next(t for t in content.toolkit.steps[3].tips if t.kind == "sample_email")
         copyable = [r.copyable for r in chat.replies if r.copyable]
         assert any(email.text in c for c in copyable)
+        shown = chat.text + "\n".join(copyable)
         for tip in content.toolkit.steps[3].tips:
-            assert tip.text in chat.text or any(tip.text in c for c in copyable)
+            for paragraph in tip.text.split("\n\n"):
+                assert paragraph in shown
+            for item in tip.items:
+                assert item in shown
+        protocol = next(t for t in content.toolkit.steps[3].tips if t.kind == "meeting_protocol")
+        lead_in = protocol.text.split("\n\n")[0]
+        assert chat.text.index(lead_in) < chat.text.index(protocol.items[0])
 
     def test_a_step_without_tips_says_so(self, chat: ChatScript, content: Content) -> None:
         chat.press("toolkit:tips:step-1")

@@ -13,16 +13,13 @@ from bot.adapters.slack.translate import CHOICE_ACTION_PREFIX, UnsupportedPayloa
 
 
 def handle_choice(ack: Ack, body: dict[str, Any], client: WebClient, context: SlackContext) -> None:
+    """A button needs nothing back in the HTTP response: ack at once, run the turn after."""
     ack()
     try:
         inbound = action_to_inbound(body)
     except UnsupportedPayload:
         return
-    outcome = context.engine.handle(inbound)
-    context.learn_time_zone(client, inbound, outcome)
-    context.outbox.deliver(
-        client, channel=inbound.user_id, replies=outcome.replies, trigger_id=body.get("trigger_id")
-    )
+    context.run_in_background(client, inbound, trigger_id=body.get("trigger_id"))
 
 
 def register(app: App, context: SlackContext) -> None:

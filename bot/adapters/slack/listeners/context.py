@@ -16,6 +16,30 @@ class SlackContext:
     engine: Engine
     outbox: Outbox
 
+    def run_in_background(
+        self,
+        client: WebClient,
+        inbound: Inbound,
+        *,
+        channel: str | None = None,
+        trigger_id: str | None = None,
+    ) -> None:
+        """Run a turn after the ack (it may draw pictures or build files) and send its replies
+        to the person's DM. One person's turns run one at a time, in the order they came."""
+
+        def turn() -> None:
+            outcome = self.engine.handle(inbound)
+            self.learn_time_zone(client, inbound, outcome)
+            self.outbox.deliver(
+                client,
+                channel=channel or inbound.user_id,
+                person=inbound.user_id,
+                replies=outcome.replies,
+                trigger_id=trigger_id,
+            )
+
+        self.outbox.submit("run a turn", turn, key=f"turn:{inbound.user_id}")
+
     def learn_time_zone(self, client: WebClient, inbound: Inbound, outcome: Outcome) -> None:
         """After the ack, ask Slack for a new person's time zone (`users.info` `tz`, IANA)."""
         if not outcome.needs_time_zone:

@@ -17,12 +17,10 @@ def handle_message(body: dict[str, Any], client: WebClient, context: SlackContex
         inbound = message_to_inbound(body)
     except UnsupportedPayload:
         return
-    outcome = context.engine.handle(inbound)
-    context.learn_time_zone(client, inbound, outcome)
-    if outcome.duplicate:
-        return
+    # In the person's queue with their button presses, so a quick reply after a press is
+    # taken in the order it was sent. A retried delivery of the event stores nothing twice.
     channel = str(body["event"].get("channel") or inbound.user_id)
-    context.outbox.deliver(client, channel=channel, replies=outcome.replies)
+    context.run_in_background(client, inbound, channel=channel)
 
 
 def handle_home_opened(body: dict[str, Any], client: WebClient, context: SlackContext) -> None:
@@ -33,7 +31,9 @@ def handle_home_opened(body: dict[str, Any], client: WebClient, context: SlackCo
     outcome = context.engine.handle(inbound)
     context.learn_time_zone(client, inbound, outcome)
     if outcome.home is None:
-        context.outbox.deliver(client, channel=inbound.user_id, replies=outcome.replies)
+        context.outbox.deliver(
+            client, channel=inbound.user_id, person=inbound.user_id, replies=outcome.replies
+        )
         return
     view = render_home(outcome.home)
 

@@ -39,7 +39,9 @@ def handle_submission(
         return
     if outcome.waiting or inbound.form_id not in CONFIRMED_IN_MODAL:
         ack()
-        context.outbox.deliver(client, channel=inbound.user_id, replies=outcome.replies)
+        context.outbox.deliver(
+            client, channel=inbound.user_id, person=inbound.user_id, replies=outcome.replies
+        )
         return
     words = context.engine.content.coach.reflect
     ack(

@@ -193,7 +193,7 @@ def test_coach_toolkit_with_a_step_points_to_the_dm_and_opens_the_step_there(
     step = content.toolkit.step("step-1")
     heading = content.coach.toolkit.step_heading.format(number=1, question=step.guiding_question)
     assert all_text(intro.args["blocks"]).startswith(escaped(heading))
-    assert len(buttons(checklist.args["blocks"])) == len(step.checklist)
+    assert len(buttons(checklist.args["blocks"])) == len(step.checklist) + 1  # and "More"
     assert escaped(step.reflection_questions[0].text) in all_text(question.args["blocks"])
     labels = content.coach.labels
     offered = [b["text"]["text"] for b in buttons(question.args["blocks"])]
@@ -209,3 +209,21 @@ def test_coach_reflections_lists_what_was_saved(slack: SlackHarness, content: Co
     shown = all_text(response.json()["blocks"])
     assert escaped(content.coach.reflect.history_heading.format(count=2)) in shown
     assert shown.index("second thought") < shown.index("first thought")
+
+
+def test_coach_export_acks_at_once_and_uploads_the_guide_to_the_dm(
+    slack: SlackHarness, content: Content
+) -> None:
+    slack.command("/reflect", "A thought for the guide")
+    response = slack.command("/coach", "export", channel=CHANNEL)
+
+    assert response.status == 200
+    assert all_text(response.json()["blocks"]) == escaped(content.coach.toolkit.export_preparing)
+    [done] = slack.fake.wait_for("files.completeUploadExternal", timeout=15)
+    titles = [f["title"] for f in done.args["files"]]
+    assert any(title.endswith(".md") for title in titles)
+    assert any(title.endswith(".docx") for title in titles)
+    assert done.args["channel_id"].startswith("D")
+    uploads = slack.fake.calls_to("file.upload")
+    markdown = next(u for u in uploads if b"A thought for the guide" in u.args["content"])
+    assert markdown

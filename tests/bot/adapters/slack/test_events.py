@@ -50,6 +50,7 @@ def test_a_dm_answers_the_toolkit_question_that_waits(
     response = slack.dm("I expect to be good at new things at once & <quickly>")
 
     assert response.status == 200
+    slack.drain()  # the turn runs after the ack, in the person's queue
     [answer] = slack.answers()
     assert (answer.step_id, answer.question_id) == ("step-1", first.id)
     assert answer.text == "I expect to be good at new things at once & <quickly>"
