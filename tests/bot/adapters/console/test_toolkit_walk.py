@@ -28,6 +28,7 @@ from content.toolkit import Step
 from content.work import WorkField, WorkSection
 from storage.database import Database
 from storage.models import Answer, ChecklistTick, WorkRecord
+from tests.toolkit_coverage import assert_everything_was_shown
 
 WALK_SECONDS = 20.0
 WAIT = 20.0  # seconds to wait for the chat to ask for the next line
@@ -297,36 +298,6 @@ def read_summary(term: Terminal, content: Content, step: Step, given: Given) -> 
             assert f"{section.id}.png" in screen
 
 
-def assert_everything_was_shown(term: Terminal, content: Content) -> None:
-    missing: list[str] = []
-
-    def need(kind: str, texts: Iterable[str | None]) -> None:
-        missing.extend(f"{kind}: {t[:70]}" for t in texts if t and not term.saw(t))
-
-    for step in content.toolkit.steps:
-        need("guiding question", [step.guiding_question])
-        need("intro", [step.intro])
-        need("competency", step.key_competencies)
-        for item in step.checklist:
-            need("checklist item", [item.action, item.text, *item.details])
-            need("checklist example", [e.text for e in item.examples])
-            need("resource", [r.title for r in item.resources])
-        for question in step.reflection_questions:
-            need("reflection question", [question.text, question.group, question.note])
-            need("question example", [e.text for e in question.examples])
-            need("follow-up", question.follow_ups)
-        for tip in step.tips:
-            need("tip", [tip.title, *tip.text.split("\n\n"), *tip.items])
-        if step.current_conversation.think_out_loud:
-            need("current conversation", [step.current_conversation.title])
-            need("current conversation", [step.current_conversation.text])
-        need("think out loud", [q.text for q in step.current_conversation.think_out_loud])
-    for section in content.toolkit_work.sections:
-        need("work section", [section.title, section.intro])
-        need("work field", [f.label for f in section.fields])
-    assert not missing, "never shown:\n" + "\n".join(missing)
-
-
 @pytest.fixture
 def terminal(engine: Engine, tmp_path: Path) -> Iterable[Terminal]:
     term = Terminal(engine, tmp_path / "exports")
@@ -417,7 +388,7 @@ def test_a_person_walks_all_seven_steps_in_the_terminal_and_exports_the_guide(
         s: [{k: v for k, v in r.items() if v} for r in rs] for s, rs in given.records.items()
     }
 
-    assert_everything_was_shown(term, content)
+    assert_everything_was_shown(term.saw, content)
     assert time.monotonic() - started < WALK_SECONDS
 
 

@@ -273,6 +273,12 @@ class SlackHarness:
                         "value": values.get(block["block_id"]),
                     }
                 }
+        return self.submit_view_state(view, state, user=user)
+
+    def submit_view_state(
+        self, view: dict[str, Any], state: dict[str, Any], *, user: str = USER
+    ) -> HttpResponse:
+        """Submit a modal with its state shaped as Slack sends it (selects, checkboxes...)."""
         view_id = new_id("V")
         payload = {
             "type": "view_submission",

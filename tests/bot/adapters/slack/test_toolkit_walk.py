@@ -9,10 +9,8 @@ Loud question and work section comes from the content model.
 from __future__ import annotations
 
 import io
-import json
 import re
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,16 +24,14 @@ from content.work import WorkField, WorkSection
 from storage.models import Answer, AnswerRevision, ChecklistTick, WorkRecord
 from tests.bot.adapters.slack.harness import (
     DM,
-    USER,
     HttpResponse,
     SlackHarness,
     all_text,
     buttons,
-    new_id,
-    slack_user,
 )
 from tests.bot.adapters.slack.slack_text import escaped
-from tests.fakes.slack_api import APP_ID, BOT_ID, TEAM_ID, ApiCall
+from tests.fakes.slack_api import ApiCall
+from tests.toolkit_coverage import assert_everything_was_shown
 
 WALK_SECONDS = 20.0
 ANSWER_LIMIT = 3000  # coach.reflect.max_length, checked against content below
@@ -204,32 +200,7 @@ class Person:
 
     def submit(self, view: dict[str, Any], state: dict[str, dict[str, Any]]) -> Batch:
         """Submit a modal with this state, shaped as Slack shapes view_submission."""
-        view_id = new_id("V")
-        payload = {
-            "type": "view_submission",
-            "team": {"id": TEAM_ID, "domain": "lantern-test"},
-            "user": slack_user(USER),
-            "api_app_id": APP_ID,
-            "token": "legacy-verification-token",
-            "trigger_id": new_id("13345224609.738474920.trigger"),
-            "view": {
-                **view,
-                "id": view_id,
-                "team_id": TEAM_ID,
-                "state": {"values": state},
-                "hash": "1.hash",
-                "previous_view_id": None,
-                "root_view_id": view_id,
-                "app_id": APP_ID,
-                "external_id": "",
-                "app_installed_team_id": TEAM_ID,
-                "bot_id": BOT_ID,
-            },
-            "response_urls": [],
-            "is_enterprise_install": False,
-            "enterprise": None,
-        }
-        response = self.slack.post_form({"payload": json.dumps(payload)})
+        response = self.slack.submit_view_state(view, state)
         assert response.body == b"", response.text  # no errors: the modal closes
         return self._after(response)
 
@@ -445,37 +416,6 @@ def read_summary(person: Person, content: Content, step: Step, given: Given) -> 
     return summary
 
 
-def assert_everything_was_shown(person: Person, content: Content) -> None:
-    """Every word of the source a person needs, from the content model, was in front of them."""
-    missing: list[str] = []
-
-    def need(kind: str, texts: Iterable[str | None]) -> None:
-        missing.extend(f"{kind}: {t[:70]}" for t in texts if t and not person.saw(t))
-
-    for step in content.toolkit.steps:
-        need("guiding question", [step.guiding_question])
-        need("intro", [step.intro])
-        need("competency", step.key_competencies)
-        for item in step.checklist:
-            need("checklist item", [item.action, item.text, *item.details])
-            need("checklist example", [e.text for e in item.examples])
-            need("resource", [r.title for r in item.resources])
-        for question in step.reflection_questions:
-            need("reflection question", [question.text, question.group, question.note])
-            need("question example", [e.text for e in question.examples])
-            need("follow-up", question.follow_ups)
-        for tip in step.tips:
-            need("tip", [tip.title, *tip.text.split("\n\n"), *tip.items])
-        if step.current_conversation.think_out_loud:
-            need("current conversation", [step.current_conversation.title])
-            need("current conversation", [step.current_conversation.text])
-        need("think out loud", [q.text for q in step.current_conversation.think_out_loud])
-    for section in content.toolkit_work.sections:
-        need("work section", [section.title, section.intro])
-        need("work field", [f.label for f in section.fields])
-    assert not missing, "never shown:\n" + "\n".join(missing)
-
-
 def test_a_person_walks_all_seven_steps_and_exports_the_reflection_guide(
     slack: SlackHarness, content: Content
 ) -> None:
@@ -561,7 +501,7 @@ def test_a_person_walks_all_seven_steps_and_exports_the_reflection_guide(
     }
     assert stored == expected
 
-    assert_everything_was_shown(person, content)
+    assert_everything_was_shown(person.saw, content)
     assert time.monotonic() - started < WALK_SECONDS
 
 
