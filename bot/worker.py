@@ -48,6 +48,9 @@ def send_due_reminders(engine: Engine, send: Send, *, platforms: frozenset[str])
         outcome = engine.reminder_for(platform=platform, workspace_id=workspace_id, user_id=user_id)
         if outcome.failed:
             continue
+        if not outcome.replies:  # nothing left to remind of: stop
+            _finish(engine, reminder_id, now, None)
+            continue
         try:
             send(platform, user_id, outcome.replies)
         except Exception:

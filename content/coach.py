@@ -132,6 +132,7 @@ class ToolkitText(ContentModel):
     at_first_question: Text
     resumed: Text
     step_done: Text
+    step_so_far: Text
     summary_item: Text
     summary_skipped: Text
     next_step: Text
@@ -222,6 +223,7 @@ class ConsoleText(ContentModel):
     choose_one: Text
     choose_several: Text
     not_an_option: Text
+    optional_field: Text
     picture_saved: Text
     file_saved: Text
 

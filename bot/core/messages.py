@@ -101,6 +101,7 @@ class Reply:
     quote: str | None = None
     notes: tuple[str, ...] = ()
     copyable: str | None = None  # text to copy as it is (a sample email), shown preformatted
+    replaces: bool = False  # a new state of the message the person acted on (a checklist)
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def build_guide(turn: Turn) -> ReflectionGuide:
         for r in reversed(turn.reads.recent_reflections(limit=EVERY_REFLECTION))
     )
     return ReflectionGuide(
-        person=turn.inbound.user_id,
+        person="",  # the guide is the person's own; a platform user id is not a name
         generated_at=turn.now,
         steps=tuple(steps),
         reflections=reflections,

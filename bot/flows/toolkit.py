@@ -4,6 +4,7 @@ tips, Think Out Loud questions and summary, in the person's own order."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
 from bot.flows import toolkit_work
@@ -141,7 +142,26 @@ class ToolkitFlow(Flow):
         problem = _answer_problem(turn, text)
         if problem:
             return StepResult(form_errors=FormErrors({FIELD: problem}))
+        waiting = _locate(
+            turn, _key(str(turn.data.get("step_id")), str(turn.data.get("question_id")))
+        )
+        if turn.state == QUESTION and waiting is not None and waiting != (step, question):
+            # A form for an earlier question, sent after the person moved on: keep the
+            # answer, and keep them where they are.
+            again = self._ask(turn, *waiting, welcome_back=False)
+            saved = Reply(turn.content.coach.toolkit.answer_saved)
+            effect = SaveAnswer(step_id=step.id, question_id=question.id, text=text)
+            return StepResult(replies=(saved, *again.replies), effects=(effect,), keep_state=True)
         return self._record(turn, step, question, text)
+
+    def close_form(self, turn: Turn, form_id: str) -> StepResult | None:
+        """A form left unsaved: show where things stand, so there is always a way on."""
+        if form_id.startswith(toolkit_work.FORM_PREFIX):
+            section = _section(turn, form_id.removeprefix(toolkit_work.FORM_PREFIX))
+            return None if section is None else toolkit_work.show_section(turn, section)
+        if form_id == FORM_ID and turn.state == QUESTION:
+            return reply_only(*self.resume(turn).replies)
+        return None
 
     # -- questions --------------------------------------------------------------------------
 
@@ -340,11 +360,8 @@ class ToolkitFlow(Flow):
         now_ticked = item_id not in ticked
         after = (ticked | {item_id}) if now_ticked else (ticked - {item_id})
         effect = SetTicked(step_id=step.id, item_id=item_id, ticked=now_ticked)
-        return StepResult(
-            replies=(render_checklist(turn, step, ticked=after),),
-            effects=(effect,),
-            keep_state=True,
-        )
+        checklist = replace(render_checklist(turn, step, ticked=after), replaces=True)
+        return StepResult(replies=(checklist,), effects=(effect,), keep_state=True)
 
     def _work(self, turn: Turn, action: str, argument: str) -> StepResult | None:
         section_id, _, record = argument.partition("/")
@@ -380,7 +397,10 @@ class ToolkitFlow(Flow):
         position = current_position(turn)
         step = position[0] if position else turn.content.toolkit.step(words.first_step)
         if position and position[1] is None:
-            step = next_step(turn, step) or step
+            following = next_step(turn, step)
+            if following is None:  # the last step is done: nothing left to remind of
+                return ()
+            step = following
         choices = (
             Choice(_choice("continue"), turn.content.coach.labels.continue_toolkit, "primary"),
             Choice(_choice("remind", "none"), turn.content.coach.labels.remind_none),
@@ -653,7 +673,9 @@ def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
     words = turn.content.coach.toolkit
     labels = turn.content.coach.labels
     answers = turn.reads.answers(step_id=step.id)
-    lines = [words.step_done.format(number=step.number)]
+    finished = all(answers.get(q.id) for q in step.reflection_questions)
+    heading = words.step_done if finished else words.step_so_far
+    lines = [heading.format(number=step.number)]
     edits: list[Choice] = []
     for position, question in enumerate(step.reflection_questions, start=1):
         answer = answers.get(question.id)

@@ -119,7 +119,13 @@ def section_form(turn: Turn, section: WorkSection) -> StepResult:
         fields=fields,
         context=section.id,
     )
-    return reply_only(Reply(section.intro, form=form))
+    labels = turn.content.coach.labels
+    # Shown only where the form cannot open as a modal: a way to try again, or to go on.
+    choices = (
+        Choice(choice_value("toolkit", "add", section.id), labels.add_record, "primary"),
+        Choice(choice_value("toolkit", "menu", section.step), labels.done_with_work),
+    )
+    return reply_only(Reply(section.intro, form=form, choices=choices))
 
 
 def _form_field(field: WorkField, initial: str | None) -> FormField:

@@ -36,6 +36,10 @@ QUIT = {"/quit", "/exit", "/q"}
 HOME = {"/home"}
 
 
+def _safe_name(user_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", user_id) or "me"
+
+
 def local_time_zone() -> str | None:
     """The machine's IANA time zone name, from TZ or the /etc/localtime link."""
     if os.environ.get("TZ"):
@@ -118,6 +122,10 @@ class ConsoleChat:
             if line.strip().lower() in HOME:
                 self.show(self.engine.handle(self._inbound(InboundKind.HOME)))
                 continue
+            if line.strip().isdigit() and self.choices and int(line) > len(self.choices):
+                # Most likely an option from an earlier screen, not an answer.
+                self.say(self.engine.content.coach.console.not_an_option)
+                continue
             inbound = to_inbound(
                 line, user_id=self.user_id, time_zone=self.time_zone, choices=self.choices
             )
@@ -159,9 +167,18 @@ class ConsoleChat:
                 self.console.print(f"    {escape(line)}", highlight=False)
         words = self.engine.content.coach.console
         for image in reply.images:
-            self.say(words.picture_saved.format(path=self._save(image.filename, image.data)))
-        for attachment in reply.files:
-            self.say(words.file_saved.format(path=self._save(attachment.filename, attachment.data)))
+            # A picture is the latest drawing of that work: it replaces its earlier version.
+            path = self._person_folder() / Path(image.filename).name
+            path.write_bytes(image.data)
+            self.say(words.picture_saved.format(path=path))
+        if reply.files:
+            # Files sent together (an export and its pictures, linked by name) stay together,
+            # in a new folder: an export never replaces an earlier one.
+            folder = self._new_folder(Path(reply.files[0].filename).stem)
+            for attachment in reply.files:
+                path = folder / Path(attachment.filename).name
+                path.write_bytes(attachment.data)
+                self.say(words.file_saved.format(path=path))
         for choice in reply.choices:
             offered.append(choice)
             self.console.print(f"  [{len(offered)}] {escape(choice.label)}", highlight=False)
@@ -177,12 +194,18 @@ class ConsoleChat:
             )
         self.choices = tuple(offered)
 
-    def _save(self, filename: str, data: bytes) -> Path:
-        """Files the person owns go to a folder of theirs, never over another file's name."""
-        self.exports.mkdir(parents=True, exist_ok=True)
-        path = self.exports / Path(filename).name
-        path.write_bytes(data)
-        return path
+    def _person_folder(self) -> Path:
+        folder = self.exports / _safe_name(self.user_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _new_folder(self, name: str) -> Path:
+        base = self._person_folder()
+        folder, number = base / name, 2
+        while folder.exists():
+            folder, number = base / f"{name}-{number}", number + 1
+        folder.mkdir()
+        return folder
 
     def fill_form(self, form: Form) -> None:
         """Ask each field in turn; a blank answer to the first line leaves the form unsaved."""
@@ -198,14 +221,16 @@ class ConsoleChat:
             text = (
                 self._read_options(form_field)
                 if form_field.options
-                else self._read_field(
-                    form_field.label, multiline=form_field.multiline, initial=form_field.initial
-                )
+                else self._read_field(form_field)
             )
             if text is None:
                 self.say(words.form_cancelled)
                 self.choices = ()
-                self.engine.handle(self._inbound(InboundKind.FORM_CLOSED, form_id=form.form_id))
+                closed = self._inbound(InboundKind.FORM_CLOSED, form_id=form.form_id)
+                if self.pending is None:  # show where things stand, unless a command is next
+                    self.show(self.engine.handle(closed))
+                else:
+                    self.engine.handle(closed)
                 return
             values[form_field.name] = text
             index += 1
@@ -230,8 +255,15 @@ class ConsoleChat:
         """Numbered options; the answer is the chosen values, as a form would send them."""
         words = self.engine.content.coach.console
         self.say(f"*{form_field.label}*")
-        for number, (_, label) in enumerate(form_field.options, start=1):
-            self.console.print(f"  [{number}] {escape(label)}", highlight=False)
+        # A scale (0 to 10) is typed as its own numbers; other options by their position.
+        by_value = all(value == label and value.isdigit() for value, label in form_field.options)
+        keys = [
+            value if by_value else str(number)
+            for number, (value, _) in enumerate(form_field.options, start=1)
+        ]
+        for key, (_, label) in zip(keys, form_field.options, strict=True):
+            shown = "" if by_value else f" {escape(label)}"
+            self.console.print(f"  [{key}]{shown}", highlight=False)
         self.say(words.choose_several if form_field.multiple else words.choose_one)
         while True:
             line = self.read("» ")
@@ -245,17 +277,20 @@ class ConsoleChat:
                 return ""
             if not picked:
                 return None
-            if all(p.isdigit() and 1 <= int(p) <= len(form_field.options) for p in picked) and (
-                form_field.multiple or len(picked) == 1
-            ):
-                return ",".join(form_field.options[int(p) - 1][0] for p in picked)
+            if all(p in keys for p in picked) and (form_field.multiple or len(picked) == 1):
+                return ",".join(form_field.options[keys.index(p)][0] for p in picked)
             self.say(words.not_an_option)
 
-    def _read_field(self, label: str, *, multiline: bool, initial: str | None) -> str | None:
-        self.say(f"*{label}*")
-        if initial:
-            self.say(self.engine.content.coach.console.current_answer)
-            self.console.print(f"  │ {escape(initial)}", highlight=False)
+    def _read_field(self, form_field: FormField) -> str | None:
+        """A text field. An empty first line keeps the current answer, leaves an optional
+        field empty, or (for a required field with nothing in it yet) cancels the form."""
+        words = self.engine.content.coach.console
+        self.say(f"*{form_field.label}*")
+        if form_field.optional:
+            self.say(words.optional_field)
+        if form_field.initial:
+            self.say(words.current_answer)
+            self.console.print(f"  │ {escape(form_field.initial)}", highlight=False)
         lines: list[str] = []
         while True:
             line = self.read("… " if lines else "» ")
@@ -263,9 +298,13 @@ class ConsoleChat:
                 # A command is not part of an answer: leave the form unsaved, then run it.
                 self.pending = line
                 return None
-            if line is None or (not line.strip() and not lines):
-                return None if line is None or not initial else initial
-            if not line.strip() or not multiline:
+            if line is None:
+                return None
+            if not line.strip() and not lines:
+                if form_field.initial:
+                    return form_field.initial
+                return "" if form_field.optional else None
+            if not line.strip() or not form_field.multiline:
                 if line.strip():
                     lines.append(line)
                 return "\n".join(lines)

@@ -88,45 +88,55 @@ class Outbox:
         person: str,
         replies: tuple[Reply, ...],
         trigger_id: str | None = None,
+        acted_on: tuple[str, str] | None = None,
     ) -> None:
         """Post the replies in the conversation, in order.
 
         Every send to one person shares a queue, whichever surface (a DM, a button, a form) the
-        turn came from. A reply carrying a form opens it as a modal; its pictures and files are
-        uploaded into the conversation after its text.
+        turn came from. A reply carrying a form opens it as a modal at once, ahead of that
+        queue, because its trigger expires in 3 s; if it cannot open, the reply is posted
+        instead. A reply that `replaces` updates the message acted on (channel, ts). Pictures
+        and files are uploaded into the conversation after their reply's text.
         """
         if not replies:
             return
+        queued: list[Reply] = []
+        for reply in replies:
+            if reply.form is not None and trigger_id:
+                self._open_form(client, reply, trigger_id, channel=channel, person=person)
+            else:
+                queued.append(reply)
+        if queued:
+            self.submit(
+                "send replies",
+                lambda: _post(client, channel, tuple(queued), acted_on),
+                key=f"send:{person}",
+            )
 
-        def send() -> None:
-            conversation = channel
-            for reply in replies:
-                if reply.form is not None and trigger_id:
-                    try:
-                        client.views_open(trigger_id=trigger_id, view=render_modal(reply.form))
-                        continue
-                    except SlackApiError as error:
-                        # An expired trigger must not leave the person with nothing: the
-                        # reply asks the same question in the conversation, which waits for it.
-                        logger.warning(
-                            "could not open the %s form (%s); asking in the conversation",
-                            reply.form.form_id,
-                            error.response.get("error"),
-                        )
-                for message in render_messages((reply,)):
-                    client.chat_postMessage(channel=conversation, **message)
-                uploads = [
-                    {"content": image.data, "filename": image.filename, "title": image.alt_text}
-                    for image in reply.images
-                ] + [
-                    {"content": file.data, "filename": file.filename, "title": file.title}
-                    for file in reply.files
-                ]
-                if uploads:
-                    conversation = _conversation_id(client, conversation)
-                    client.files_upload_v2(channel=conversation, file_uploads=uploads)
+    def _open_form(
+        self, client: WebClient, reply: Reply, trigger_id: str, *, channel: str, person: str
+    ) -> None:
+        assert reply.form is not None
+        form = reply.form
 
-        self.submit("send replies", send, key=f"send:{person}")
+        def open_now() -> None:
+            try:
+                client.views_open(trigger_id=trigger_id, view=render_modal(form))
+            except SlackApiError as error:
+                # An expired trigger must not leave the person with nothing: the reply says
+                # the same in the conversation, with its buttons.
+                logger.warning(
+                    "could not open the %s form (%s); asking in the conversation",
+                    form.form_id,
+                    error.response.get("error"),
+                )
+                self.submit(
+                    "send replies",
+                    lambda: _post(client, channel, (reply,), None),
+                    key=f"send:{person}",
+                )
+
+        self.submit("open a form", open_now)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)
@@ -138,3 +148,32 @@ def _conversation_id(client: WebClient, channel: str) -> str:
         opened = client.conversations_open(users=channel)
         return str(opened["channel"]["id"])
     return channel
+
+
+def _post(
+    client: WebClient,
+    channel: str,
+    replies: tuple[Reply, ...],
+    acted_on: tuple[str, str] | None,
+) -> None:
+    conversation = channel
+    for reply in replies:
+        messages = render_messages((reply,))
+        if reply.replaces and acted_on is not None and len(messages) == 1:
+            try:
+                client.chat_update(channel=acted_on[0], ts=acted_on[1], **messages[0])
+                continue
+            except SlackApiError:
+                logger.warning("could not update the message acted on; posting instead")
+        for message in messages:
+            client.chat_postMessage(channel=conversation, **message)
+        uploads = [
+            {"content": image.data, "filename": image.filename, "title": image.alt_text}
+            for image in reply.images
+        ] + [
+            {"content": file.data, "filename": file.filename, "title": file.title}
+            for file in reply.files
+        ]
+        if uploads:
+            conversation = _conversation_id(client, conversation)
+            client.files_upload_v2(channel=conversation, file_uploads=uploads)

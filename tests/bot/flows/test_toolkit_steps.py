@@ -228,3 +228,48 @@ class TestReminders:
         assert reminder.next_due_at == datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
         slack.press("toolkit:remind:none")
         assert rows(database, ToolkitReminder) == []
+
+
+class TestReviewRegressions:
+    def test_a_summary_mid_step_says_so_and_does_not_call_questions_skipped(
+        self, chat: ChatScript, content: Content
+    ) -> None:
+        words = content.coach.toolkit
+        chat.command("coach", "toolkit 1")
+        chat.say("one")
+        chat.press("toolkit:summary:step-1")
+        assert words.step_so_far.format(number=1) in chat.text
+        assert words.step_done.format(number=1) not in chat.text
+        assert "(not answered yet)" in chat.text
+        assert "(skipped)" not in chat.text
+
+    def test_a_late_form_for_an_earlier_question_keeps_the_place(
+        self, chat: ChatScript, database: Database, content: Content
+    ) -> None:
+        step = content.toolkit.steps[0]
+        chat.command("coach", "toolkit 1")
+        chat.choose(content.coach.labels.answer_in_form)
+        form = chat.form
+        chat.say("one")
+        chat.say("two")
+        chat.submit({"answer": "one, from the form"}, form)
+        assert step.reflection_questions[2].text in chat.text
+        chat.say("three")
+        stored = {a.question_id: a.text for a in rows(database, Answer)}
+        assert stored == {
+            step.reflection_questions[0].id: "one, from the form",
+            step.reflection_questions[1].id: "two",
+            step.reflection_questions[2].id: "three",
+        }
+
+    def test_no_reminder_once_the_last_step_is_done(self, engine: object, content: Content) -> None:
+        from bot.core.engine import Engine
+
+        assert isinstance(engine, Engine)
+        person = ChatScript(engine, user_id="U-slack", platform="slack")
+        person.reachable_later = True
+        person.command("coach", "toolkit 7")
+        for _ in content.toolkit.steps[6].reflection_questions:
+            person.say("done")
+        outcome = engine.reminder_for(platform="slack", workspace_id="T-library", user_id="U-slack")
+        assert outcome.replies == ()

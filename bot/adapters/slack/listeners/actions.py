@@ -19,7 +19,11 @@ def handle_choice(ack: Ack, body: dict[str, Any], client: WebClient, context: Sl
         inbound = action_to_inbound(body)
     except UnsupportedPayload:
         return
-    context.run_in_background(client, inbound, trigger_id=body.get("trigger_id"))
+    container = body.get("container") or {}
+    acted_on = None
+    if container.get("type") == "message" and container.get("channel_id"):
+        acted_on = (str(container["channel_id"]), str(container.get("message_ts", "")))
+    context.run_in_background(client, inbound, trigger_id=body.get("trigger_id"), acted_on=acted_on)
 
 
 def register(app: App, context: SlackContext) -> None:

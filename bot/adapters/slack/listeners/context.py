@@ -23,6 +23,7 @@ class SlackContext:
         *,
         channel: str | None = None,
         trigger_id: str | None = None,
+        acted_on: tuple[str, str] | None = None,
     ) -> None:
         """Run a turn after the ack (it may draw pictures or build files) and send its replies
         to the person's DM. One person's turns run one at a time, in the order they came."""
@@ -36,6 +37,7 @@ class SlackContext:
                 person=inbound.user_id,
                 replies=outcome.replies,
                 trigger_id=trigger_id,
+                acted_on=acted_on,
             )
 
         self.outbox.submit("run a turn", turn, key=f"turn:{inbound.user_id}")

@@ -9,10 +9,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.adapters.console.chat import ConsoleChat, terminal_console, to_inbound, to_markup
 from bot.core.engine import Engine
 from bot.core.messages import Choice, InboundKind
 from content import Content
+from storage.database import Database
+from storage.models import Answer, WorkRecord
 
 
 def run_chat(engine: Engine, lines: list[str], user: str = "ana") -> str:
@@ -126,3 +130,70 @@ def test_the_real_command_quits_and_resumes(tmp_path: Path, content: Content) ->
     second = lantern_chat("")
     assert "answered 1 of 5" in second.stdout
     assert content.toolkit.steps[0].reflection_questions[1].text in second.stdout.replace("\n", " ")
+
+
+def run_chat_at(engine: Engine, lines: list[str], exports: Path) -> str:
+    feed = iter(lines)
+    output = io.StringIO()
+    ConsoleChat(
+        engine=engine,
+        user_id="ana",
+        time_zone="Europe/London",
+        read=lambda _prompt: next(feed, None),
+        console=terminal_console(output, width=200),
+        exports=exports,
+    ).run()
+    return output.getvalue()
+
+
+def records(database: Database) -> list[dict[str, str]]:
+    with database.unit_of_work() as uow:
+        return [dict(r.data) for r in uow.session.scalars(select(WorkRecord))]
+
+
+def test_optional_fields_can_be_left_empty_without_losing_the_form(
+    engine: Engine, database: Database, tmp_path: Path
+) -> None:
+    # Step 7 opens; [6] "More in this step"; [4] "Looking ahead"; [1] "Fill in"; then three
+    # optional fields: the first answered, the other two left empty.
+    run_chat_at(engine, ["/toolkit 7", "6", "4", "1", "We listened well.", "", "", ""], tmp_path)
+    assert records(database) == [{"went-well": "We listened well."}]
+
+
+def test_the_scale_is_typed_as_its_own_numbers(
+    engine: Engine, database: Database, tmp_path: Path
+) -> None:
+    # Step 1 ([1]-[3] tick, [4] More; the question's [5]-[8], [8] More), [3] the continuum,
+    # [1] Add: a label, then "10" on the 0-10 scale.
+    out = run_chat_at(engine, ["/toolkit 1", "8", "3", "1", "try new things", "10"], tmp_path)
+    assert "[0]" in out
+    assert "[10]" in out
+    assert records(database) == [{"label": "try new things", "position": "10"}]
+
+
+def test_a_number_from_an_earlier_screen_is_not_taken_as_an_answer(
+    engine: Engine, database: Database, content: Content, tmp_path: Path
+) -> None:
+    out = run_chat_at(engine, ["/toolkit 1", "1", "9"], tmp_path)  # [1] ticks: 9 is no option
+    assert content.coach.console.not_an_option in out
+    with database.unit_of_work() as uow:
+        assert uow.session.scalars(select(Answer)).first() is None
+
+
+def test_a_cancelled_form_shows_where_things_stand(
+    engine: Engine, content: Content, tmp_path: Path
+) -> None:
+    # Step 1, [8] More, [3] the continuum, [1] Add, then an empty first line: cancelled.
+    out = run_chat_at(engine, ["/toolkit 1", "8", "3", "1", ""], tmp_path)
+    assert content.coach.console.form_cancelled in out
+    after = out.split(content.coach.console.form_cancelled, 1)[1]
+    assert content.toolkit_work.section("continuum").title in after
+    assert content.coach.labels.add_record in after
+
+
+def test_each_export_gets_a_folder_of_its_own(engine: Engine, tmp_path: Path) -> None:
+    run_chat_at(engine, ["/export", "/export"], tmp_path)
+    folders = sorted(p.name for p in (tmp_path / "ana").iterdir())
+    assert folders == ["reflection-guide-2026-11-23", "reflection-guide-2026-11-23-2"]
+    for folder in folders:
+        assert (tmp_path / "ana" / folder / f"{folder.removesuffix('-2')}.md").exists()

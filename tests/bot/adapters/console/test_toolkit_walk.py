@@ -249,7 +249,11 @@ def fill_form(term: Terminal, section: WorkSection, record: dict[str, str]) -> N
     for work_field in section.fields:
         value = record[work_field.name]
         assert norm(work_field.label) in norm(term.screen), work_field.name
-        if work_field.options or work_field.kind == "scale":
+        if work_field.kind == "scale":
+            if value:
+                assert f"[{value}]" in term.screen  # the scale is typed as its own numbers
+            term.type(value)
+        elif work_field.options:
             numbers = term.offered()  # the options, numbered on the screen
             labels = {o.value: o.label for o in work_field.options} or {v: v for v in numbers}
             term.type(",".join(numbers[labels[v]] for v in value.split(",") if v))
@@ -274,7 +278,7 @@ def do_work(term: Terminal, content: Content, step: Step, given: Given) -> None:
             assert f"{n}. {first_shown(section, record)}" in term.screen
             if section.picture is not None:
                 # Saved as a file of the person's, right after the work was added.
-                saved = term.chat.exports / f"{section.id}.png"
+                saved = term.chat.exports / "ana" / f"{section.id}.png"
                 assert f"Picture saved: {saved}" in norm(term.screen)
                 assert saved.read_bytes().startswith(b"\x89PNG")
             given.records.setdefault(section.id, []).append(record)
@@ -343,7 +347,8 @@ def test_a_person_walks_all_seven_steps_in_the_terminal_and_exports_the_guide(
 
     term.choose(labels.export)
     assert words.export_ready in term.screen
-    exports = term.chat.exports
+    # Each person's files in a folder of their own; each export in a new folder in it.
+    [exports] = (term.chat.exports / "ana").glob("reflection-guide-*")
     [markdown] = exports.glob("reflection-guide-*.md")
     [word] = exports.glob("reflection-guide-*.docx")
     assert markdown.stem == word.stem
