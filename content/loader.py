@@ -141,9 +141,29 @@ def _check_references(content: Content) -> None:
             raise ContentError(f"{where}.step: unknown step {section.step!r}")
         if section.item is not None and section.item not in items:
             raise ContentError(f"{where}.item: unknown checklist item {section.item!r}")
+        if section.redraws is not None and section.redraws not in {
+            s.id for s in content.toolkit_work.sections if s.picture is not None
+        }:
+            raise ContentError(f"{where}.redraws: no section with a picture is {section.redraws!r}")
         for shown in section.shown_again_in:
             if shown not in step_ids:
                 raise ContentError(f"{where}.shown_again_in: unknown step {shown!r}")
+    drawn = content.toolkit_work.pictures.collaboration_map
+    try:
+        quadrant_fields = {
+            f.name for f in content.toolkit_work.section(drawn.quadrants_section).fields
+        }
+    except KeyError:
+        raise ContentError(
+            "content/data/toolkit_work.yaml: pictures.collaboration_map.quadrants_section: "
+            f"unknown section {drawn.quadrants_section!r}"
+        ) from None
+    for name in drawn.quadrants:
+        if name not in quadrant_fields:
+            raise ContentError(
+                "content/data/toolkit_work.yaml: pictures.collaboration_map.quadrants: "
+                f"{name!r} is not a field of {drawn.quadrants_section!r}"
+            )
     first = content.coach.toolkit.first_step
     if first not in step_ids:
         raise ContentError(f"content/data/coach.yaml: toolkit.first_step: unknown step {first!r}")

@@ -51,6 +51,7 @@ class WorkSection(ContentModel):
     repeat: bool
     max_records: int = Field(default=1, ge=1, le=50)
     picture: PictureKind | None = None
+    redraws: Slug | None = None  # another section whose picture shows this one's records
     shown_again_in: tuple[Slug, ...] = ()
     fields: tuple[WorkField, ...] = Field(min_length=1)
 
@@ -77,6 +78,8 @@ class MapPictureText(ContentModel):
     priority: Text
     strength: Text
     margin: Text
+    quadrants_section: Slug
+    quadrants: dict[Slug, Text]
 
 
 class PictureText(ContentModel):

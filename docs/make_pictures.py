@@ -79,6 +79,17 @@ def collaboration_map() -> bytes:
         strength="Library strength or interest",
         margin="Not clearly aligned",
         center="Inquiry-based research",
+        quadrants=(
+            ("Who", "Ms. Rivera (grade 7 science), Mr. Chen (ELA) and the librarian"),
+            ("When", "Second semester: planning in January, co-taught unit in February-March"),
+            (
+                "What",
+                "A six-week inquiry unit where students ask their own questions, find and "
+                "evaluate sources in the library databases, take notes and cite them, then "
+                "share findings at a research fair for families",
+            ),
+            ("Where", ""),
+        ),
     )
     return draw_collaboration_map(items, words)
 

@@ -53,6 +53,10 @@ class MapWords:
     strength: str  # legend label for strengths
     margin: str  # label of the margin ("not clearly aligned")
     center: str | None = None  # the chosen area's title, shown in the centre when there is one
+    # The four quadrants around the circle as (label, answer) pairs in the order Who, When, What,
+    # Where (top-left, top-right, bottom-left, bottom-right); an empty answer shows the label only.
+    # Empty: no quadrants are drawn.
+    quadrants: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,15 @@ _STRENGTH_EDGE = "#4a8fd1"
 _CIRCLE_FILL = "#f2f6fa"
 _CIRCLE_EDGE = "#5b7aa6"
 _MARGIN_FILL = "#f7f7f4"
+# The map's quadrants (Who, When, What, Where) in the corners of the sheet, around the circle.
+_QUADRANT_CORNERS = ((-1.0, 1.0), (1.0, 1.0), (-1.0, -1.0), (1.0, -1.0))  # in the words' order
+_QUADRANT_WRAPS = (230.0, 200.0, 170.0)  # wrap widths tried (points), widest first
+_QUADRANT_LIMIT = 220  # longer answers are cut at a word and end with an ellipsis
+_QUADRANT_CLEAR = 12.0  # least space between a quadrant's words and the lines, circle or margins
+_QUADRANT_LABEL_SIZE = 11.5
+_QUADRANT_LABEL_COLOUR = "#3e5c86"
+_QUADRANT_LINE = "#b3bfcc"
+_QUADRANT_SLACK = 1.06  # room for words pinned at their left to draw a little wider at other dpi
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,7 @@ class _Label:
     colour: str = _INK
     align: str = "center"  # how the lines of a wrapped text line up with each other
     gid: str = "lantern-text"
+    anchor: str = "center"  # which side of `box` the text is pinned to: "center" or "left"
 
 
 @dataclass
@@ -317,10 +327,10 @@ def _render(scene: _Scene) -> Figure:
             axes.add_artist(artist)
     for label in scene.labels:
         axes.text(
-            label.box.centre_x,
+            label.box.x0 if label.anchor == "left" else label.box.centre_x,
             label.box.centre_y,
             label.text,
-            ha="center",
+            ha=label.anchor,
             va="center",
             multialignment=label.align,
             fontsize=label.size,
@@ -934,8 +944,10 @@ def collaboration_map_figure(items: Sequence[MapItem], words: MapWords) -> Figur
         gid="lantern-circle",
     )
     scene.add_artist(circle, _Box.around(0.0, 0.0, 2 * radius, 2 * radius))
+    holes: list[_Box] = []  # what the quadrants' cross does not run through
     if centre_text:
         box = _Box.around(0.0, 0.0, *centre_size)
+        holes.append(box.grown(2 * _GAP))
         scene.add_label(
             _Label(centre_text, box, _CENTRE_SIZE, "bold", "#243b53", gid="lantern-centre")
         )
@@ -945,8 +957,13 @@ def collaboration_map_figure(items: Sequence[MapItem], words: MapWords) -> Figur
 
     half = (len(margin) + 1) // 2
     column_width = max((note.width for note in margin), default=0.0)  # both sides alike
-    _add_margin(scene, measurer, words.margin, margin[:half], radius, column_width, -1.0)
-    _add_margin(scene, measurer, words.margin, margin[half:], radius, column_width, 1.0)
+    areas = [
+        _add_margin(scene, measurer, words.margin, margin[:half], radius, column_width, -1.0),
+        _add_margin(scene, measurer, words.margin, margin[half:], radius, column_width, 1.0),
+    ]
+    if words.quadrants:
+        obstacles = [area for area in areas if area is not None]
+        _add_quadrants(scene, measurer, words.quadrants, radius, obstacles, holes)
     _add_legend(scene, measurer, words)
     _add_title(scene, measurer, words.title)
     return _render(scene)
@@ -1006,10 +1023,11 @@ def _add_margin(
     radius: float,
     column_width: float,
     side: float,
-) -> None:
-    """A margin area (`side` -1 left of the circle, 1 right): `heading` over notes in columns."""
+) -> _Box | None:
+    """A margin area (`side` -1 left of the circle, 1 right): `heading` over notes in columns.
+    Returns the area drawn (None when there are no notes)."""
     if not notes:
-        return
+        return None
     tallest = max(2 * radius, 240.0)
     columns = 1
     while columns < 3 and _column_heights(notes, columns)[0] > tallest:
@@ -1063,6 +1081,7 @@ def _add_margin(
                 "lantern-margin",
             )
             y -= note.height + _GAP * 2
+    return area
 
 
 def _column_heights(notes: Sequence[_Note], columns: int) -> tuple[float, int]:
@@ -1074,6 +1093,202 @@ def _column_heights(notes: Sequence[_Note], columns: int) -> tuple[float, int]:
         height = sum(note.height for note in column) + _GAP * 2 * (len(column) - 1)
         tallest = max(tallest, height)
     return tallest, per_column
+
+
+@dataclass(frozen=True)
+class _Corner:
+    """One quadrant's words, wrapped: its label (bold) over its answer (may be empty)."""
+
+    label: str
+    label_size: tuple[float, float]
+    answer: str
+    answer_size: tuple[float, float]
+
+    @property
+    def gap(self) -> float:
+        return 4.0 if self.label and self.answer else 0.0
+
+    @property
+    def width(self) -> float:
+        """The room kept for the words: their width and some slack on the right, as texts
+        pinned at their left edge draw a few percent wider or narrower at some resolutions."""
+        return max(self.label_size[0], self.answer_size[0]) * _QUADRANT_SLACK
+
+    @property
+    def height(self) -> float:
+        return self.label_size[1] + self.gap + self.answer_size[1]
+
+
+def _shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word and ended with an ellipsis when longer than `limit`."""
+    text = _clean(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "\u2026"
+
+
+def _corner(measurer: _Measurer, label: str, answer: str, width: float) -> _Corner:
+    label_text = measurer.wrap(label, width, _QUADRANT_LABEL_SIZE, "bold")
+    answer_text = measurer.wrap(_shorten(answer, _QUADRANT_LIMIT), width, _LABEL_SIZE)
+    return _Corner(
+        label_text,
+        measurer.size(label_text, _QUADRANT_LABEL_SIZE, "bold") if label_text else (0.0, 0.0),
+        answer_text,
+        measurer.size(answer_text, _LABEL_SIZE) if answer_text else (0.0, 0.0),
+    )
+
+
+def _add_quadrants(
+    scene: _Scene,
+    measurer: _Measurer,
+    quadrants: Sequence[tuple[str, str]],
+    radius: float,
+    obstacles: Sequence[_Box],
+    holes: Sequence[_Box],
+) -> None:
+    """The source's four quadrants: a light dashed cross through the circle's centre out to
+    the edges of the sheet, and each quadrant's label and answer in its corner of the sheet
+    (Who top left, When top right, What bottom left, Where bottom right).
+
+    Each corner's words stay inside their quadrant, clear of the cross, the circle and the
+    `obstacles` (the margin areas); they sit as far into the corner as the sheet allows, and
+    the sheet grows (the least it can) when they do not fit in it yet. The cross runs under
+    the notes and stops short of the obstacles and the `holes` (the chosen area's title).
+    """
+    corners: list[tuple[float, float, list[_Corner]]] = []
+    for (label, answer), (sx, sy) in zip(quadrants, _QUADRANT_CORNERS, strict=False):
+        options = [_corner(measurer, label, answer, width) for width in _QUADRANT_WRAPS]
+        if any(option.height for option in options):
+            corners.append((sx, sy, options))
+    sheet = scene.bounds()
+    for final in (False, True):  # the second pass pushes each corner into the sheet's corner
+        placed: list[tuple[_Corner, _Box]] = []
+        for sx, sy, options in corners:
+            placed.append(_place_corner(options, sx, sy, radius, obstacles, sheet))
+        for _, box in placed:
+            sheet = sheet.union(box)
+        if not final:  # the cross reaches well past the circle
+            sheet = sheet.union(_Box.around(0.0, 0.0, 2 * radius, 2 * radius).grown(16.0))
+    sheet = sheet.grown(2 * _GAP)  # and a little past the words
+    gaps = [box.grown(_GAP) for box in obstacles] + list(holes)
+    across = [(box.x0, box.x1) for box in gaps if box.y0 < 0.0 < box.y1]
+    along = [(box.y0, box.y1) for box in gaps if box.x0 < 0.0 < box.x1]
+    segments = [((x0, 0.0), (x1, 0.0)) for x0, x1 in _cut(sheet.x0, sheet.x1, across)]
+    segments += [((0.0, y0), (0.0, y1)) for y0, y1 in _cut(sheet.y0, sheet.y1, along)]
+    for (x0, y0), (x1, y1) in segments:
+        line = Line2D(
+            (x0, x1),
+            (y0, y1),
+            color=_QUADRANT_LINE,
+            linewidth=1.3,
+            linestyle=(0, (6, 4)),
+            zorder=1.5,  # over the circle's paper, under the notes
+            gid="lantern-quadrant-line",
+        )
+        scene.add_artist(line, _Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+    for corner, box in placed:
+        top = box.y1
+        if corner.label:
+            width, height = corner.label_size
+            label_box = _Box(box.x0, top - height, box.x0 + width, top)
+            scene.add_label(
+                _Label(
+                    corner.label,
+                    label_box,
+                    _QUADRANT_LABEL_SIZE,
+                    "bold",
+                    _QUADRANT_LABEL_COLOUR,
+                    align="left",
+                    gid="lantern-quadrant-label",
+                    anchor="left",
+                )
+            )
+            top -= height + corner.gap
+        if corner.answer:
+            width, height = corner.answer_size
+            answer_box = _Box(box.x0, top - height, box.x0 + width, top)
+            scene.add_label(
+                _Label(
+                    corner.answer,
+                    answer_box,
+                    _LABEL_SIZE,
+                    colour=_INK,
+                    align="left",
+                    gid="lantern-quadrant-answer",
+                    anchor="left",
+                )
+            )
+
+
+def _cut(
+    low: float, high: float, holes: Sequence[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """The parts of [low, high] outside every hole."""
+    parts: list[tuple[float, float]] = []
+    start = low
+    for hole_low, hole_high in sorted(holes):
+        if hole_low > start:
+            parts.append((start, min(hole_low, high)))
+        start = max(start, hole_high)
+    if start < high:
+        parts.append((start, high))
+    return [(a, b) for a, b in parts if b - a > 1.0]
+
+
+def _place_corner(
+    options: Sequence[_Corner],
+    sx: float,
+    sy: float,
+    radius: float,
+    obstacles: Sequence[_Box],
+    sheet: _Box,
+) -> tuple[_Corner, _Box]:
+    """Where one quadrant's words go (`sx`, `sy`: the corner's side, -1 or 1, on each axis).
+
+    Worked out in the top-right quadrant with the sheet and obstacles mirrored into it: for a
+    few horizontal positions (against the cross, just past the circle, past each obstacle,
+    flush with the sheet's edge) the lowest clear height, raised into the sheet's corner when
+    there is room; the position growing the sheet least wins, then the one nearest the corner.
+    """
+
+    def mirror(box: _Box) -> _Box:
+        xs = sorted((sx * box.x0, sx * box.x1))
+        ys = sorted((sy * box.y0, sy * box.y1))
+        return _Box(xs[0], ys[0], xs[1], ys[1])
+
+    bounds = mirror(sheet)
+    blocks = [mirror(box) for box in obstacles]
+    clear = _QUADRANT_CLEAR
+    area = bounds.width * bounds.height
+    best: tuple[tuple[float, float, int], _Corner, _Box] | None = None
+    for rank, corner in enumerate(options):
+        width, height = corner.width, corner.height
+        starts = {clear, radius + clear, bounds.x1 - width}
+        starts.update(block.x1 + clear for block in blocks)
+        for start in sorted(starts):
+            x0 = max(start, clear)
+            y0 = clear
+            if x0 < radius + clear:  # above the circle, its nearest corner clear of it
+                y0 = max(y0, math.sqrt((radius + clear) ** 2 - x0**2))
+            for block in sorted(blocks, key=lambda block: block.y0):
+                beside = x0 < block.x1 + clear and x0 + width > block.x0 - clear
+                if beside and y0 < block.y1 + clear and y0 + height > block.y0 - clear:
+                    y0 = block.y1 + clear
+            y0 = max(y0, bounds.y1 - height)  # into the corner when the sheet has room
+            box = _Box(x0, y0, x0 + width, y0 + height)
+            grown = bounds.union(box)
+            growth = round(grown.width * grown.height - area, 3)
+            away = (bounds.x1 - box.x1) + (bounds.y1 - box.y1)
+            key = (growth, round(away, 3), rank)
+            if best is None or key < best[0]:
+                best = (key, corner, box)
+    assert best is not None  # there is always at least one wrap width and one position
+    _, corner, box = best
+    return corner, mirror(box)
 
 
 def _add_legend(scene: _Scene, measurer: _Measurer, words: MapWords) -> None:

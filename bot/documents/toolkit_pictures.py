@@ -25,6 +25,7 @@ def section_picture(
     records: Sequence[Mapping[str, str]],
     *,
     center: str | None = None,
+    quadrants: Mapping[str, str] | None = None,
 ) -> Picture | None:
     """The section's picture (continuum, Venn or collaboration map); None if it has none."""
     # Imported here: matplotlib loads only when a picture is actually drawn.
@@ -72,13 +73,27 @@ def section_picture(
                 for r in records
                 if r.get("label")
             ],
-            MapWords(
-                title=words.collaboration_map.title,
-                priority=words.collaboration_map.priority,
-                strength=words.collaboration_map.strength,
-                margin=words.collaboration_map.margin,
-                center=center,
-            ),
+            map_words(content, center=center, quadrants=quadrants),
         )
         return Picture(f"{section.id}.png", words.collaboration_map.title, png)
     return None
+
+
+def map_words(
+    content: Content, *, center: str | None, quadrants: Mapping[str, str] | None
+) -> MapWords:
+    """The map's words: its labels from content, the chosen area and the quadrants' answers."""
+    words = content.toolkit_work.pictures.collaboration_map
+    corners = (
+        tuple((label, quadrants.get(name, "")) for name, label in words.quadrants.items())
+        if quadrants
+        else ()
+    )
+    return MapWords(
+        title=words.title,
+        priority=words.priority,
+        strength=words.strength,
+        margin=words.margin,
+        center=center,
+        quadrants=corners,
+    )

@@ -42,8 +42,7 @@ def guide_words(turn: Turn) -> GuideWords:
 def build_guide(turn: Turn) -> ReflectionGuide:
     """Every step with its latest answers, checklist state, work and pictures; reflections."""
     steps: list[GuideStep] = []
-    chosen = turn.reads.work_records(section_id=toolkit_work.CHOSEN_AREA)
-    center = chosen[0].data.get("title") if chosen else None
+    center, quadrants = toolkit_work.map_extras(turn)
     for step in turn.content.toolkit.steps:
         answers = turn.reads.answers(step_id=step.id)
         ticked = turn.reads.ticked(step_id=step.id)
@@ -82,6 +81,7 @@ def build_guide(turn: Turn) -> ReflectionGuide:
                     section,
                     [r.data for r in records],
                     center=center if section.picture == "collaboration_map" else None,
+                    quadrants=quadrants if section.picture == "collaboration_map" else None,
                 )
                 if picture is not None:
                     pictures.append(picture)

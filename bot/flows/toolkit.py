@@ -704,7 +704,9 @@ def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
             words.work_line.format(position=n, text=toolkit_work.record_text(turn, section, r.data))
             for n, r in enumerate(records, start=1)
         ]
-        images += toolkit_work.section_images(turn, section, [r.data for r in records])
+        drawn = toolkit_work.section_images(turn, section, [r.data for r in records])
+        # Two sections can redraw one picture (Step 6's area and quadrants): show it once.
+        images += [i for i in drawn if i.filename not in {seen.filename for seen in images}]
     if work_lines:
         lines += ["", words.summary_work_heading, *work_lines]
     if step.closing_note:

@@ -87,17 +87,28 @@ def show_section(turn: Turn, section: WorkSection, *, lead: str | None = None) -
     return reply_only(Reply("\n".join(lines), choices=tuple(choices), images=images))
 
 
+def map_extras(turn: Turn) -> tuple[str | None, Mapping[str, str] | None]:
+    """What Step 6 adds to the collaboration map: the chosen area, and the four quadrants."""
+    chosen = turn.reads.work_records(section_id=CHOSEN_AREA)
+    center = chosen[0].data.get("title") if chosen else None
+    section = turn.content.toolkit_work.pictures.collaboration_map.quadrants_section
+    filled = turn.reads.work_records(section_id=section)
+    return center, (dict(filled[0].data) if filled else None)
+
+
 def section_images(
     turn: Turn, section: WorkSection, records: Sequence[Mapping[str, str]]
 ) -> list[Image]:
-    """The section's picture from these records; the map shows the chosen area in its centre."""
+    """The section's picture from these records; the map shows the chosen area in its centre.
+    A section that `redraws` another's picture (the chosen area, the quadrants) shows that."""
+    if section.redraws is not None:
+        drawn = turn.content.toolkit_work.section(section.redraws)
+        records = [r.data for r in turn.reads.work_records(section_id=drawn.id)]
+        return section_images(turn, drawn, records)
     if section.picture is None or not records:
         return []
-    center = None
-    if section.picture == "collaboration_map":
-        chosen = turn.reads.work_records(section_id=CHOSEN_AREA)
-        center = chosen[0].data.get("title") if chosen else None
-    picture = section_picture(turn.content, section, records, center=center)
+    center, quadrants = map_extras(turn) if section.picture == "collaboration_map" else (None, None)
+    picture = section_picture(turn.content, section, records, center=center, quadrants=quadrants)
     if picture is None:
         return []
     return [Image(filename=picture.filename, data=picture.png, alt_text=picture.title)]

@@ -3,6 +3,7 @@ the picture, items land where they belong, and every word comes from the caller.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 from collections.abc import Callable, Sequence
@@ -457,6 +458,203 @@ def test_map_without_centre() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# The collaboration map's quadrants (Who, When, What, Where)
+
+
+LONG_ANSWER = " ".join(f"respuesta{index} muy larga sobre el plan" for index in range(12))[:300]
+QUADRANTS = (
+    ("¿Quién?", "la bibliotecaria y dos maestras de ciencias"),
+    ("¿Cuándo?", LONG_ANSWER),
+    ("¿Qué?", ""),  # not answered yet: the label alone
+    ("¿Dónde?", "en la biblioteca"),
+)
+QUADRANT_MAP = MapWords(
+    title="Mapa de colaboración",
+    priority="Prioridad de la escuela",
+    strength="Fortaleza de la biblioteca",
+    margin="Sin alinear",
+    center="Investigación guiada por preguntas",
+    quadrants=QUADRANTS,
+)
+CORNERS = {"¿Quién?": (-1, 1), "¿Cuándo?": (1, 1), "¿Qué?": (-1, -1), "¿Dónde?": (1, -1)}
+
+
+def map_circle(figure: Figure) -> tuple[float, float, float]:
+    """The map circle's centre and radius in display pixels."""
+    circle = next(
+        c
+        for c in figure.findobj(Circle)
+        if isinstance(c, Circle) and c.get_gid() == "lantern-circle"
+    )
+    figure.canvas.draw()
+    transform = figure.axes[0].transData
+    cx, cy = transform.transform(circle.center)
+    edge_x, _ = transform.transform((circle.center[0] + circle.radius, circle.center[1]))
+    return float(cx), float(cy), float(edge_x - cx)
+
+
+def quadrant_lines(figure: Figure) -> list[tuple[float, float, float, float]]:
+    """Each quadrant line as (x0, y0, x1, y1) in display pixels."""
+    figure.canvas.draw()
+    transform = figure.axes[0].transData
+    lines = []
+    for line in figure.findobj(Line2D):
+        if isinstance(line, Line2D) and line.get_gid() == "lantern-quadrant-line":
+            xs = np.asarray(line.get_xdata(), dtype=float)
+            ys = np.asarray(line.get_ydata(), dtype=float)
+            (x0, y0), (x1, y1) = transform.transform(np.column_stack([xs, ys]))
+            lines.append((float(x0), float(y0), float(x1), float(y1)))
+    return lines
+
+
+def quadrant_boxes(figure: Figure) -> list[tuple[str, Bbox]]:
+    labels = text_boxes(figure, "lantern-quadrant-label")
+    return labels + text_boxes(figure, "lantern-quadrant-answer")
+
+
+def test_map_quadrants_png() -> None:
+    assert_png(draw_collaboration_map(many_map(15), QUADRANT_MAP))
+
+
+@pytest.mark.parametrize("count", [0, 1, 6, 15, 30])
+@pytest.mark.parametrize("centre", ["Investigación guiada por preguntas", None])
+def test_map_quadrants_never_overlap(count: int, centre: str | None) -> None:
+    words = dataclasses.replace(QUADRANT_MAP, center=centre)
+    figure = collaboration_map_figure(many_map(count), words)
+    assert_readable(figure)  # the quadrants' words, notes, margins, title and legend
+    assert len(text_boxes(figure, "lantern-quadrant-label")) == 4
+    assert len(text_boxes(figure, "lantern-quadrant-answer")) == 3  # one is not answered
+    # nor do the quadrants' words meet a note, a margin area or the legend's samples
+    patches = patch_boxes(figure, "lantern-")
+    assert patches
+    for text, box in quadrant_boxes(figure):
+        for patch in patches:
+            assert overlapping([(text, box), patch]) == [], (text, patch[0])
+
+
+def answer_box(answers: Sequence[tuple[str, Bbox]], answer: str) -> Bbox | None:
+    """The box of the drawn `answer` (wrapped, maybe shortened), None when none is drawn."""
+    first = answer.split()[0] if answer.split() else None
+    found = [box for text, box in answers if first is not None and text.split()[0] == first]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize("count", [0, 15])
+def test_map_quadrants_in_their_corners(count: int) -> None:
+    figure = collaboration_map_figure(many_map(count), QUADRANT_MAP)
+    cx, cy, radius = map_circle(figure)
+    labels = dict(text_boxes(figure, "lantern-quadrant-label"))
+    answers = text_boxes(figure, "lantern-quadrant-answer")
+    assert set(labels) == set(CORNERS)
+    for label, answer in QUADRANTS:
+        sx, sy = CORNERS[label]
+        below = answer_box(answers, answer)
+        assert (below is None) == (answer == "")
+        parts = [labels[label]] if below is None else [labels[label], below]
+        for part in parts:
+            # wholly on its side of both lines of the cross: Who top left, When top right, ...
+            assert (part.x1 < cx) if sx < 0 else (part.x0 > cx), label
+            assert (part.y0 > cy) if sy > 0 else (part.y1 < cy), label
+            # and outside the circle: its nearest point is beyond the radius
+            nx = min(max(cx, part.x0), part.x1)
+            ny = min(max(cy, part.y0), part.y1)
+            assert (nx - cx) ** 2 + (ny - cy) ** 2 > radius**2, label
+        if below is not None:  # the answer under its label, lined up on the left
+            assert below.y1 <= labels[label].y0 + 0.5
+            assert abs(below.x0 - labels[label].x0) <= 1.0
+
+
+def test_map_quadrant_lines_cross_at_the_centre() -> None:
+    figure = collaboration_map_figure(many_map(15), QUADRANT_MAP)
+    cx, cy, radius = map_circle(figure)
+    lines = quadrant_lines(figure)
+    across = [line for line in lines if abs(line[1] - cy) < 0.5 and abs(line[3] - cy) < 0.5]
+    along = [line for line in lines if abs(line[0] - cx) < 0.5 and abs(line[2] - cx) < 0.5]
+    assert across
+    assert along
+    assert len(across) + len(along) == len(lines)
+    # from one side of the sheet to the other, well past the circle
+    assert min(min(x0, x1) for x0, _, x1, _ in across) < cx - radius - 50
+    assert max(max(x0, x1) for x0, _, x1, _ in across) > cx + radius + 50
+    assert min(min(y0, y1) for _, y0, _, y1 in along) < cy - radius - 20
+    assert max(max(y0, y1) for _, y0, _, y1 in along) > cy + radius + 20
+    # light and dashed, under the notes
+    for line in figure.findobj(Line2D):
+        if isinstance(line, Line2D) and line.get_gid() == "lantern-quadrant-line":
+            assert line.get_linestyle() == "--"
+            assert line.get_zorder() < 3
+    # but not through the chosen area's title or the title and legend
+    for text, box in text_boxes(figure, "lantern-centre") + text_boxes(figure, "lantern-title"):
+        for x0, y0, x1, y1 in lines:
+            crosses_x = min(x0, x1) < box.x1 and max(x0, x1) > box.x0
+            crosses_y = min(y0, y1) < box.y1 and max(y0, y1) > box.y0
+            assert not (crosses_x and crosses_y), text
+    legend = text_boxes(figure, "lantern-legend") + patch_boxes(figure, "lantern-legend")
+    bottom = min(min(y0, y1) for _, y0, _, y1 in along)
+    assert all(box.y1 < bottom for _, box in legend)
+
+
+def test_map_quadrant_long_answer_is_shortened() -> None:
+    figure = collaboration_map_figure(many_map(3), QUADRANT_MAP)
+    answer = answer_box(text_boxes(figure, "lantern-quadrant-answer"), LONG_ANSWER)
+    assert answer is not None
+    (text,) = [
+        " ".join(t.split())
+        for t, _ in text_boxes(figure, "lantern-quadrant-answer")
+        if t.startswith("respuesta0")
+    ]
+    assert len(LONG_ANSWER) == 300
+    assert text.endswith("\u2026")
+    assert 150 <= len(text) <= 220
+    assert LONG_ANSWER.startswith(text.removesuffix("\u2026").rstrip())
+
+
+def test_map_quadrants_leave_the_rest_alone() -> None:
+    """The quadrants only add to the picture: the notes, margins and centre stay where they
+    are around the circle, and without quadrants the picture is exactly as before."""
+    items = many_map(15)
+    plain = collaboration_map_figure(items, dataclasses.replace(QUADRANT_MAP, quadrants=()))
+    with_quadrants = collaboration_map_figure(items, QUADRANT_MAP)
+    assert quadrant_lines(plain) == []
+    assert quadrant_boxes(plain) == []
+
+    def around_the_circle(figure: Figure) -> list[tuple[str, tuple[float, ...]]]:
+        cx, cy, _ = map_circle(figure)
+        return [
+            (text, (round(box.x0 - cx, 1), round(box.y0 - cy, 1), round(box.x1 - cx, 1)))
+            for gid in ("lantern-item", "lantern-centre", "lantern-margin-heading")
+            for text, box in text_boxes(figure, gid)
+        ]
+
+    assert around_the_circle(with_quadrants) == around_the_circle(plain)
+    assert with_quadrants.get_size_inches()[0] >= plain.get_size_inches()[0]
+    assert with_quadrants.get_size_inches()[1] > plain.get_size_inches()[1]
+
+
+@pytest.mark.parametrize(
+    ("count", "size"),
+    [(0, (5.078, 5.535)), (6, (9.416, 5.868)), (15, (11.038, 7.490)), (30, (14.011, 10.364))],
+)
+def test_map_without_quadrants_keeps_its_size(count: int, size: tuple[float, float]) -> None:
+    """The sizes the map had before it could show quadrants (matplotlib's own DejaVu Sans)."""
+    figure = collaboration_map_figure(many_map(count), MAP_WORDS)
+    assert tuple(figure.get_size_inches()) == pytest.approx(size, abs=0.002)
+    assert quadrant_lines(figure) == []
+
+
+def test_map_quadrants_beyond_four_or_blank_are_left_out() -> None:
+    quadrants = (*QUADRANTS[:2], (" ", "  "), QUADRANTS[3], ("¿Extra?", "no"))
+    figure = collaboration_map_figure(
+        many_map(4), dataclasses.replace(QUADRANT_MAP, quadrants=quadrants)
+    )
+    assert_readable(figure)
+    labels = [text for text, _ in text_boxes(figure, "lantern-quadrant-label")]
+    assert sorted(labels) == sorted(["¿Quién?", "¿Cuándo?", "¿Dónde?"])
+    assert quadrant_lines(figure)  # the cross is still drawn
+
+
+# ---------------------------------------------------------------------------------------------
 # Every word comes from the caller
 
 
@@ -541,6 +739,27 @@ def test_no_hard_coded_words() -> None:
         figure = make()
         assert_words_from(figure, allowed)
         assert words_of(figure) - {""}  # something was written
+
+
+def test_map_quadrant_words_come_from_the_caller() -> None:
+    figure = collaboration_map_figure(
+        [MapItem("lectura", "priority", True), MapItem("club de podcast", "strength", False)],
+        QUADRANT_MAP,
+    )
+    allowed = [
+        "lectura",
+        "club de podcast",
+        *[v for v in vars(QUADRANT_MAP).values() if isinstance(v, str)],
+        *[text for pair in QUADRANTS for text in pair if text != LONG_ANSWER],
+    ]
+    allowed_squashed = {"".join(text.split()) for text in allowed}
+    long_squashed = "".join(LONG_ANSWER.split())
+    drawn = words_of(figure) - {""}
+    assert drawn
+    for text in drawn:
+        squashed = "".join(text.split())
+        shortened = squashed.endswith("\u2026") and long_squashed.startswith(squashed[:-1])
+        assert squashed in allowed_squashed or shortened, f"{text!r} is not from the inputs"
 
 
 def test_labels_are_not_parsed_as_maths() -> None:

@@ -273,3 +273,18 @@ class TestReviewRegressions:
             person.say("done")
         outcome = engine.reminder_for(platform="slack", workspace_id="T-library", user_id="U-slack")
         assert outcome.replies == ()
+
+    def test_saving_the_chosen_area_redraws_the_map_once_in_the_summary(
+        self, chat: ChatScript, content: Content
+    ) -> None:
+        chat.press("toolkit:add:collaboration-map")
+        chat.submit({"label": "reading achievement", "kind": "priority", "aligned": "yes"})
+        chat.press("toolkit:add:chosen-area")
+        chat.submit({"title": "Inquiry-based research"})
+        [image] = [i for r in chat.replies for i in r.images]
+        assert image.filename == "collaboration-map.png"
+        chat.press("toolkit:add:quadrants")
+        chat.submit({"who": "The two of us", "when": "", "what": "", "where": ""})
+        chat.press("toolkit:summary:step-6")
+        names = [i.filename for r in chat.replies for i in r.images]
+        assert names == ["collaboration-map.png"]

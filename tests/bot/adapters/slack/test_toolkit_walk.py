@@ -410,7 +410,9 @@ def read_summary(person: Person, content: Content, step: Step, given: Given) -> 
     for section in content.toolkit_work.for_step(step.id):
         for record in given.records.get(section.id, []):
             assert escaped(first_shown(section, record)) in text
-    pictures = [s.id for s in content.toolkit_work.for_step(step.id) if s.picture]
+    # A step's own pictures, and the one its sections redraw (Step 6 redraws the map), once.
+    sections = content.toolkit_work.for_step(step.id)
+    pictures = {s.redraws or s.id for s in sections if s.picture or s.redraws}
     assert sorted(summary.uploaded_names()) == sorted(f"{p}.png" for p in pictures)
     edits = [b["value"] for b in buttons(summary.blocks) if b["value"].startswith("toolkit:edit")]
     assert edits == [choice("edit", f"{step.id}/{q.id}") for q in step.reflection_questions]
