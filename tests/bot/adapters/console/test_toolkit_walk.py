@@ -28,7 +28,12 @@ from content.toolkit import Step
 from content.work import WorkField, WorkSection
 from storage.database import Database
 from storage.models import Answer, ChecklistTick, WorkRecord
-from tests.toolkit_coverage import assert_everything_was_shown
+from tests.toolkit_coverage import (
+    assert_everything_was_shown,
+    first_shown,
+    records_for,
+    shown_values,
+)
 
 WALK_SECONDS = 20.0
 WAIT = 20.0  # seconds to wait for the chat to ask for the next line
@@ -142,30 +147,6 @@ def field_value(work_field: WorkField, n: int) -> str:
     return ",".join(options[: 1 + n % len(options)])
 
 
-def first_shown(section: WorkSection, record: dict[str, str]) -> str:
-    """A record's first field as a person reads it (a choice by its label)."""
-    first = section.fields[0]
-    labels = {option.value: option.label for option in first.options}
-    return ", ".join(labels.get(v, v) for v in record[first.name].split(",") if v)
-
-
-def shown_values(section: WorkSection, record: dict[str, str]) -> list[str]:
-    """Every value of a record as a person reads it, in the order of the section's fields."""
-    values = []
-    for work_field in section.fields:
-        labels = {option.value: option.label for option in work_field.options}
-        chosen = [labels.get(v, v) for v in record[work_field.name].split(",") if v]
-        if chosen:
-            values.append(", ".join(chosen) if work_field.options else record[work_field.name])
-    return values
-
-
-def records_for(section: WorkSection) -> list[dict[str, str]]:
-    count = 1 if not section.repeat else (3 if section.picture == "continuum" else 2)
-    count = min(count, section.max_records)
-    return [{f.name: field_value(f, n) for f in section.fields} for n in range(1, count + 1)]
-
-
 @dataclass
 class Given:
     answers: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -270,7 +251,7 @@ def do_work(term: Terminal, content: Content, step: Step, given: Given) -> None:
     for section in content.toolkit_work.for_step(step.id):
         term.choose(section.title)
         assert norm(section.intro) in norm(term.screen)
-        for n, record in enumerate(records_for(section), start=1):
+        for n, record in enumerate(records_for(section, field_value), start=1):
             term.choose(labels.add_record if section.repeat else labels.fill_in)
             assert section.form_title in term.screen
             fill_form(term, section, record)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from content import Content
 from content.toolkit import Step
-from content.work import WorkField, WorkSection
+from content.work import WorkField
 from storage.models import Answer, AnswerRevision, ChecklistTick, WorkRecord
 from tests.bot.adapters.slack.harness import (
     DM,
@@ -31,7 +31,12 @@ from tests.bot.adapters.slack.harness import (
 )
 from tests.bot.adapters.slack.slack_text import escaped
 from tests.fakes.slack_api import ApiCall
-from tests.toolkit_coverage import assert_everything_was_shown
+from tests.toolkit_coverage import (
+    assert_everything_was_shown,
+    first_shown,
+    records_for,
+    shown_values,
+)
 
 WALK_SECONDS = 20.0
 ANSWER_LIMIT = 3000  # coach.reflect.max_length, checked against content below
@@ -253,30 +258,6 @@ def field_value(work_field: WorkField, n: int) -> str:
     return ",".join(options[: 1 + n % len(options)])  # choices: one, then two, ...
 
 
-def first_shown(section: WorkSection, record: dict[str, str]) -> str:
-    """A record's first field as a person reads it (a choice by its label)."""
-    first = section.fields[0]
-    labels = {option.value: option.label for option in first.options}
-    return ", ".join(labels.get(v, v) for v in record[first.name].split(",") if v)
-
-
-def shown_values(section: WorkSection, record: dict[str, str]) -> list[str]:
-    """Every value of a record as a person reads it, in the order of the section's fields."""
-    values = []
-    for work_field in section.fields:
-        labels = {option.value: option.label for option in work_field.options}
-        chosen = [labels.get(v, v) for v in record[work_field.name].split(",") if v]
-        if chosen:
-            values.append(", ".join(chosen) if work_field.options else record[work_field.name])
-    return values
-
-
-def records_for(section: WorkSection) -> list[dict[str, str]]:
-    count = 1 if not section.repeat else (3 if section.picture == "continuum" else 2)
-    count = min(count, section.max_records)
-    return [{f.name: field_value(f, n) for f in section.fields} for n in range(1, count + 1)]
-
-
 def choice(action: str, argument: str = "") -> str:
     return f"toolkit:{action}:{argument}"
 
@@ -342,7 +323,7 @@ def do_work(person: Person, content: Content, step: Step, given: Given) -> None:
     for section in content.toolkit_work.for_step(step.id):
         shown = person.press(choice("work", section.id), scrolling_up=True)
         assert norm(escaped(section.intro)) in norm(shown.text)
-        for n, record in enumerate(records_for(section), start=1):
+        for n, record in enumerate(records_for(section, field_value), start=1):
             label = labels.add_record if section.repeat else labels.fill_in
             offered = {b["value"]: b["text"]["text"] for b in buttons(person.last.blocks)}
             assert offered.get(choice("add", section.id)) == label
