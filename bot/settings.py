@@ -60,10 +60,6 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return value.upper()
 
-    @property
-    def has_slack(self) -> bool:
-        return self.slack_bot_token is not None
-
     def require_http_mode(self) -> None:
         """HTTP mode verifies every request, so it cannot start without the signing secret."""
         if self.slack_bot_token is None:
