@@ -179,7 +179,9 @@ class ConsoleChat:
                 path = folder / Path(attachment.filename).name
                 path.write_bytes(attachment.data)
                 self.say(words.file_saved.format(path=path))
-        for choice in reply.choices:
+        # A reply's form is asked right here, so the buttons it carries for a platform where a
+        # form may fail to open (try again, go on) would only be in the way.
+        for choice in () if reply.form is not None else reply.choices:
             offered.append(choice)
             self.console.print(f"  [{len(offered)}] {escape(choice.label)}", highlight=False)
         self.console.print()

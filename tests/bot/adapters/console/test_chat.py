@@ -197,3 +197,15 @@ def test_each_export_gets_a_folder_of_its_own(engine: Engine, tmp_path: Path) ->
     assert folders == ["reflection-guide-2026-11-23", "reflection-guide-2026-11-23-2"]
     for folder in folders:
         assert (tmp_path / "ana" / folder / f"{folder.removesuffix('-2')}.md").exists()
+
+
+def test_a_form_is_asked_without_the_buttons_meant_for_when_it_cannot_open(
+    engine: Engine, content: Content, tmp_path: Path
+) -> None:
+    # Step 7, [6] More, [4] Looking ahead, [1] Fill in: the form starts at once.
+    out = run_chat_at(engine, ["/toolkit 7", "6", "4", "1", "", "", ""], tmp_path)
+    section = content.toolkit_work.section("looking-ahead")
+    before_the_form = out.split(f"{section.form_title} (", 1)[0]
+    asked = before_the_form.rsplit(section.intro, 1)[1]  # from the reply opening the form
+    assert content.coach.labels.done_with_work not in asked
+    assert content.coach.labels.done_with_work in out  # ... shown after it, with the list
