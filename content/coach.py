@@ -107,7 +107,6 @@ class ReflectText(ContentModel):
     history_empty: Text
     history_item: Text
     history_prompt: Text
-    free_reflection: Text
 
     @field_validator("too_long")
     @classmethod
@@ -182,7 +181,6 @@ class ToolkitText(ContentModel):
     reminder: Text
     export_preparing: Text
     export_ready: Text
-    export_saved: Text
     guide_title: Text
     guide_subtitle: Text
     guide_step_heading: Text

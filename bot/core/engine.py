@@ -234,9 +234,8 @@ class Engine:
         if name == "reflections":
             return "reflect", self._reflect.history(turn)
         if name == "export":
-            from bot.flows.guide import export_guide
-
-            return "toolkit", export_guide(turn)
+            exported = self.flows["toolkit"].choose(turn, "export", "")
+            return ("toolkit", exported) if exported else ("coach", self._coach.help(turn))
         if name == "reflect":
             return "reflect", self.flows["reflect"].start(turn, argument)
         return "coach", self._coach.unknown_command(turn, name)

@@ -14,7 +14,6 @@ from bot.documents.model import (
     Picture,
     ReflectionGuide,
 )
-from bot.documents.toolkit_pictures import section_picture
 from bot.flows import toolkit_work
 from bot.flows.base import StepResult, Turn, reply_only
 
@@ -42,7 +41,6 @@ def guide_words(turn: Turn) -> GuideWords:
 def build_guide(turn: Turn) -> ReflectionGuide:
     """Every step with its latest answers, checklist state, work and pictures; reflections."""
     steps: list[GuideStep] = []
-    center, quadrants = toolkit_work.map_extras(turn)
     for step in turn.content.toolkit.steps:
         answers = turn.reads.answers(step_id=step.id)
         ticked = turn.reads.ticked(step_id=step.id)
@@ -75,16 +73,8 @@ def build_guide(turn: Turn) -> ReflectionGuide:
                     ),
                 )
             )
-            if section.picture is not None:
-                picture = section_picture(
-                    turn.content,
-                    section,
-                    [r.data for r in records],
-                    center=center if section.picture == "collaboration_map" else None,
-                    quadrants=quadrants if section.picture == "collaboration_map" else None,
-                )
-                if picture is not None:
-                    pictures.append(picture)
+            if section.picture is not None:  # a picture once, with the section that owns it
+                pictures += toolkit_work.section_pictures(turn, section, [r.data for r in records])
         steps.append(
             GuideStep(
                 number=step.number,

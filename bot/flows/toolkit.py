@@ -20,6 +20,7 @@ from bot.flows.base import (
     choice_value,
     reply_only,
 )
+from bot.flows.guide import export_guide
 from bot.flows.reflect import reflection_problem
 from content.toolkit import Example, ReflectionQuestion, Step, ThinkOutLoud
 from content.work import WorkSection
@@ -89,8 +90,6 @@ class ToolkitFlow(Flow):
         if action == "reminder":
             return reply_only(*self.reminder(turn))
         if action == "export":
-            from bot.flows.guide import export_guide
-
             return export_guide(turn)
         if action in {"work", "add", "remove"}:
             return self._work(turn, action, argument)

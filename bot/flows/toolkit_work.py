@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import cast
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
+from bot.documents.model import Picture
 from bot.documents.toolkit_pictures import section_picture
 from bot.flows.base import (
     AddWorkRecord,
@@ -96,22 +97,30 @@ def map_extras(turn: Turn) -> tuple[str | None, Mapping[str, str] | None]:
     return center, (dict(filled[0].data) if filled else None)
 
 
-def section_images(
+def section_pictures(
     turn: Turn, section: WorkSection, records: Sequence[Mapping[str, str]]
-) -> list[Image]:
+) -> list[Picture]:
     """The section's picture from these records; the map shows the chosen area in its centre.
     A section that `redraws` another's picture (the chosen area, the quadrants) shows that."""
     if section.redraws is not None:
         drawn = turn.content.toolkit_work.section(section.redraws)
         records = [r.data for r in turn.reads.work_records(section_id=drawn.id)]
-        return section_images(turn, drawn, records)
+        return section_pictures(turn, drawn, records)
     if section.picture is None or not records:
         return []
     center, quadrants = map_extras(turn) if section.picture == "collaboration_map" else (None, None)
     picture = section_picture(turn.content, section, records, center=center, quadrants=quadrants)
-    if picture is None:
-        return []
-    return [Image(filename=picture.filename, data=picture.png, alt_text=picture.title)]
+    return [] if picture is None else [picture]
+
+
+def section_images(
+    turn: Turn, section: WorkSection, records: Sequence[Mapping[str, str]]
+) -> list[Image]:
+    """The section's picture, as an image to show in the conversation."""
+    return [
+        Image(filename=p.filename, data=p.png, alt_text=p.title)
+        for p in section_pictures(turn, section, records)
+    ]
 
 
 def section_form(turn: Turn, section: WorkSection) -> StepResult:
