@@ -132,20 +132,28 @@ def serve_web(settings: Settings) -> None:
 
 @app.command()
 def worker(
-    interval: Annotated[float, typer.Option(help="Seconds between scheduler ticks.", min=1)] = 30,
+    interval: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds between scheduler ticks (default: $LANTERN_WORKER_INTERVAL or 30).",
+            min=1,
+        ),
+    ] = None,
 ) -> None:
-    """Run the scheduler process (Procfile `worker`): it sends reminders when they are due."""
-    from bot.wiring import build_engine, build_sender
+    """Run the scheduler process (Procfile `worker`): it sends nudges and reminders when due."""
+    from bot.wiring import build_engine, build_sender, worker_config
     from bot.worker import run_worker
 
     settings = settings_or_exit()
+    if interval is not None:
+        settings = settings.model_copy(update={"lantern_worker_interval": interval})
     configure_logging(settings)
     try:
         engine = build_engine(settings)
         send, platforms = build_sender(settings)
     except (ConfigError, ContentError) as exc:
         fail(str(exc))
-    run_worker(engine, send, platforms=platforms, interval_seconds=interval)
+    run_worker(engine, send, platforms=platforms, config=worker_config(settings))
 
 
 @app.command()

@@ -22,6 +22,17 @@ class Settings(BaseSettings):
     web_concurrency: int = Field(default=2, ge=1, le=64)
     web_threads: int = Field(default=8, ge=1, le=256)
     log_level: str = "INFO"
+    # The worker: seconds between ticks, threads sending at once, and how many messages per
+    # second one workspace may receive from one worker process (Slack allows about one per
+    # second per conversation and several hundred a minute per workspace).
+    lantern_worker_interval: float = Field(default=30.0, ge=1, le=3600)
+    lantern_worker_threads: int = Field(default=16, ge=1, le=256)
+    lantern_rate_per_workspace: int = Field(default=4, ge=1, le=100)
+    # How long a claim holds before another worker may take the item (a crashed worker's).
+    lantern_worker_lease: float = Field(default=300.0, ge=2, le=3600)
+    # "i/n": this worker serves every n-th workspace from the i-th (0-based), so n worker
+    # processes share the sending and each workspace's rate still holds. Unset: all of them.
+    lantern_worker_shard: str | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -52,6 +63,23 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite:", "postgresql", "postgres:")):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return value
+
+    @field_validator("lantern_worker_shard")
+    @classmethod
+    def _shard_shape(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        index, slash, count = value.strip().partition("/")
+        if not (slash and index.isdigit() and count.isdigit() and int(index) < int(count) <= 64):
+            raise ValueError("must be i/n with 0 <= i < n <= 64, like 0/2 and 1/2 for two workers")
+        return f"{int(index)}/{int(count)}"
+
+    @property
+    def worker_shard(self) -> tuple[int, int] | None:
+        if self.lantern_worker_shard is None:
+            return None
+        index, _, count = self.lantern_worker_shard.partition("/")
+        return int(index), int(count)
 
     @field_validator("log_level")
     @classmethod

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from bot.adapters.slack.app import build_bolt_app, build_client, verify_bot_token
+from bot.adapters.slack.app import build_bolt_app, verify_bot_token
 from bot.adapters.slack.outbox import Outbox
-from bot.adapters.slack.sender import SlackSender
+from bot.adapters.slack.sender import SlackSender, worker_client
 from bot.adapters.slack.web import SlackWebApp
 from bot.core.clock import Clock
 from bot.core.engine import Engine
 from bot.core.messages import Reply
+from bot.core.scheduled import SendError
 from bot.settings import ConfigError, Settings
-from bot.worker import Send
+from bot.worker import Send, WorkerConfig
 from content import default_content
 from storage.database import Database
 
@@ -46,8 +48,10 @@ def build_engine(settings: Settings, *, clock: Clock | None = None) -> Engine:
 class _NoPlatform:
     """The sender when no platform is configured: it is never called for any platform."""
 
-    def __call__(self, platform: str, user_id: str, replies: tuple[Reply, ...]) -> None:
-        raise ConfigError(f"no way to send to {platform} people is configured")
+    def __call__(
+        self, platform: str, workspace_id: str, user_id: str, replies: tuple[Reply, ...]
+    ) -> str:
+        raise SendError(f"no way to send to {platform} people is configured", transient=False)
 
 
 def build_sender(settings: Settings) -> tuple[Send, frozenset[str]]:
@@ -55,7 +59,20 @@ def build_sender(settings: Settings) -> tuple[Send, frozenset[str]]:
     if settings.slack_bot_token is None:
         return _NoPlatform(), frozenset()
     verify_bot_token(settings)
-    return SlackSender(build_client(settings)), frozenset({"slack"})
+    client = worker_client(
+        settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+    )
+    return SlackSender(client), frozenset({"slack"})
+
+
+def worker_config(settings: Settings) -> WorkerConfig:
+    return WorkerConfig(
+        interval_seconds=settings.lantern_worker_interval,
+        threads=settings.lantern_worker_threads,
+        rate_per_workspace=settings.lantern_rate_per_workspace,
+        lease=timedelta(seconds=settings.lantern_worker_lease),
+        shard=settings.worker_shard,
+    )
 
 
 def build_web_app(settings: Settings, *, clock: Clock | None = None) -> SlackWebApp:

@@ -1,101 +1,368 @@
-"""The worker process: an APScheduler tick that claims due reminders and sends them."""
+"""The worker process: an APScheduler tick that claims what is due and sends it, rate-limited."""
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.engine import Engine
 from bot.core.messages import Reply
-from bot.core.schedule import reminder_due_at
-from storage.models import Person
+from bot.core.scheduled import Due, Prepared, ScheduledWork, SendError
 
 logger = logging.getLogger(__name__)
 
-Send = Callable[[str, str, tuple[Reply, ...]], None]
-"""Send replies to (platform, user id); raises when the platform refused them."""
+Send = Callable[[str, str, str, tuple[Reply, ...]], str]
+"""Send replies to (platform, workspace id, user id); returns the last message's id (Slack's
+ts); raises SendError when the platform refused them."""
 
-CLAIM_LEASE = timedelta(minutes=5)  # a claim a crashed worker left is retried after this
-BATCH = 50
+BATCH = 200  # most claimed-but-unsent items one worker holds at once
+BACKLOG_SECONDS = 10.0
+"""A workspace holds at most what its rate sends in this long (or a quarter of the lease), so
+every claimed item is sent well inside its lease and one busy workspace cannot fill a batch."""
+
+RATE_WINDOW_SECONDS = 1.05
+"""The limiter's second, with a margin: uneven network delays must never land one message
+more than the rate inside one second at the platform's end."""
+
+NUDGES_PER_PREPARE = 25
+"""Nudges are prepared together, a chunk per transaction: a few statements for the chunk rather
+than several for each one; small enough that sends start while the next chunk is prepared."""
+
+CLAIM_PAUSE_SECONDS = 0.25  # between claims while work is in hand and the last claim was short
+IDLE_WAIT_SECONDS = 0.05  # the longest the dispatcher sleeps before looking again
 
 
-def send_due_reminders(engine: Engine, send: Send, *, platforms: frozenset[str]) -> int:
-    """One pass: claim due toolkit reminders, send each, move each to its next due time.
+@dataclass(frozen=True)
+class WorkerConfig:
+    interval_seconds: float = 30.0
+    threads: int = 16
+    rate_per_workspace: int = 4  # messages per second per workspace, per worker process
+    lease: timedelta = timedelta(minutes=5)
+    # (i, n): this process serves the workspaces whose id is i modulo n (None: all of them).
+    shard: tuple[int, int] | None = None
 
-    Claiming is one statement, so two workers never send the same reminder; a reminder whose
-    send failed keeps its due time and is tried again once the claim's lease runs out.
-    """
-    now = engine.clock.now()
-    with engine.database.unit_of_work() as uow:
-        claimed = uow.repos.reminders.claim_due(now=now, lease=CLAIM_LEASE, limit=BATCH)
-        people = {person_id: uow.session.get(Person, person_id) for _, person_id in claimed}
-        targets = {
-            person_id: (p.workspace.platform, p.workspace.external_id, p.external_id, p.time_zone)
-            for person_id, p in people.items()
-            if p is not None
-        }
-    sent = 0
-    for reminder_id, person_id in claimed:
-        platform, workspace_id, user_id, time_zone = targets[person_id]
-        if platform not in platforms:
-            # Nothing can reach this person on its own (the terminal): stop reminding.
-            _finish(engine, reminder_id, now, None)
-            continue
-        outcome = engine.reminder_for(platform=platform, workspace_id=workspace_id, user_id=user_id)
-        if outcome.failed:
-            continue
-        if not outcome.replies:  # nothing left to remind of: stop
-            _finish(engine, reminder_id, now, None)
-            continue
+    @property
+    def workspace_backlog(self) -> int:
+        seconds = min(BACKLOG_SECONDS, self.lease.total_seconds() / 4)
+        return max(1, int(self.rate_per_workspace * seconds))
+
+    @property
+    def batch(self) -> int:
+        return max(1, min(BATCH, self.threads * 50))
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    unreachable: int = 0
+    not_sent: int = 0  # moved on or released without a message (outside hours, nothing to say)
+    errors: int = 0  # unexpected failures; their claims run out and are retried
+
+
+class WorkspaceLimiter:
+    """At most `rate` messages per workspace in any window of RATE_WINDOW_SECONDS, and none
+    while the workspace is paused (a 429's Retry-After). A send holds its slot from its start
+    until one window after it ends, so however the network delays a message, no `rate` + 1
+    of them can reach the platform inside one second. Not thread-safe: the dispatcher's lock
+    guards it."""
+
+    def __init__(self, rate: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self._clock = clock
+        self._ended: dict[int, deque[float]] = {}
+        self._in_flight: dict[int, int] = {}
+        self._paused_until: dict[int, float] = {}
+
+    def wait(self, workspace: int) -> float:
+        """Seconds until a send to this workspace may start (0: now); while only sends in
+        flight hold its slots, the wait until the dispatcher next looks."""
+        now = self._clock()
+        wait = max(0.0, self._paused_until.get(workspace, 0.0) - now)
+        ended = self._ended.get(workspace)
+        while ended and now - ended[0] >= RATE_WINDOW_SECONDS:
+            ended.popleft()
+        in_flight = self._in_flight.get(workspace, 0)
+        if in_flight + len(ended or ()) >= self.rate:
+            freed = ended[0] + RATE_WINDOW_SECONDS - now if ended else IDLE_WAIT_SECONDS
+            wait = max(wait, freed)
+        return wait
+
+    def take(self, workspace: int) -> None:
+        self._in_flight[workspace] = self._in_flight.get(workspace, 0) + 1
+
+    def done(self, workspace: int) -> None:
+        """A send has ended (delivered or not): its slot frees one window from now."""
+        self._in_flight[workspace] = max(0, self._in_flight.get(workspace, 0) - 1)
+        self._ended.setdefault(workspace, deque()).append(self._clock())
+
+    def pause(self, workspace: int, seconds: float) -> None:
+        until = self._clock() + seconds
+        self._paused_until[workspace] = max(self._paused_until.get(workspace, 0.0), until)
+
+    def paused_workspaces(self) -> set[int]:
+        now = self._clock()
+        return {workspace for workspace, until in self._paused_until.items() if until > now}
+
+
+class Worker:
+    """Claims due items, prepares them and sends them on a thread pool, each workspace within
+    its rate. Holds the pool and the limiter across ticks (a Retry-After outlives a tick)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        send: Send,
+        *,
+        platforms: frozenset[str],
+        config: WorkerConfig | None = None,
+    ) -> None:
+        self.engine = engine
+        self.send = send
+        self.config = config or WorkerConfig()
+        self.work = ScheduledWork(engine, platforms=platforms)
+        self.limiter = WorkspaceLimiter(self.config.rate_per_workspace)
+        self._pool = ThreadPoolExecutor(
+            max_workers=self.config.threads, thread_name_prefix="worker-send"
+        )
+        self._changed = threading.Condition()
+        self._queues: dict[int, deque[Prepared]] = {}
+        self._held: dict[int, int] = {}  # claimed and not yet finished, per workspace
+        self._sending = 0
+        self._report = TickReport()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    # -- the tick --------------------------------------------------------------------------
+
+    def tick(self, *, budget_seconds: float | None = None) -> TickReport:
+        """Claim and send until nothing is due or the budget (0.9 of the interval) is spent;
+        then finish what is in hand, since it is claimed."""
+        budget = self.config.interval_seconds * 0.9 if budget_seconds is None else budget_seconds
+        deadline = time.monotonic() + budget
+        self._report = TickReport()
+        next_claim = 0.0
+        nothing_due = False
+        while True:
+            moment = time.monotonic()
+            with self._changed:
+                held = sum(self._held.values())
+                skip = sorted(
+                    {
+                        workspace
+                        for workspace, count in self._held.items()
+                        if count >= self.config.workspace_backlog
+                    }
+                    | self.limiter.paused_workspaces()
+                )
+            if held == 0 and (nothing_due or moment >= deadline):
+                break
+            if moment < deadline and (
+                held == 0 or (held <= self.config.batch // 2 and moment >= next_claim)
+            ):
+                wanted = self.config.batch - held
+                claimed = self._claim(wanted, skip)
+                if claimed is None:  # the database is unreachable: try again next tick
+                    deadline = moment
+                    continue
+                nothing_due = not claimed and held == 0
+                if len(claimed) < wanted:
+                    next_claim = moment + CLAIM_PAUSE_SECONDS
+            self._dispatch()
+        logger.log(
+            logging.INFO if self._report.claimed else logging.DEBUG,
+            "worker tick: %s",
+            self._report,
+        )
+        return self._report
+
+    def _claim(self, wanted: int, skip: list[int]) -> list[Due] | None:
         try:
-            send(platform, user_id, outcome.replies)
+            claimed = self.work.claim(
+                self.engine.clock.now(),
+                limit=wanted,
+                lease=self.config.lease,
+                skip_workspaces=skip,
+                shard=self.config.shard,
+            )
+        except SQLAlchemyError:
+            logger.exception("worker tick: cannot claim (database unreachable)")
+            return None
+        with self._changed:
+            self._report.claimed += len(claimed)
+            for due in claimed:
+                self._held[due.workspace_key] = self._held.get(due.workspace_key, 0) + 1
+        nudges = [due for due in claimed if due.kind == "nudge"]
+        for start in range(0, len(nudges), NUDGES_PER_PREPARE):
+            self._pool.submit(self._prepare_nudges, nudges[start : start + NUDGES_PER_PREPARE])
+        for due in claimed:
+            if due.kind != "nudge":
+                self._pool.submit(self._prepare, due)
+        return claimed
+
+    def _dispatch(self) -> None:
+        """Start every send a free thread and its workspace's rate allow; then wait a moment
+        for a send or a preparation to finish, or for a workspace's next turn."""
+        with self._changed:
+            soonest = IDLE_WAIT_SECONDS
+            for workspace in list(self._queues):
+                queue = self._queues[workspace]
+                while queue and self._sending < self.config.threads:
+                    wait = self.limiter.wait(workspace)
+                    if wait > 0:
+                        soonest = min(soonest, wait)
+                        break
+                    self.limiter.take(workspace)
+                    self._sending += 1
+                    self._pool.submit(self._send, queue.popleft())
+                if not queue:
+                    del self._queues[workspace]
+            self._changed.wait(timeout=soonest)
+
+    def _finish(self, workspace: int) -> None:
+        with self._changed:
+            self._held[workspace] -= 1
+            if self._held[workspace] <= 0:
+                del self._held[workspace]
+            self._changed.notify_all()
+
+    # -- on the pool -----------------------------------------------------------------------
+
+    def _prepare(self, due: Due) -> None:
+        self._queue_prepared([due], lambda now: [(due, self.work.prepare(due, now))])
+
+    def _prepare_nudges(self, dues: list[Due]) -> None:
+        self._queue_prepared(dues, lambda now: self.work.prepare_nudges(dues, now))
+
+    def _queue_prepared(
+        self,
+        dues: list[Due],
+        prepare: Callable[[datetime], list[tuple[Due, Prepared | None]]],
+    ) -> None:
+        """Prepare claimed items and queue each message for its workspace's turn."""
+        try:
+            results = prepare(self.engine.clock.now())
         except Exception:
-            logger.exception("could not send a toolkit reminder; it will be tried again")
-            continue
-        with engine.database.unit_of_work() as uow:
-            reminder = uow.repos.reminders.get(person_id=person_id)
-            every = reminder.every_days if reminder else None
-        next_due = reminder_due_at(now, days=every, time_zone=time_zone) if every else None
-        _finish(engine, reminder_id, now, next_due)
-        sent += 1
-    return sent
+            logger.exception(
+                "could not prepare %d item(s); their claims run out and they are retried",
+                len(dues),
+            )
+            with self._changed:
+                self._report.errors += len(dues)
+            for due in dues:
+                self._finish(due.workspace_key)
+            return
+        for due, prepared in results:
+            if prepared is None:
+                with self._changed:
+                    self._report.not_sent += 1
+                self._finish(due.workspace_key)
+                continue
+            with self._changed:
+                self._queues.setdefault(due.workspace_key, deque()).append(prepared)
+                self._changed.notify_all()
 
+    def _send(self, prepared: Prepared) -> None:
+        workspace = prepared.due.workspace_key
+        try:
+            try:
+                ts = self._post(prepared)
+            except SendError as error:
+                self._failed(prepared, error)
+            except Exception as error:
+                logger.exception("unexpected error sending a %s; retrying it", prepared.due.kind)
+                self._failed(prepared, SendError(type(error).__name__, transient=True))
+            else:
+                self.work.record_sent(prepared, ts, self.engine.clock.now())
+                with self._changed:
+                    self._report.sent += 1
+        except Exception:
+            # Sent but not recorded (the database failed): the claim runs out and the item is
+            # sent again; this is the only way a message goes twice.
+            logger.exception("could not record a %s; it will be retried", prepared.due.kind)
+            with self._changed:
+                self._report.errors += 1
+        finally:
+            with self._changed:
+                self._sending -= 1
+            self._finish(workspace)
 
-def _finish(engine: Engine, reminder_id: int, now: datetime, next_due: datetime | None) -> None:
-    with engine.database.unit_of_work() as uow:
-        uow.repos.reminders.mark_sent(reminder_id=reminder_id, at=now, next_due_at=next_due)
+    def _post(self, prepared: Prepared) -> str:
+        try:
+            return self.send(
+                prepared.platform, prepared.workspace_id, prepared.user_id, prepared.replies
+            )
+        finally:
+            with self._changed:
+                self.limiter.done(prepared.due.workspace_key)
+                self._changed.notify_all()
 
-
-def tick(engine: Engine, send: Send, platforms: frozenset[str]) -> None:
-    """One pass of the scheduler; a database that is down is logged and tried next tick."""
-    try:
-        sent = send_due_reminders(engine, send, platforms=platforms)
-    except SQLAlchemyError:
-        logger.exception("worker tick: database unreachable")
-        return
-    if sent:
-        logger.info("worker tick: sent %d reminder(s)", sent)
+    def _failed(self, prepared: Prepared, error: SendError) -> None:
+        workspace = prepared.due.workspace_key
+        waiting: list[Prepared] = []
+        if error.retry_after:
+            with self._changed:
+                self.limiter.pause(workspace, error.retry_after)
+                if error.retry_after > self.config.lease.total_seconds() / 4:
+                    # A long pause: hand this workspace's waiting items back rather than hold
+                    # them past their lease; they are claimed again once it is over.
+                    waiting = list(self._queues.pop(workspace, ()))
+        until = self.engine.clock.now() + timedelta(seconds=error.retry_after or 0)
+        for other in waiting:
+            self.work.release(other.due, until=until)
+            with self._changed:
+                self._report.not_sent += 1
+            self._finish(workspace)
+        delay = self.work.record_failed(prepared, error, self.engine.clock.now())
+        with self._changed:
+            if delay is None:
+                self._report.unreachable += 1
+            else:
+                self._report.retrying += 1
+        logger.warning(
+            "could not send a %s (%s); %s",
+            prepared.due.kind,
+            error.code,
+            "the person is unreachable" if delay is None else f"retrying in {delay}",
+        )
 
 
 def run_worker(
-    engine: Engine, send: Send, *, platforms: frozenset[str], interval_seconds: float
+    engine: Engine, send: Send, *, platforms: frozenset[str], config: WorkerConfig
 ) -> None:
+    """Tick every `config.interval_seconds` until stopped; one tick at a time (a long tick makes
+    the next wait, never overlap)."""
+    worker = Worker(engine, send, platforms=platforms, config=config)
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(
-        tick,
+        worker.tick,
         "interval",
-        seconds=interval_seconds,
-        args=[engine, send, platforms],
+        seconds=config.interval_seconds,
         id="tick",
         max_instances=1,
         coalesce=True,
+        next_run_time=datetime.now(UTC),  # the first tick at once, not one interval later
     )
-    logger.info("worker started: ticking every %s s", interval_seconds)
+    logger.info(
+        "worker started: ticking every %s s, %d threads, %d messages/s per workspace",
+        config.interval_seconds,
+        config.threads,
+        config.rate_per_workspace,
+    )
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         logger.info("worker stopped")
+    finally:
+        worker.close()

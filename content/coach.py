@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import re
-import string
 
 from pydantic import Field, field_validator
 
-from content.base import ContentModel, Text
-
-
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+from content.base import ContentModel, Text, placeholders
 
 
 class CommandHelp(ContentModel):
@@ -38,6 +33,10 @@ class Keywords(ContentModel):
 
 
 class Labels(ContentModel):
+    your_plan: Text = Field(max_length=75)
+    add_relationship: Text = Field(max_length=75)
+    log_checkin: Text = Field(max_length=75)
+    action_plan: Text = Field(max_length=75)
     start_toolkit: Text = Field(max_length=75)
     continue_toolkit: Text = Field(max_length=75)
     reflect: Text = Field(max_length=75)
@@ -111,7 +110,7 @@ class ReflectText(ContentModel):
     @field_validator("too_long")
     @classmethod
     def _too_long_names_limit(cls, value: str) -> str:
-        if not {"limit", "length"} <= _placeholders(value):
+        if not {"limit", "length"} <= placeholders(value):
             raise ValueError("must mention {limit} and {length}")
         return value
 
@@ -203,6 +202,11 @@ class HomeText(ContentModel):
     current_question: Text
     next_step: Text
     next_done: Text
+    plan_heading: Text
+    plan_empty: Text
+    plan_due_line: Text
+    plan_overdue: Text
+    plan_actions: Text
     reflections_heading: Text
     reflections_empty: Text
     reflection_line: Text
@@ -222,6 +226,7 @@ class ConsoleText(ContentModel):
     choose_several: Text
     not_an_option: Text
     optional_field: Text
+    date_field: Text
     picture_saved: Text
     file_saved: Text
 

@@ -10,8 +10,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from content.balance import BalanceText
 from content.base import ContentModel
+from content.checkin import CheckInText
 from content.coach import CoachText
+from content.plan import PlanText
 from content.sources import (
     CompetencyModel,
     EngagementRubric,
@@ -38,6 +41,9 @@ class Content(ContentModel):
     rubric: EngagementRubric
     worksheet: RelationshipWorksheet
     coach: CoachText
+    plan: PlanText
+    checkin: CheckInText
+    balance: BalanceText
 
     def reflection_prompt_bank(self) -> tuple[str, ...]:
         """The questions `/reflect` draws today's prompt from, in a stable order."""
@@ -55,6 +61,9 @@ FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "rubric": ("rubric.yaml", EngagementRubric),
     "worksheet": ("worksheet.yaml", RelationshipWorksheet),
     "coach": ("coach.yaml", CoachText),
+    "plan": ("plan.yaml", PlanText),
+    "checkin": ("checkin.yaml", CheckInText),
+    "balance": ("balance.yaml", BalanceText),
 }
 
 

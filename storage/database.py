@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.plan_repositories import PlanRepositories
 from storage.repositories import Repositories
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -64,6 +65,7 @@ class UnitOfWork:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.repos = Repositories(session)
+        self.plan = PlanRepositories(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -1,11 +1,23 @@
-"""SQLAlchemy 2.0 typed models: workspaces, people, flow progress, answers, reflections."""
+"""SQLAlchemy 2.0 typed models: people, their answers and reflections, their plan, deliveries."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -70,6 +82,17 @@ class Person(Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     active_flow: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Working hours, local to `time_zone`: nudges arrive only then. Days are ISO weekday
+    # numbers (1 = Monday); the days not listed are the person's quiet days.
+    work_days: Mapped[str] = mapped_column(String(16), default="12345", server_default="12345")
+    work_start_minute: Mapped[int] = mapped_column(default=540, server_default="540")
+    work_end_minute: Mapped[int] = mapped_column(default=1020, server_default="1020")
+    # "each": one nudge per relationship when due; "daily" / "weekly": one digest instead.
+    nudge_mode: Mapped[str] = mapped_column(String(8), default="each", server_default="each")
+    # Set when the platform says the person cannot be reached (left, deactivated, blocked):
+    # nothing more is sent until they talk to the coach again.
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unreachable_reason: Mapped[str | None] = mapped_column(String(64))
 
     workspace: Mapped[Workspace] = relationship()
 
@@ -184,3 +207,132 @@ class ToolkitReminder(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RelationshipPlan(Base):
+    """The worksheet's free-text parts of a person's plan: goals, and what's working."""
+
+    __tablename__ = "relationship_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    personal_goals: Mapped[str | None] = mapped_column(Text)
+    team_goals: Mapped[str | None] = mapped_column(Text)
+    working_well: Mapped[str | None] = mapped_column(Text)
+    could_improve: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Relationship(Base):
+    """A key relationship in a person's plan: who, how often, how, and how success shows."""
+
+    __tablename__ = "relationships"
+    __table_args__ = (Index("ix_relationships_person_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16))  # "person" or "organisation"
+    # A constituency or partner-kind id from the content, or "other" with the person's label.
+    constituency: Mapped[str] = mapped_column(String(64))
+    constituency_label: Mapped[str | None] = mapped_column(String(80))
+    cadence: Mapped[str] = mapped_column(String(16))  # weekly|fortnightly|monthly|quarterly|days
+    cadence_days: Mapped[int | None]  # for "days": every N days
+    strategies: Mapped[str | None] = mapped_column(Text)
+    success_measures: Mapped[list[str]] = mapped_column(JSON, default=list)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_checkin_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the next nudge is due (UTC, inside working hours); None while paused.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MaturityRating(Base):
+    """One rating of a partnership's maturity (1-10) and the stage's indicators ticked."""
+
+    __tablename__ = "maturity_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relationship_id: Mapped[int] = mapped_column(
+        ForeignKey("relationships.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[int]
+    stage_id: Mapped[str] = mapped_column(String(32))
+    indicators: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CheckIn(Base):
+    """A conversation logged with one relationship: when, how it went, what it served."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        Index("ix_checkins_person_happened", "person_id", "happened_on"),
+        Index("ix_checkins_relationship_happened", "relationship_id", "happened_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"))
+    happened_on: Mapped[date] = mapped_column(Date)
+    went: Mapped[str | None] = mapped_column(String(16))  # well | mixed | difficult
+    notes: Mapped[str | None] = mapped_column(Text)
+    measures: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(16))  # form | quick | nudge
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ActionItem(Base):
+    """A next step of the action plan: what, who, when; reminded when due, until done."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (Index("ix_action_items_person_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    what: Mapped[str] = mapped_column(Text)
+    who: Mapped[str | None] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))  # plan | toolkit
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PersonSchedule(Base):
+    """A person-level message on a schedule: the nudge digest, the weekly balance summary."""
+
+    __tablename__ = "person_schedules"
+    __table_args__ = (UniqueConstraint("person_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # digest | balance
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Delivery(Base):
+    """One scheduled message for one occurrence: written before the send, so none goes twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("kind", "item_id", "occurrence"),
+        Index("ix_deliveries_person_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # nudge | action | digest | balance | toolkit
+    item_id: Mapped[int]
+    occurrence: Mapped[str] = mapped_column(String(40))  # the due time it answers, ISO 8601
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))  # pending | sent | retrying | undeliverable
+    attempts: Mapped[int] = mapped_column(default=0)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -24,6 +24,7 @@ from storage.models import (
     WorkRecord,
     Workspace,
 )
+from storage.scheduling import ClaimedItem, claim_due
 
 IDLE_STATE = "idle"
 """The state a flow rests in when it waits for nothing (bot.flows.base.IDLE)."""
@@ -46,11 +47,11 @@ class PeopleRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def get_or_create(
+    def find(
         self, *, platform: str, workspace_external_id: str, person_external_id: str
-    ) -> Person:
-        # Every turn starts here, so someone already known costs one query, not two.
-        known = self._session.scalar(
+    ) -> Person | None:
+        """Someone the coach already knows; None for anyone else (nothing is created)."""
+        return self._session.scalar(
             select(Person)
             .join(Workspace, Person.workspace_id == Workspace.id)
             .where(
@@ -58,6 +59,16 @@ class PeopleRepository:
                 Workspace.external_id == workspace_external_id,
                 Person.external_id == person_external_id,
             )
+        )
+
+    def get_or_create(
+        self, *, platform: str, workspace_external_id: str, person_external_id: str
+    ) -> Person:
+        # Every turn starts here, so someone already known costs one query, not two.
+        known = self.find(
+            platform=platform,
+            workspace_external_id=workspace_external_id,
+            person_external_id=person_external_id,
         )
         if known is not None:
             return known
@@ -342,39 +353,8 @@ class RemindersRepository:
     def clear(self, *, person_id: int) -> None:
         self._session.execute(delete(ToolkitReminder).where(ToolkitReminder.person_id == person_id))
 
-    def claim_due(self, *, now: datetime, lease: timedelta, limit: int) -> list[tuple[int, int]]:
-        """Claim up to `limit` due reminders for `lease`; (reminder id, person id) of each.
-
-        One statement: a reminder is claimed by one worker only (SKIP LOCKED on PostgreSQL;
-        SQLite has one writer), and a claim left by a crashed worker expires with its lease.
-        """
-        claimable = (ToolkitReminder.next_due_at <= now) & (
-            ToolkitReminder.claimed_until.is_(None) | (ToolkitReminder.claimed_until < now)
-        )
-        due = (
-            select(ToolkitReminder.id)
-            .where(claimable)
-            .order_by(ToolkitReminder.next_due_at)
-            .limit(limit)
-        )
-        if self._session.get_bind().dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        claimed = self._session.execute(
-            update(ToolkitReminder)
-            .where(ToolkitReminder.id.in_(due.scalar_subquery()), claimable)
-            .values(claimed_until=now + lease)
-            .returning(ToolkitReminder.id, ToolkitReminder.person_id)
-            .execution_options(synchronize_session=False)
-        )
-        return [(reminder_id, person_id) for reminder_id, person_id in claimed]
-
-    def mark_sent(self, *, reminder_id: int, at: datetime, next_due_at: datetime | None) -> None:
-        self._session.execute(
-            update(ToolkitReminder)
-            .where(ToolkitReminder.id == reminder_id)
-            .values(last_sent_at=at, next_due_at=next_due_at, claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
+    def claim_due(self, *, now: datetime, lease: timedelta, limit: int) -> list[ClaimedItem]:
+        return claim_due(self._session, ToolkitReminder, now=now, lease=lease, limit=limit)
 
 
 class Repositories:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
+from bot.core.plan_store import PlanReads, apply_plan_effect, reschedule_person
 from bot.core.schedule import reminder_due_at
 from bot.flows import default_flows
 from bot.flows.base import (
@@ -33,6 +34,7 @@ from bot.flows.base import (
 )
 from bot.flows.coach import CoachFlow, help_text, welcome_choices
 from bot.flows.home import build_home
+from bot.flows.plan_model import PlanEffect
 from bot.flows.reflect import ReflectFlow
 from bot.flows.toolkit import ToolkitFlow
 from content import Content
@@ -42,12 +44,12 @@ from storage.models import Person
 logger = logging.getLogger(__name__)
 
 
-class StoredReads:
+class StoredReads(PlanReads):
     """The flows' read-only view of one person's data, inside the turn's unit of work."""
 
     def __init__(self, uow: UnitOfWork, person: Person) -> None:
+        super().__init__(uow, person)
         self._repos = uow.repos
-        self._person = person
 
     def recent_reflections(self, *, limit: int) -> list[ReflectionView]:
         rows = self._repos.reflections.recent(person_id=self._person.id, limit=limit)
@@ -142,7 +144,11 @@ class Engine:
         ):
             logger.info("ignoring a repeated delivery of event %s", inbound.event_id)
             return Outcome(duplicate=True)
-        uow.repos.people.set_time_zone(person=person, time_zone=inbound.time_zone)
+        if person.unreachable_since is not None:
+            # They talk to the coach again, so it can reach them again: what is due is sent.
+            person.unreachable_since = None
+            person.unreachable_reason = None
+        self._set_time_zone(uow, person, inbound.time_zone, now)
         turn = Turn(
             inbound=inbound,
             content=self.content,
@@ -178,11 +184,60 @@ class Engine:
                     workspace_external_id=workspace_id,
                     person_external_id=user_id,
                 )
-                uow.repos.people.set_time_zone(person=person, time_zone=time_zone)
+                self._set_time_zone(uow, person, time_zone, self.clock.now())
         except SQLAlchemyError:
             logger.exception("could not store a time zone")
             return False
         return True
+
+    def profile_changed(
+        self,
+        *,
+        platform: str,
+        workspace_id: str,
+        user_id: str,
+        time_zone: str | None,
+        deactivated: bool,
+    ) -> bool:
+        """A platform's news of someone's profile (Slack's `user_change`): a new time zone moves
+        their due times; a deactivated account stops their nudges. Only people the coach
+        already knows are touched (the event arrives for everyone in the workspace)."""
+        if time_zone is not None:
+            try:
+                ZoneInfo(time_zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                logger.warning("ignoring an unknown time zone %r", time_zone)
+                time_zone = None
+        try:
+            with self.database.unit_of_work() as uow:
+                person = uow.repos.people.find(
+                    platform=platform,
+                    workspace_external_id=workspace_id,
+                    person_external_id=user_id,
+                )
+                if person is None:
+                    return False
+                now = self.clock.now()
+                if deactivated:
+                    person.unreachable_since = person.unreachable_since or now
+                    person.unreachable_reason = "deactivated"
+                elif person.unreachable_reason == "deactivated":
+                    person.unreachable_since = None
+                    person.unreachable_reason = None
+                self._set_time_zone(uow, person, time_zone, now)
+        except SQLAlchemyError:
+            logger.exception("could not store a profile change")
+            return False
+        return True
+
+    def _set_time_zone(
+        self, uow: UnitOfWork, person: Person, time_zone: str | None, now: datetime
+    ) -> None:
+        """A new time zone moves every due time to the same local hours in the new zone."""
+        before = person.time_zone
+        uow.repos.people.set_time_zone(person=person, time_zone=time_zone)
+        if before is not None and person.time_zone != before:
+            reschedule_person(uow, person, now)
 
     def _route(self, uow: UnitOfWork, person: Person, turn: Turn) -> tuple[str, StepResult]:
         inbound = turn.inbound
@@ -223,6 +278,8 @@ class Engine:
         inbound = turn.inbound
         if inbound.command == "reflect":
             return "reflect", self.flows["reflect"].start(turn, inbound.text)
+        if inbound.command == "checkin":
+            return "checkin", self.flows["checkin"].start(turn, inbound.text)
         if inbound.command != "coach":
             return "coach", self._coach.unknown_command(turn, f"/{inbound.command}")
         name, _, argument = inbound.text.strip().partition(" ")
@@ -231,6 +288,10 @@ class Engine:
             return "coach", self._coach.help(turn)
         if name == "toolkit":
             return "toolkit", self.flows["toolkit"].start(turn, argument)
+        if name == "plan":
+            return "plan", self.flows["plan"].start(turn, argument)
+        if name == "checkin":
+            return "checkin", self.flows["checkin"].start(turn, argument)
         if name == "reflections":
             return "reflect", self._reflect.history(turn)
         if name == "export":
@@ -357,6 +418,8 @@ class Engine:
                     )
             elif isinstance(effect, RemoveWorkRecord):
                 uow.repos.work.remove(person_id=person.id, record_id=effect.record_id)
+            elif isinstance(effect, PlanEffect):
+                apply_plan_effect(uow, person, effect, now)
             elif isinstance(effect, SetReminder):
                 if effect.every_days is None:
                     uow.repos.reminders.clear(person_id=person.id)

@@ -47,7 +47,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class FormField:
-    """A text field, or with `options` a choice of one (or, with `multiple`, of several).
+    """A text field, or with `options` a choice of one (or, with `multiple`, of several), or
+    with `date` a calendar date.
 
     Values come back as text; several chosen values are joined with commas.
     """
@@ -61,6 +62,7 @@ class FormField:
     initial: str | None = None
     options: tuple[tuple[str, str], ...] = ()  # (value, label)
     multiple: bool = False
+    date: bool = False  # a calendar date; comes back as YYYY-MM-DD (Slack: a date picker)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch, Patch
 
+from bot.core.text import shorten
 from bot.documents.model import (
     ContinuumItem,
     ContinuumWords,
@@ -1119,21 +1120,9 @@ class _Corner:
         return self.label_size[1] + self.gap + self.answer_size[1]
 
 
-def _shorten(text: str, limit: int) -> str:
-    """`text` on one line, cut at a word and ended with an ellipsis when longer than `limit`."""
-    text = _clean(text)
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "\u2026"
-
-
 def _corner(measurer: _Measurer, label: str, answer: str, width: float) -> _Corner:
     label_text = measurer.wrap(label, width, _QUADRANT_LABEL_SIZE, "bold")
-    answer_text = measurer.wrap(_shorten(answer, _QUADRANT_LIMIT), width, _LABEL_SIZE)
+    answer_text = measurer.wrap(shorten(answer, _QUADRANT_LIMIT), width, _LABEL_SIZE)
     return _Corner(
         label_text,
         measurer.size(label_text, _QUADRANT_LABEL_SIZE, "bold") if label_text else (0.0, 0.0),

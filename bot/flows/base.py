@@ -9,6 +9,15 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
 
 from bot.core.messages import FormErrors, Inbound, Reply
+from bot.flows.plan_model import (
+    ActionItemView,
+    CheckInView,
+    NudgeSettingsView,
+    PlanEffect,
+    PlanView,
+    RatingView,
+    RelationshipView,
+)
 from content import Content
 
 
@@ -41,6 +50,32 @@ class Reads(Protocol):
     def work_records(self, *, section_id: str) -> list[WorkRecordView]: ...
 
     def reminder_days(self) -> int | None: ...
+
+    def plan(self) -> PlanView | None: ...
+
+    def relationships(self) -> list[RelationshipView]: ...
+
+    def relationship(self, relationship_id: int) -> RelationshipView | None:
+        """One of this person's relationships; None if there is none of theirs with that id."""
+        ...
+
+    def ratings(self, relationship_id: int) -> list[RatingView]:
+        """Every maturity rating of one of this person's relationships, oldest first."""
+        ...
+
+    def checkins(self, *, since: date | None = None) -> list[CheckInView]:
+        """This person's check-ins (on or after `since`), oldest first."""
+        ...
+
+    def recent_checkins(self, relationship_id: int, *, limit: int) -> list[CheckInView]:
+        """The latest check-ins with one relationship, newest first."""
+        ...
+
+    def action_items(self, *, include_done: bool) -> list[ActionItemView]: ...
+
+    def action_item(self, action_id: int) -> ActionItemView | None: ...
+
+    def nudge_settings(self) -> NudgeSettingsView: ...
 
 
 @dataclass(frozen=True)
@@ -81,7 +116,15 @@ class SetReminder:
     every_days: int | None  # None: no reminders
 
 
-Effect = SaveReflection | SaveAnswer | SetTicked | AddWorkRecord | RemoveWorkRecord | SetReminder
+Effect = (
+    SaveReflection
+    | SaveAnswer
+    | SetTicked
+    | AddWorkRecord
+    | RemoveWorkRecord
+    | SetReminder
+    | PlanEffect
+)
 
 
 @dataclass(frozen=True)

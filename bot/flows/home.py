@@ -1,12 +1,14 @@
-"""The person's home page: what's next in the toolkit, their latest reflections, commands."""
+"""The person's home page: what's next, their relationship plan, the toolkit, reflections."""
 
 from __future__ import annotations
 
 from bot.core.messages import Choice, HomePage, HomeSection
+from bot.core.schedule import zone
 from bot.flows.base import Turn, choice_value
 from bot.flows.toolkit import current_position, next_step, render_overview
 
 RECENT_REFLECTIONS = 5
+UPCOMING_RELATIONSHIPS = 3
 PREVIEW_CHARACTERS = 280
 
 
@@ -17,6 +19,7 @@ def build_home(turn: Turn) -> HomePage:
         title=words.title,
         sections=(
             _whats_next(turn),
+            _relationships(turn),
             _steps(turn),
             _reflections(turn),
             HomeSection(
@@ -64,6 +67,43 @@ def _whats_next(turn: Turn) -> HomeSection:
         return HomeSection(heading=words.next_heading, lines=lines, choices=(choice,))
     choice = Choice(choice_value("toolkit", "continue"), label, style="primary")
     return HomeSection(heading=words.next_heading, lines=(line,), choices=(choice,))
+
+
+def _relationships(turn: Turn) -> HomeSection:
+    """The plan at a glance: who is due next, what is overdue, open action items."""
+    coach = turn.content.coach
+    words = coach.home
+    relationships = [r for r in turn.reads.relationships() if not r.paused]
+    plan_button = Choice(choice_value("plan", "start"), coach.labels.your_plan)
+    if not relationships:
+        add = Choice(choice_value("plan", "add"), coach.labels.add_relationship, "primary")
+        return HomeSection(
+            heading=words.plan_heading, lines=(words.plan_empty,), choices=(add, plan_button)
+        )
+    local_zone = zone(turn.reads.nudge_settings().time_zone)
+    upcoming = sorted(
+        (r for r in relationships if r.next_due_at is not None),
+        key=lambda r: r.next_due_at or turn.now,
+    )[:UPCOMING_RELATIONSHIPS]
+    lines = [
+        words.plan_due_line.format(
+            name=r.name,
+            date=(r.next_due_at or turn.now).astimezone(local_zone).strftime("%a %d %b"),
+        )
+        for r in upcoming
+    ]
+    overdue = sum(1 for r in relationships if r.next_due_at and r.next_due_at <= turn.now)
+    if overdue:
+        lines.append(words.plan_overdue.format(count=overdue))
+    open_actions = turn.reads.action_items(include_done=False)
+    if open_actions:
+        lines.append(words.plan_actions.format(count=len(open_actions)))
+    choices = (
+        Choice(choice_value("checkin", "start"), coach.labels.log_checkin, "primary"),
+        plan_button,
+        Choice(choice_value("plan", "actions"), coach.labels.action_plan),
+    )
+    return HomeSection(heading=words.plan_heading, lines=tuple(lines), choices=choices)
 
 
 def _steps(turn: Turn) -> HomeSection:

@@ -38,15 +38,20 @@ def test_manifest_names_every_command_scope_event_and_url(content: Content) -> N
     assert result.exit_code == 0
     manifest = json.loads(result.output)
     url = "https://lantern.example.org/slack/events"
-    assert {c["command"] for c in manifest["features"]["slash_commands"]} == {"/reflect", "/coach"}
+    assert {c["command"] for c in manifest["features"]["slash_commands"]} == {
+        "/reflect",
+        "/coach",
+        "/checkin",
+    }
     assert all(c["url"] == url for c in manifest["features"]["slash_commands"])
     assert manifest["settings"]["interactivity"]["request_url"] == url
     assert manifest["settings"]["event_subscriptions"]["request_url"] == url
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_home_opened",
         "message.im",
+        "user_change",
     }
-    assert {"commands", "chat:write", "im:history"} <= set(
+    assert {"commands", "chat:write", "im:history", "users:read"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
 

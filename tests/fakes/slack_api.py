@@ -44,6 +44,7 @@ class ApiCall:
     token: str | None  # from "Authorization: Bearer ..." or a `token` argument
     content_type: str
     headers: dict[str, str] = field(repr=False)
+    received_at: float = field(default=0.0, compare=False)  # time.monotonic() on arrival
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,7 @@ class FakeSlackApi:
     def start(self) -> FakeSlackApi:
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        server.daemon_threads = True
+        server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -314,6 +314,13 @@ class FakeSlackApi:
         return {"ok": True}
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # Benches open many connections at once (every worker thread, several processes): a deep
+    # accept queue keeps the kernel from resetting the ones the default queue of 5 cannot hold.
+    request_queue_size = 512
+
+
 def _handler_for(fake: FakeSlackApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "FakeSlackApi/1.0"
@@ -351,6 +358,7 @@ def _handler_for(fake: FakeSlackApi) -> type[BaseHTTPRequestHandler]:
                 token=token,
                 content_type=content_type,
                 headers={key.lower(): value for key, value in self.headers.items()},
+                received_at=time.monotonic(),
             )
             status, headers, reply = fake._record(call)
             if fake.delay > 0:
@@ -361,8 +369,11 @@ def _handler_for(fake: FakeSlackApi) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(data)))
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.end_headers()
+                self.wfile.write(data)
+            except ConnectionError:
+                pass  # the client went away (a killed worker): nothing to answer
 
     return Handler
 

@@ -8,6 +8,8 @@ from alembic import command
 from sqlalchemy import text
 
 from storage.database import Database
+from storage.models import Person, ToolkitReminder
+from storage.scheduling import advance
 from tests.storage.helpers import new_person, race
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -80,22 +82,38 @@ class TestReminders:
         lease = timedelta(minutes=5)
         with any_database.unit_of_work() as uow:
             claimed = uow.repos.reminders.claim_due(now=NOW, lease=lease, limit=10)
-        assert [person for _, person in claimed] == [ana]
+        assert [(item.person_id, item.due_at) for item in claimed] == [(ana, NOW)]
         with any_database.unit_of_work() as uow:
             assert uow.repos.reminders.claim_due(now=NOW, lease=lease, limit=10) == []
         later = NOW + timedelta(minutes=6)  # the lease ran out: a crashed claim is retried
         with any_database.unit_of_work() as uow:
             again = uow.repos.reminders.claim_due(now=later, lease=lease, limit=10)
-        assert [person for _, person in again] == [ana]
+        assert again == claimed
         with any_database.unit_of_work() as uow:
-            uow.repos.reminders.mark_sent(
-                reminder_id=again[0][0], at=later, next_due_at=NOW + timedelta(days=3)
+            moved = advance(
+                uow.session,
+                ToolkitReminder,
+                item_id=again[0].item_id,
+                claimed_due_at=again[0].due_at,
+                next_due_at=NOW + timedelta(days=3),
             )
+        assert moved
         with any_database.unit_of_work() as uow:
             reminder = uow.repos.reminders.get(person_id=ana)
             assert reminder is not None
             assert reminder.claimed_until is None
-            assert reminder.last_sent_at == later
+            assert reminder.next_due_at == NOW + timedelta(days=3)
+
+    def test_people_who_cannot_be_reached_are_not_claimed(self, any_database: Database) -> None:
+        _, ana = new_person(any_database, user="U-ana")
+        with any_database.unit_of_work() as uow:
+            uow.repos.reminders.set(person_id=ana, every_days=3, next_due_at=NOW)
+            person = uow.session.get(Person, ana)
+            assert person is not None
+            person.unreachable_since = NOW
+        lease = timedelta(minutes=5)
+        with any_database.unit_of_work() as uow:
+            assert uow.repos.reminders.claim_due(now=NOW, lease=lease, limit=10) == []
 
     def test_two_workers_never_claim_the_same_reminder(self, any_database: Database) -> None:
         people = [new_person(any_database, user=f"U-{n}")[1] for n in range(20)]
@@ -107,13 +125,28 @@ class TestReminders:
             4,
             lambda uow: uow.repos.reminders.claim_due(now=NOW, lease=timedelta(minutes=5), limit=8),
         )
-        claimed = [reminder for batch in claims for reminder in batch]
+        claimed = [item.item_id for batch in claims for item in batch]
         assert len(claimed) == len(set(claimed)) == 20
 
 
 def test_the_toolkit_migration_upgrades_a_database_holding_data(any_database: Database) -> None:
     command.downgrade(any_database.alembic_config(), "0001")
-    _, ana = new_person(any_database, user="U-ana")
+    # Written as the first schema's SQL: today's models have columns 0001 did not.
+    with any_database.unit_of_work() as uow:
+        uow.session.execute(
+            text(
+                "INSERT INTO workspaces (platform, external_id, created_at) "
+                "VALUES ('slack', 'T1', :at)"
+            ),
+            {"at": NOW},
+        )
+        ana = uow.session.execute(
+            text(
+                "INSERT INTO people (workspace_id, external_id, created_at) "
+                "SELECT id, 'U-ana', :at FROM workspaces RETURNING id"
+            ),
+            {"at": NOW},
+        ).scalar_one()
     with any_database.unit_of_work() as uow:
         uow.repos.reflections.add(person_id=ana, text="kept", prompt=None, source="command", at=NOW)
     any_database.upgrade()

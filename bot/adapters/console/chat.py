@@ -31,6 +31,7 @@ SHORTCUTS = {
     "/toolkit": ("coach", "toolkit"),
     "/reflections": ("coach", "reflections"),
     "/export": ("coach", "export"),
+    "/plan": ("coach", "plan"),
 }
 QUIT = {"/quit", "/exit", "/q"}
 HOME = {"/home"}
@@ -111,6 +112,10 @@ class ConsoleChat:
     def run(self) -> None:
         words = self.engine.content.coach
         self.say(words.console.greeting.format(name=words.name))
+        # Nothing can reach the terminal between chats, so what fell due meanwhile comes first.
+        due = self.engine.handle(self._inbound(InboundKind.CHOICE, choice="plan:due:"))
+        if due.replies:
+            self.show(due)
         self.show(self.engine.handle(self._inbound(InboundKind.TEXT, text="")))
         while True:
             line, self.pending = (self.pending, None) if self.pending else (self.read("> "), None)
@@ -290,6 +295,8 @@ class ConsoleChat:
         self.say(f"*{form_field.label}*")
         if form_field.optional:
             self.say(words.optional_field)
+        if form_field.date:
+            self.say(words.date_field)
         if form_field.initial:
             self.say(words.current_answer)
             self.console.print(f"  │ {escape(form_field.initial)}", highlight=False)

@@ -8,7 +8,7 @@ from bot.adapters.slack.web import EVENTS_PATH
 from content import Content
 
 BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
-BOT_EVENTS = ("app_home_opened", "message.im")
+BOT_EVENTS = ("app_home_opened", "message.im", "user_change")
 DEFAULT_URL = "https://example.org"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -10,6 +11,7 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     ContextBlock,
+    DatePickerElement,
     DividerBlock,
     HeaderBlock,
     InputBlock,
@@ -19,6 +21,7 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticMultiSelectElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -39,6 +42,7 @@ MODAL_TITLE_LIMIT = 24
 METADATA_LIMIT = 3000
 HEADER_LIMIT = 150
 OPTIONS_LIMIT = 100
+CHECKBOXES_LIMIT = 10
 
 
 def escape(text: str) -> str:
@@ -207,7 +211,12 @@ def render_modal(form: Form) -> dict[str, Any]:
 
 
 def _input_element(field: FormField) -> InputInteractiveElement:
-    """A text input, a single choice (static select) or several (checkboxes)."""
+    """A text input, a date picker, a single choice (static select) or several (checkboxes,
+    or a multi-select when there are more options than checkboxes allow)."""
+    if field.date:
+        return DatePickerElement(
+            action_id=FIELD_ACTION_ID, initial_date=_iso_date_or_none(field.initial)
+        )
     if not field.options:
         return PlainTextInputElement(
             action_id=FIELD_ACTION_ID,
@@ -221,15 +230,26 @@ def _input_element(field: FormField) -> InputInteractiveElement:
     ]
     chosen = set((field.initial or "").split(",")) if field.initial else set()
     initial = [option for option in options if option.value in chosen]
+    if field.multiple and len(options) > CHECKBOXES_LIMIT:
+        return StaticMultiSelectElement(
+            action_id=FIELD_ACTION_ID, options=options, initial_options=initial or None
+        )
     if field.multiple:
         return CheckboxesElement(
-            action_id=FIELD_ACTION_ID, options=options[:10], initial_options=initial or None
+            action_id=FIELD_ACTION_ID, options=options, initial_options=initial or None
         )
     return StaticSelectElement(
         action_id=FIELD_ACTION_ID,
         options=options,
         initial_option=initial[0] if initial else None,
     )
+
+
+def _iso_date_or_none(text: str | None) -> str | None:
+    try:
+        return date.fromisoformat(text).isoformat() if text else None
+    except ValueError:
+        return None
 
 
 def render_confirmation_modal(title: str, close: str, replies: tuple[Reply, ...]) -> dict[str, Any]:

@@ -3,21 +3,108 @@
 from __future__ import annotations
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.render import render_messages
 from bot.core.messages import Reply
+from bot.core.scheduled import SendError
 
 PLATFORM = "slack"
 
+UNREACHABLE = frozenset(
+    {
+        "account_inactive",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "user_is_restricted",
+        "messages_tab_disabled",
+        "invalid_auth",
+        "token_revoked",
+    }
+)
+"""Slack's answers for a person the bot cannot reach (left, deactivated, blocked, uninstalled):
+retrying would never help, so the person is marked unreachable instead."""
+
+PASSING = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+"""Slack's answers that pass: tried again after a backoff."""
+
+TIMEOUT_SECONDS = 15
+
+
+def worker_client(token: str, *, base_url: str | None = None) -> WebClient:
+    """A client that retries nothing by itself: the worker owns every retry, so a 429's
+    Retry-After pauses the whole workspace and a connection error counts in its backoff."""
+    if base_url:
+        return WebClient(token=token, base_url=base_url, timeout=TIMEOUT_SECONDS, retry_handlers=[])
+    return WebClient(token=token, timeout=TIMEOUT_SECONDS, retry_handlers=[])
+
 
 class SlackSender:
-    """Posts replies to a person's DM; raises SlackApiError when Slack refuses."""
+    """Posts replies to a person's DM and returns the last message's ts; raises SendError."""
 
     def __init__(self, client: WebClient) -> None:
         self._client = client
 
-    def __call__(self, platform: str, user_id: str, replies: tuple[Reply, ...]) -> None:
+    def __call__(
+        self, platform: str, workspace_id: str, user_id: str, replies: tuple[Reply, ...]
+    ) -> str:
         if platform != PLATFORM:
-            raise ValueError(f"cannot send to {platform} people")
-        for message in render_messages(replies):
-            self._client.chat_postMessage(channel=user_id, **message)
+            raise SendError(f"cannot send to {platform} people", transient=False)
+        try:
+            return self._post(user_id, replies)
+        except SlackApiError as error:
+            raise _send_error(error) from error
+        except OSError as error:  # refused, reset, timed out: the network, not the person
+            raise SendError(f"connection: {type(error).__name__}", transient=True) from error
+        except ValueError as error:  # a body that is not JSON: a proxy's or an outage's page
+            raise SendError("unreadable_response", transient=True) from error
+
+    def _post(self, user_id: str, replies: tuple[Reply, ...]) -> str:
+        ts = ""
+        conversation = user_id
+        for reply in replies:
+            for message in render_messages((reply,)):
+                answer = self._client.chat_postMessage(channel=conversation, **message)
+                ts = str(answer.get("ts") or ts)
+            uploads = [
+                {"content": image.data, "filename": image.filename, "title": image.alt_text}
+                for image in reply.images
+            ] + [
+                {"content": file.data, "filename": file.filename, "title": file.title}
+                for file in reply.files
+            ]
+            if uploads:
+                if conversation.startswith(("U", "W")):
+                    # Uploads need the DM's conversation id, not the person's user id.
+                    opened = self._client.conversations_open(users=conversation)
+                    conversation = str(opened["channel"]["id"])
+                self._client.files_upload_v2(channel=conversation, file_uploads=uploads)
+        return ts
+
+
+def _send_error(error: SlackApiError) -> SendError:
+    response = error.response
+    code = str(response.get("error") or f"http_{response.status_code}")
+    retry_after = _seconds(
+        response.headers.get("Retry-After") or response.headers.get("retry-after")
+    )
+    if response.status_code == 429 or code == "ratelimited":
+        return SendError(code, transient=True, retry_after=retry_after or 1.0)
+    if code in UNREACHABLE:
+        return SendError(code, transient=False, unreachable=True)
+    transient = response.status_code >= 500 or code in PASSING
+    return SendError(code, transient=transient, retry_after=retry_after)
+
+
+def _seconds(value: object) -> float | None:
+    try:
+        seconds = float(str(value))
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds > 0 else None

@@ -104,12 +104,15 @@ def action_to_inbound(body: dict[str, Any]) -> Inbound:
 
 
 def _element_value(element: dict[str, Any]) -> str:
-    """A text input's value, a select's chosen value, or several chosen values joined by ","."""
+    """A text input's value, a select's chosen value, several chosen values joined by ",", or a
+    date picker's date (YYYY-MM-DD)."""
     if isinstance(element.get("selected_options"), list):
         chosen = [o.get("value") for o in element["selected_options"] if isinstance(o, dict)]
         return ",".join(str(value) for value in chosen if value)
     if isinstance(element.get("selected_option"), dict):
         return str(element["selected_option"].get("value") or "")
+    if element.get("type") == "datepicker":
+        return str(element.get("selected_date") or "")
     return str(element.get("value") or "")
 
 

@@ -7,11 +7,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.adapters.console.chat import ConsoleChat, terminal_console, to_inbound, to_markup
+from bot.core.clock import FixedClock
 from bot.core.engine import Engine
 from bot.core.messages import Choice, InboundKind
 from content import Content
@@ -209,3 +211,17 @@ def test_a_form_is_asked_without_the_buttons_meant_for_when_it_cannot_open(
     asked = before_the_form.rsplit(section.intro, 1)[1]  # from the reply opening the form
     assert content.coach.labels.done_with_work not in asked
     assert content.coach.labels.done_with_work in out  # ... shown after it, with the list
+
+
+def test_what_fell_due_between_chats_is_shown_first(
+    engine: Engine, clock: FixedClock, content: Content
+) -> None:
+    run_chat(engine, ["/plan add", "Board chair", "1", "1", "", "1", "", "", "", "/quit"])
+    first = run_chat(engine, ["/quit"])
+    assert "Board chair" not in first  # added today, due in a week
+
+    clock.advance_to(clock.now() + timedelta(days=8))
+    later = run_chat(engine, ["/quit"])
+
+    assert later.index("Board chair") < later.index(content.coach.labels.start_toolkit)
+    assert content.checkin.labels.skip in later

@@ -268,10 +268,7 @@ class SlackHarness:
             if block.get("type") == "input":
                 element = block["element"]
                 state[block["block_id"]] = {
-                    element["action_id"]: {
-                        "type": element["type"],
-                        "value": values.get(block["block_id"]),
-                    }
+                    element["action_id"]: element_state(element, values.get(block["block_id"]))
                 }
         return self.submit_view_state(view, state, user=user)
 
@@ -337,6 +334,20 @@ class SlackHarness:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+def element_state(element: dict[str, Any], value: str | None) -> dict[str, Any]:
+    """An input element's state as Slack sends it: a typed value, a date, chosen options."""
+    kind = element["type"]
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": value}
+    if kind in {"checkboxes", "multi_static_select"}:
+        chosen = [o for o in element["options"] if value and o["value"] in value.split(",")]
+        return {"type": kind, "selected_options": chosen}
+    if kind == "static_select":
+        chosen = [o for o in element["options"] if o["value"] == value]
+        return {"type": kind, "selected_option": chosen[0] if chosen else None}
+    return {"type": kind, "value": value}
 
 
 def slack_user(user: str) -> dict[str, str]:

@@ -1,0 +1,104 @@
+"""Claiming due rows for the worker: one statement, one claimant, proportional to what is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import ActionItem, Person, PersonSchedule, Relationship, ToolkitReminder
+
+Schedulable = type[Relationship] | type[ActionItem] | type[PersonSchedule] | type[ToolkitReminder]
+
+
+@dataclass(frozen=True)
+class ClaimedItem:
+    """A due row claimed for one lease: which row, whose, and the due time it was claimed at."""
+
+    item_id: int
+    person_id: int
+    due_at: datetime
+
+
+def claim_due(
+    session: Session,
+    model: Schedulable,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    where: tuple[ColumnElement[bool], ...] = (),
+) -> list[ClaimedItem]:
+    """Claim up to `limit` due rows of `model` for `lease`, earliest first, in one statement.
+
+    Two workers never claim the same row: PostgreSQL locks the chosen rows and skips rows
+    another transaction holds (SKIP LOCKED); SQLite has a single writer. A claim left by a
+    crashed worker expires with its lease. People the platform cannot reach are left out.
+    The due-time index keeps this proportional to the rows due, not to the table.
+    """
+    claimable = (model.next_due_at <= now) & (
+        model.claimed_until.is_(None) | (model.claimed_until < now)
+    )
+    due = (
+        select(model.id)
+        .join(Person, Person.id == model.person_id)
+        .where(claimable, Person.unreachable_since.is_(None), *where)
+        .order_by(model.next_due_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(of=model, skip_locked=True)
+    claimed = session.execute(
+        update(model)
+        .where(model.id.in_(due.scalar_subquery()), claimable)
+        .values(claimed_until=now + lease)
+        .returning(model.id, model.person_id, model.next_due_at)
+        .execution_options(synchronize_session=False)
+    )
+    # The claim's WHERE compares next_due_at, so none of these is NULL.
+    return [ClaimedItem(item_id, person_id, due) for item_id, person_id, due in claimed if due]
+
+
+# The two statements below run once per message the worker sends, so they are Core
+# statements on the table: the ORM's bulk-update machinery costs more than the statement.
+
+
+def _table(model: Schedulable) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def release_claim(
+    session: Session, model: Schedulable, *, item_id: int, until: datetime | None = None
+) -> None:
+    """Let go of a claim now, or hold it until `until` (a retry after a backoff)."""
+    table = _table(model)
+    session.execute(update(table).where(table.c.id == item_id).values(claimed_until=until))
+
+
+def advance(
+    session: Session,
+    model: Schedulable,
+    *,
+    item_id: int,
+    claimed_due_at: datetime,
+    next_due_at: datetime | None,
+    values: dict[str, Any] | None = None,
+) -> bool:
+    """Move a claimed row on to its next due time and release it; compare-and-set, so an edit
+    the person made meanwhile (a check-in, a snooze) wins. False if the row had moved.
+    `values` are set as well when it moves (when a nudge was sent, say)."""
+    table = _table(model)
+    moved = session.execute(
+        update(table)
+        .where(table.c.id == item_id, table.c.next_due_at == claimed_due_at)
+        .values(next_due_at=next_due_at, claimed_until=None, **(values or {}))
+        .returning(table.c.id)
+    ).first()
+    if moved is None:
+        release_claim(session, model, item_id=item_id)
+    return moved is not None
