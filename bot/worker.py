@@ -65,7 +65,7 @@ class TickReport:
     claimed: int = 0
     sent: int = 0
     retrying: int = 0
-    unreachable: int = 0
+    not_retried: int = 0  # the person cannot be reached, or the platform refused it for good
     not_sent: int = 0  # moved on or released without a message (outside hours, nothing to say)
     errors: int = 0  # unexpected failures; their claims run out and are retried
 
@@ -327,14 +327,14 @@ class Worker:
         delay = self.work.record_failed(prepared, error, self.engine.clock.now())
         with self._changed:
             if delay is None:
-                self._report.unreachable += 1
+                self._report.not_retried += 1
             else:
                 self._report.retrying += 1
         logger.warning(
             "could not send a %s (%s); %s",
             prepared.due.kind,
             error.code,
-            "the person is unreachable" if delay is None else f"retrying in {delay}",
+            "not retrying it" if delay is None else f"retrying in {delay}",
         )
 
 

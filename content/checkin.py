@@ -66,7 +66,10 @@ class Went(ContentModel):
 
 
 class Labels(Templates):
-    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {"log_named": _names("name")}
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "log_named": _names("name"),
+        "options_named": _names("name"),
+    }
 
     add_relationship: Label
     your_plan: Label
@@ -74,6 +77,7 @@ class Labels(Templates):
     open_form: Label
     log: Label
     log_named: Text  # cut to a button's 75 characters with the name in it
+    options_named: Text  # the same: snooze or skip one relationship of a digest
     log_another: Label
     snooze_day: Label
     snooze_week: Label

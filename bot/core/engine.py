@@ -13,7 +13,13 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
-from bot.core.plan_store import PlanReads, apply_plan_effect, reschedule_person
+from bot.core.plan_store import (
+    PlanReads,
+    apply_plan_effect,
+    park_person,
+    reschedule_person,
+    welcome_back,
+)
 from bot.core.schedule import reminder_due_at
 from bot.flows import default_flows
 from bot.flows.base import (
@@ -146,8 +152,7 @@ class Engine:
             return Outcome(duplicate=True)
         if person.unreachable_since is not None:
             # They talk to the coach again, so it can reach them again: what is due is sent.
-            person.unreachable_since = None
-            person.unreachable_reason = None
+            welcome_back(uow, person, now)
         self._set_time_zone(uow, person, inbound.time_zone, now)
         turn = Turn(
             inbound=inbound,
@@ -221,9 +226,9 @@ class Engine:
                 if deactivated:
                     person.unreachable_since = person.unreachable_since or now
                     person.unreachable_reason = "deactivated"
+                    park_person(uow, person)
                 elif person.unreachable_reason == "deactivated":
-                    person.unreachable_since = None
-                    person.unreachable_reason = None
+                    welcome_back(uow, person, now)
                 self._set_time_zone(uow, person, time_zone, now)
         except SQLAlchemyError:
             logger.exception("could not store a profile change")
@@ -236,7 +241,7 @@ class Engine:
         """A new time zone moves every due time to the same local hours in the new zone."""
         before = person.time_zone
         uow.repos.people.set_time_zone(person=person, time_zone=time_zone)
-        if before is not None and person.time_zone != before:
+        if person.time_zone != before:  # also the first time it is known: due times were UTC's
             reschedule_person(uow, person, now)
 
     def _route(self, uow: UnitOfWork, person: Person, turn: Turn) -> tuple[str, StepResult]:

@@ -34,7 +34,14 @@ from bot.flows.plan_model import (
     UndoCheckIn,
 )
 from storage.database import UnitOfWork
-from storage.models import ActionItem, CheckIn, MaturityRating, Person, Relationship
+from storage.models import (
+    ActionItem,
+    CheckIn,
+    MaturityRating,
+    Person,
+    PersonSchedule,
+    Relationship,
+)
 
 
 def working_hours(person: Person) -> WorkingHours:
@@ -156,11 +163,13 @@ def _not_before(due: datetime, now: datetime) -> datetime:
 
 
 def schedule_relationship(row: Relationship, person: Person, now: datetime) -> None:
-    """Work out a relationship's next due time from its last check-in (or its start)."""
+    """Work out a relationship's next due time, one cadence from the later of its last
+    check-in (or its start) and its last nudge: a change to it never brings back a nudge
+    that has just been sent."""
     if row.paused:
         row.next_due_at = None
         return
-    since = row.last_checkin_at or row.created_at
+    since = max(row.last_checkin_at or row.created_at, row.last_nudged_at or row.created_at)
     due = relationship_due_at(
         since, cadence=row.cadence, every_days=row.cadence_days, hours=working_hours(person)
     )
@@ -177,18 +186,45 @@ def schedule_action(row: ActionItem, person: Person, now: datetime) -> None:
 
 
 def reschedule_person(uow: UnitOfWork, person: Person, now: datetime) -> None:
-    """After a change of time zone or working hours: every due time, in the new hours."""
-    for relationship in uow.plan.relationships.all_for(person_id=person.id):
-        schedule_relationship(relationship, person, now)
-    for action in uow.plan.actions.all_for(person_id=person.id, include_done=False):
-        schedule_action(action, person, now)
+    """After a change of time zone or working hours, each due time still ahead moves to the
+    start of the same local day in the new hours: a snooze or a skip keeps its day, and
+    nothing is counted again. What is already due stays due."""
     hours = working_hours(person)
-    digest = uow.plan.schedules.get(person_id=person.id, kind="digest")
-    if digest is not None and person.nudge_mode != "each":
-        digest.next_due_at = digest_due_at(now, mode=person.nudge_mode, hours=hours)
-    balance = uow.plan.schedules.get(person_id=person.id, kind="balance")
-    if balance is not None and balance.next_due_at is not None:
-        balance.next_due_at = balance_due_at(now, hours=hours)
+    rows: list[Relationship | ActionItem | PersonSchedule] = [
+        *uow.plan.relationships.all_for(person_id=person.id),
+        *uow.plan.actions.all_for(person_id=person.id, include_done=False),
+    ]
+    for kind in ("digest", "balance"):
+        schedule = uow.plan.schedules.get(person_id=person.id, kind=kind)
+        if schedule is not None:
+            rows.append(schedule)
+    for row in rows:
+        if row.next_due_at is not None and row.next_due_at > now:
+            local_day = row.next_due_at.astimezone(hours.zone).date()
+            row.next_due_at = _not_before(hours.first_start_on_or_after(local_day), now)
+
+
+def park_person(uow: UnitOfWork, person: Person) -> None:
+    """Someone the platform cannot reach: their relationships and action items leave the
+    due-time index (so claims do not step over them on every tick) until they return."""
+    for relationship in uow.plan.relationships.all_for(person_id=person.id):
+        relationship.next_due_at = None
+        relationship.claimed_until = None
+    for action in uow.plan.actions.all_for(person_id=person.id, include_done=False):
+        action.next_due_at = None
+        action.claimed_until = None
+
+
+def welcome_back(uow: UnitOfWork, person: Person, now: datetime) -> None:
+    """Someone reachable again: what fell due meanwhile is due now, once."""
+    person.unreachable_since = None
+    person.unreachable_reason = None
+    for relationship in uow.plan.relationships.all_for(person_id=person.id):
+        if relationship.next_due_at is None:
+            schedule_relationship(relationship, person, now)
+    for action in uow.plan.actions.all_for(person_id=person.id, include_done=False):
+        if action.next_due_at is None:
+            schedule_action(action, person, now)
 
 
 def _checkin_moment(happened_on: date, person: Person, now: datetime) -> datetime:
@@ -252,7 +288,10 @@ def apply_plan_effect(uow: UnitOfWork, person: Person, effect: PlanEffect, now: 
             if found is None:
                 return
             row = found
+            cadence_before = (row.cadence, row.cadence_days)
             plan.relationships.update(relationship=row, values=values, at=now)
+            if (row.cadence, row.cadence_days) == cadence_before:
+                return  # a new name or new words: the due time (a snooze, a skip) stands
         schedule_relationship(row, person, now)
     elif isinstance(effect, SetRelationshipPaused):
         row_or_none = plan.relationships.get(

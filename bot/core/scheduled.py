@@ -17,11 +17,13 @@ from bot.core.plan_store import (
     PlanReads,
     action_view,
     checkin_view,
+    park_person,
     relationship_view,
     working_hours,
 )
 from bot.core.schedule import (
     WorkingHours,
+    action_due_at,
     balance_due_at,
     digest_due_at,
     relationship_due_at,
@@ -565,18 +567,20 @@ class ScheduledWork:
             mode = person.nudge_mode if person is not None else "daily"
             next_due = digest_due_at(now, mode=mode, hours=hours)
         elif due.kind == "action":
-            earlier = [
-                d
-                for d in uow.plan.deliveries.for_person(person_id=due.person_id)
-                if d.kind == "action"
-                and d.item_id == due.item_id
-                and d.status == "sent"
-                and d.occurrence != due.due_at.isoformat()
-            ]
+            # Once on the due day and once more a little later, counted from the due date
+            # (so an edited date gets both); a late first reminder stands for both.
+            item = session.get(ActionItem, due.item_id)
+            second = (
+                after_working_days(
+                    action_due_at(item.due_on, hours=hours),
+                    ACTION_SECOND_REMINDER_WORKING_DAYS,
+                    hours,
+                )
+                if item is not None
+                else None
+            )
             next_due = (
-                None
-                if earlier
-                else after_working_days(now, ACTION_SECOND_REMINDER_WORKING_DAYS, hours)
+                second if second is not None and due.due_at < second and now < second else None
             )
         elif due.kind == "balance":
             next_due = balance_due_at(now, hours=hours)
@@ -598,11 +602,20 @@ class ScheduledWork:
         self, prepared: Prepared, error: SendError, now: datetime
     ) -> timedelta | None:
         """The platform refused the message. A passing failure keeps the occurrence claimed
-        until its retry time (it is never dropped) and returns that delay; a person who cannot
-        be reached is marked so, and nothing more is tried until they talk to the coach."""
+        until its retry time (it is never dropped) and returns that delay. Otherwise nothing
+        is retried (None): a person who cannot be reached is marked so until they talk to the
+        coach again; any other refusal (a missing scope, a malformed message) fails this
+        occurrence only, and the item moves on to its next one."""
         due = prepared.due
         model = MODELS[due.kind]
         with self.engine.database.unit_of_work() as uow:
+            if error.transient:
+                delay = retry_delay(prepared.attempts, error.retry_after)
+                uow.plan.deliveries.record(
+                    delivery_id=prepared.delivery_id, status="retrying", at=now, error=error.code
+                )
+                release_claim(uow.session, model, item_id=due.item_id, until=now + delay)
+                return delay
             if error.unreachable:
                 uow.plan.deliveries.record(
                     delivery_id=prepared.delivery_id,
@@ -614,14 +627,15 @@ class ScheduledWork:
                 if person is not None:
                     person.unreachable_since = now
                     person.unreachable_reason = error.code[:64]
-                release_claim(uow.session, model, item_id=due.item_id)
+                    park_person(uow, person)
                 return None
-            delay = retry_delay(prepared.attempts, error.retry_after)
             uow.plan.deliveries.record(
-                delivery_id=prepared.delivery_id, status="retrying", at=now, error=error.code
+                delivery_id=prepared.delivery_id, status="failed", at=now, error=error.code
             )
-            release_claim(uow.session, model, item_id=due.item_id, until=now + delay)
-            return delay
+            self._advance(
+                uow, due, prepared.hours, now, listed=prepared.listed, cadence_of=prepared.cadence
+            )
+            return None
 
     def release(self, due: Due, *, until: datetime | None = None) -> None:
         """Give a claimed item back unsent (to be claimed again after `until`)."""

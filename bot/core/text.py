@@ -13,3 +13,10 @@ def shorten(text: str, limit: int) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-") + "\u2026"
+
+
+def parse_int(text: str) -> int | None:
+    """A whole number written in ASCII digits, or None: `str.isdigit` also accepts "²" and
+    other digits `int` refuses, so a tampered value or a stray character must not reach it."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
 from bot.core.schedule import WorkingHours, relationship_due_at
+from bot.core.text import parse_int
 from bot.flows.base import Flow, Handler, StepResult, Turn, choice_value, reply_only
 from bot.flows.matching import closest, exact_or_contained, fuzzy
 from bot.flows.nudges import (
@@ -17,6 +18,7 @@ from bot.flows.nudges import (
     clip,
     day_text,
     human_duration,
+    nudge_replies,
     relationship_label,
 )
 from bot.flows.plan_model import (
@@ -163,6 +165,19 @@ class CheckInFlow(Flow):
             return self._snooze(turn, argument)
         if action == "skip":
             return self._skip(turn, argument)
+        if action == "nudge":  # from a digest: this one relationship's nudge and its options
+            relationship = _own(turn, argument)
+            if relationship is None:
+                return None
+            last = turn.reads.recent_checkins(relationship.id, limit=1)
+            nudge = nudge_replies(
+                turn.content,
+                relationship,
+                last[0] if last else None,
+                now=turn.now,
+                today=turn.today,
+            )
+            return reply_only(*nudge)
         return None
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
@@ -343,10 +358,8 @@ class CheckInFlow(Flow):
 def _own(turn: Turn, text: str) -> RelationshipView | None:
     """One of the person's relationships, from an id in a button or form; None for a bad id,
     someone else's, or one removed since."""
-    text = text.strip()
-    if not text.isdigit():
-        return None
-    return turn.reads.relationship(int(text))
+    relationship_id = parse_int(text)
+    return None if relationship_id is None else turn.reads.relationship(relationship_id)
 
 
 def _unknown(text: str) -> Attempt:
@@ -411,13 +424,12 @@ def _chosen_measures(
         if not value:
             continue
         owner_text, _, index_text = value.partition("/")
-        if not owner_text.isdigit() or not index_text.isdigit():
+        owner_id, index = parse_int(owner_text), parse_int(index_text)
+        if owner_id is None or index is None:
             return (), errors.measure_unknown
-        owner_id = int(owner_text)
         if owner_id not in owners:
             owners[owner_id] = turn.reads.relationship(owner_id)
         owner = owners[owner_id]
-        index = int(index_text)
         if owner is None or index >= len(owner.success_measures):
             return (), errors.measure_unknown
         measure = owner.success_measures[index]

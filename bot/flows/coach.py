@@ -13,6 +13,7 @@ def welcome_choices(turn: Turn) -> tuple[Choice, ...]:
     return (
         Choice(choice_value("toolkit", "start"), toolkit, style="primary"),
         Choice(choice_value("reflect", "start"), labels.reflect),
+        Choice(choice_value("plan", "start"), labels.your_plan),
         Choice(choice_value("coach", "help"), labels.help),
     )
 

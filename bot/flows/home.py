@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from bot.core.messages import Choice, HomePage, HomeSection
 from bot.core.schedule import zone
 from bot.flows.base import Turn, choice_value
+from bot.flows.nudges import day_text
 from bot.flows.toolkit import current_position, next_step, render_overview
 
 RECENT_REFLECTIONS = 5
@@ -88,7 +92,11 @@ def _relationships(turn: Turn) -> HomeSection:
     lines = [
         words.plan_due_line.format(
             name=r.name,
-            date=(r.next_due_at or turn.now).astimezone(local_zone).strftime("%a %d %b"),
+            date=day_text(
+                turn.content,
+                (r.next_due_at or turn.now).astimezone(local_zone).date(),
+                today=turn.today,
+            ),
         )
         for r in upcoming
     ]
@@ -104,6 +112,10 @@ def _relationships(turn: Turn) -> HomeSection:
         Choice(choice_value("plan", "actions"), coach.labels.action_plan),
     )
     return HomeSection(heading=words.plan_heading, lines=tuple(lines), choices=choices)
+
+
+def _local_day(moment: datetime, local_zone: ZoneInfo) -> date:
+    return moment.astimezone(local_zone).date()
 
 
 def _steps(turn: Turn) -> HomeSection:

@@ -76,7 +76,11 @@ def relationship_label(content: Content, relationship: RelationshipView) -> str:
 
 def log_named_label(content: Content, name: str) -> str:
     """ "Log: Name" on a button, the name shortened to fit."""
-    template = content.checkin.labels.log_named
+    return named_label(content.checkin.labels.log_named, name)
+
+
+def named_label(template: str, name: str) -> str:
+    """A button label naming a relationship, the name shortened to fit."""
     room = BUTTON_LIMIT - len(template.format(name=""))
     return clip(template.format(name=clip(name, max(room, 1))), BUTTON_LIMIT)
 
@@ -212,6 +216,13 @@ def digest_replies(
             "primary" if index == 0 else None,
         )
         for index, r in enumerate(due[:DIGEST_BUTTONS])
+    ]
+    # The single nudge of each, with its snooze and skip, one press away.
+    choices += [
+        Choice(
+            choice_value("checkin", "nudge", str(r.id)), named_label(labels.options_named, r.name)
+        )
+        for r in due[:DIGEST_BUTTONS]
     ]
     choices.append(Choice(choice_value("checkin", "start"), labels.log_another))
     choices.append(Choice(choice_value("plan", "settings"), labels.settings))

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 from bot.core.messages import Choice, Form, FormErrors, Reply
+from bot.core.text import parse_int
 from bot.flows.balance import balance_replies
 from bot.flows.base import Flow, StepResult, Turn, choice_value, reply_only
 from bot.flows.nudges import nudge_replies
@@ -69,7 +70,7 @@ def _button(action: str, label: str, argument: str | int = "", style: str | None
 
 
 def _id(argument: str) -> int | None:
-    return int(argument) if argument.isdigit() else None
+    return parse_int(argument)
 
 
 def _with_form(form: Form, retry: Choice) -> StepResult:
@@ -254,7 +255,7 @@ class PlanFlow(Flow):
         context = turn.inbound.form_context
         existing: RelationshipView | None = None
         if context:
-            existing = self._relationship(turn, context) if context.isdigit() else None
+            existing = self._relationship(turn, context)
             if existing is None:
                 return None  # not theirs, or removed since the form opened
         read = read_relationship(turn, existing.id if existing else None)
@@ -409,9 +410,9 @@ class PlanFlow(Flow):
         """Step 2: the indicators of the chosen score's stage, as a form."""
         rid, _, score_text = argument.partition("/")
         relationship = self._relationship(turn, rid)
-        if relationship is None or not score_text.isdigit() or not 1 <= int(score_text) <= 10:
+        score = parse_int(score_text)
+        if relationship is None or score is None or not 1 <= score <= 10:
             return None
-        score = int(score_text)
         stage = turn.content.rubric.stage_for_score(score)
         history = turn.reads.ratings(relationship.id)
         previous = next((h.indicators for h in reversed(history) if h.stage_id == stage.id), ())
@@ -422,10 +423,10 @@ class PlanFlow(Flow):
     def _submit_rating(self, turn: Turn) -> StepResult | None:
         rid, _, score_text = turn.inbound.form_context.partition("/")
         relationship = self._relationship(turn, rid)
-        if relationship is None or not score_text.isdigit() or not 1 <= int(score_text) <= 10:
+        score = parse_int(score_text)
+        if relationship is None or score is None or not 1 <= score <= 10:
             return None
         content = turn.content
-        score = int(score_text)
         stage = content.rubric.stage_for_score(score)
         read = read_indicators(turn, relationship, stage)
         if isinstance(read, dict):

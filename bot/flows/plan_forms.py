@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from bot.core.messages import Form, FormField
 from bot.core.schedule import CADENCES, NUDGE_MODES, zone
+from bot.core.text import parse_int
 from bot.flows.base import Turn
 from bot.flows.plan_model import (
     ActionItemView,
@@ -276,10 +277,10 @@ def read_relationship(turn: Turn, relationship_id: int | None) -> SaveRelationsh
     elif cadence == "days":
         if not days_text:
             errors["days"] = errors_text.days_needed
-        elif not days_text.isdigit() or not 1 <= int(days_text) <= MAX_CADENCE_DAYS:
+        elif (parsed := parse_int(days_text)) is None or not 1 <= parsed <= MAX_CADENCE_DAYS:
             errors["days"] = errors_text.days_range
         else:
-            every_days = int(days_text)
+            every_days = parsed
     strategies = _text(turn, "strategies")
     if problem := _too_long(content, strategies, words.strategies_max_length):
         errors["strategies"] = problem

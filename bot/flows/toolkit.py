@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
+from bot.core.text import parse_int
 from bot.flows import toolkit_work
 from bot.flows.base import (
     IDLE,
@@ -371,9 +372,10 @@ class ToolkitFlow(Flow):
             return toolkit_work.show_section(turn, section)
         if action == "add":
             return toolkit_work.section_form(turn, section)
-        if not record.isdigit():
+        record_id = parse_int(record)
+        if record_id is None:
             return None
-        return toolkit_work.remove_record(turn, section, int(record))
+        return toolkit_work.remove_record(turn, section, record_id)
 
     def _remind(self, turn: Turn, argument: str) -> StepResult | None:
         words = turn.content.coach.toolkit
@@ -381,9 +383,9 @@ class ToolkitFlow(Flow):
             return StepResult(
                 replies=(Reply(words.remind_off),), effects=(SetReminder(None),), keep_state=True
             )
-        if not argument.isdigit() or int(argument) not in REMINDER_CHOICES:
+        days = parse_int(argument)
+        if days is None or days not in REMINDER_CHOICES:
             return None
-        days = int(argument)
         return StepResult(
             replies=(Reply(words.remind_set.format(days=days)),),
             effects=(SetReminder(days),),

@@ -371,7 +371,7 @@ def test_someone_unreachable_is_recorded_then_nudged_once_they_are_back(
     relate(engine, ana, "Board chair")
     slack.fail("chat.postMessage", error, times=1)
     at(clock, NEXT_MONDAY_9)
-    assert worker.tick().unreachable == 1
+    assert worker.tick().not_retried == 1
     gone = the_person(engine)
     assert gone.unreachable_since == NEXT_MONDAY_9
     assert gone.unreachable_reason == error
@@ -386,8 +386,9 @@ def test_someone_unreachable_is_recorded_then_nudged_once_they_are_back(
     assert the_person(engine).unreachable_since is None
     assert worker.tick().sent == 1
     assert "Board chair" in posts(slack)[-1]
-    [delivery] = deliveries(engine)
-    assert delivery.status == "sent"
+    # The missed occurrence stays on record; the catch-up is an occurrence of its own.
+    assert [d.status for d in deliveries(engine)] == ["undeliverable", "sent"]
+    assert worker.tick().claimed == 0
 
 
 def test_terminal_people_are_not_sent_plan_nudges(
@@ -615,3 +616,89 @@ def test_the_limiter_holds_a_slot_from_a_sends_start_until_a_window_after_it_end
     assert limiter.wait(1) == 0
     limiter.pause(1, 30)
     assert limiter.wait(1) == pytest.approx(30)
+
+
+# -- changes after a nudge, refusals for good ----------------------------------------------------
+
+
+def test_an_edit_after_a_nudge_brings_no_second_nudge(
+    engine: Engine, worker: Worker, slack: FakeSlackApi, clock: FixedClock
+) -> None:
+    ana = person(engine)
+    settings(engine, ana)
+    chair = relate(engine, ana, "Board chair")
+    at(clock, NEXT_MONDAY_9)
+    assert worker.tick().sent == 1
+
+    at(clock, NEXT_MONDAY_9 + timedelta(days=1))
+    relate(engine, ana, "Board chair (Ms Ortiz)", relationship_id=chair)  # same cadence
+    settings(engine, ana, days=frozenset({1, 2, 3, 4}))  # and new working days
+
+    assert worker.tick().claimed == 0
+    assert len(posts(slack)) == 1
+    # A week after the nudge, at 9:00 Chicago: the edit moved nothing.
+    assert relationship_by_name(engine, "Board chair (Ms Ortiz)").next_due_at == NEXT_MONDAY_9 + (
+        timedelta(days=7)
+    )
+
+
+def test_a_snooze_survives_new_settings_and_a_new_time_zone(
+    engine: Engine, worker: Worker, clock: FixedClock
+) -> None:
+    ana = person(engine)
+    settings(engine, ana)
+    chair = relate(engine, ana, "Board chair")
+    store(engine, ana, SnoozeRelationship(chair, date(2026, 12, 21)))
+
+    settings(engine, ana, mode="each", balance=True)
+    assert engine.profile_changed(
+        platform="slack",
+        workspace_id=ana.workspace_id,
+        user_id=USER,
+        time_zone="Europe/London",
+        deactivated=False,
+    )
+
+    due = relationship_by_name(engine, "Board chair").next_due_at
+    assert due == datetime(2026, 12, 21, 9, 0, tzinfo=UTC)  # 9:00 in London, the same day
+
+
+def test_a_refusal_for_good_fails_that_occurrence_only_and_moves_on(
+    engine: Engine, worker: Worker, slack: FakeSlackApi, clock: FixedClock
+) -> None:
+    ana = person(engine)
+    settings(engine, ana)
+    relate(engine, ana, "Board chair")
+    slack.fail("chat.postMessage", "invalid_blocks", times=1)
+    at(clock, NEXT_MONDAY_9)
+
+    report = worker.tick()
+
+    assert (report.sent, report.not_retried) == (0, 1)
+    [delivery] = deliveries(engine)
+    assert (delivery.status, delivery.error) == ("failed", "invalid_blocks")
+    assert the_person(engine).unreachable_since is None
+    at(clock, NEXT_MONDAY_9 + timedelta(hours=2))
+    assert worker.tick().claimed == 0  # not retried
+    assert relationship_by_name(engine, "Board chair").next_due_at == NEXT_MONDAY_9 + timedelta(
+        days=7
+    )
+
+
+def test_a_picture_that_cannot_be_uploaded_does_not_repeat_the_message(
+    engine: Engine, worker: Worker, slack: FakeSlackApi, clock: FixedClock
+) -> None:
+    ana = person(engine)
+    settings(engine, ana, balance=True)
+    relate(engine, ana, "Board chair")
+    slack.fail("files.getUploadURLExternal", "missing_scope", times=5)
+    at(clock, NEXT_MONDAY_9)
+
+    worker.tick()
+    at(clock, NEXT_MONDAY_9 + timedelta(hours=3))
+    worker.tick()
+
+    balance = [d for d in deliveries(engine) if d.kind == "balance"]
+    assert [d.status for d in balance] == ["sent"]
+    summaries = [text for text in posts(slack) if "Board chair" not in text]
+    assert len(summaries) == 1

@@ -125,7 +125,10 @@ def per_user(slack: FakeSlackApi) -> Counter[str]:
 
 def test_two_worker_processes_send_each_nudge_exactly_once(schema_url: str, tmp_path: Path) -> None:
     with FakeSlackApi(delay=0.02) as slack:
-        workers = [start_worker(schema_url, slack, tmp_path) for _ in range(2)]
+        workers = [
+            start_worker(schema_url, slack, tmp_path, SLACK_BOT_TOKEN=f"xoxb-worker-{n}")
+            for n in (1, 2)
+        ]
         try:
             wait_until(lambda: sent_deliveries(schema_url) >= NUDGES, timeout=90)
             time.sleep(2.5)  # two more ticks each: room for any second send to show
@@ -134,6 +137,8 @@ def test_two_worker_processes_send_each_nudge_exactly_once(schema_url: str, tmp_
             for worker in workers:
                 stop(worker)
         counts = per_user(slack)
+        senders = Counter(call.token for call in slack.calls_to("chat.postMessage"))
+    assert set(senders) == {"xoxb-worker-1", "xoxb-worker-2"}  # both took a share
     assert len(counts) == NUDGES
     assert set(counts.values()) == {1}
     assert sent_deliveries(schema_url) == NUDGES

@@ -23,6 +23,7 @@ from bot.core.messages import (
     Outcome,
     Reply,
 )
+from bot.core.text import parse_int
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -69,8 +70,9 @@ def to_inbound(
             **values,  # type: ignore[arg-type]
         )
 
-    if text.isdigit() and 1 <= int(text) <= len(choices):
-        return inbound(InboundKind.CHOICE, choice=choices[int(text) - 1].value)
+    number = parse_int(text)
+    if number is not None and 1 <= number <= len(choices):
+        return inbound(InboundKind.CHOICE, choice=choices[number - 1].value)
     if text.startswith("/"):
         name, _, rest = text.partition(" ")
         name = name.lower()
@@ -127,7 +129,8 @@ class ConsoleChat:
             if line.strip().lower() in HOME:
                 self.show(self.engine.handle(self._inbound(InboundKind.HOME)))
                 continue
-            if line.strip().isdigit() and self.choices and int(line) > len(self.choices):
+            number = parse_int(line)
+            if number is not None and self.choices and number > len(self.choices):
                 # Most likely an option from an earlier screen, not an answer.
                 self.say(self.engine.content.coach.console.not_an_option)
                 continue

@@ -7,7 +7,7 @@ from typing import Any
 from bot.adapters.slack.web import EVENTS_PATH
 from content import Content
 
-BOT_SCOPES = ("commands", "chat:write", "im:history", "im:write", "users:read")
+BOT_SCOPES = ("commands", "chat:write", "files:write", "im:history", "im:write", "users:read")
 BOT_EVENTS = ("app_home_opened", "message.im", "user_change")
 DEFAULT_URL = "https://example.org"
 

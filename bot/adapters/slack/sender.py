@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.render import render_messages
 from bot.core.messages import Reply
 from bot.core.scheduled import SendError
+
+logger = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 
@@ -79,12 +83,19 @@ class SlackSender:
                 {"content": file.data, "filename": file.filename, "title": file.title}
                 for file in reply.files
             ]
-            if uploads:
+            if not uploads:
+                continue
+            try:
                 if conversation.startswith(("U", "W")):
                     # Uploads need the DM's conversation id, not the person's user id.
                     opened = self._client.conversations_open(users=conversation)
                     conversation = str(opened["channel"]["id"])
                 self._client.files_upload_v2(channel=conversation, file_uploads=uploads)
+            except (SlackApiError, OSError):
+                if not ts:
+                    raise
+                # The message itself is out; sending it again for a picture would repeat it.
+                logger.warning("a scheduled message went out without its picture", exc_info=True)
         return ts
 
 

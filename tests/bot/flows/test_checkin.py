@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from bot.core.clock import FixedClock
 from bot.core.engine import Engine
-from bot.core.plan_store import schedule_relationship
+from bot.core.plan_store import PlanReads, schedule_relationship
 from bot.flows.checkin import FORM_ID, SNOOZE_FORM_ID
+from bot.flows.nudges import digest_replies
 from content import Content
 from storage.database import Database
 from storage.models import CheckIn, Relationship
@@ -626,3 +627,28 @@ def test_undo_finds_a_check_in_logged_at_any_microsecond_on_every_database(
     assert chat.text.startswith("Taken back")
     assert checkins(any_database) == []
     assert relationship(any_database, chair).last_checkin_at is None
+
+
+def test_a_digest_leads_to_each_relationships_own_nudge_with_snooze_and_skip(
+    chat: ChatScript, chair: int
+) -> None:
+    plant(chat, "Friends of the Library")
+    chat.command("coach", "plan")  # the person is known, with their relationships
+    with chat.engine.database.unit_of_work() as uow:
+        person = uow.repos.people.get_or_create(
+            platform=chat.platform,
+            workspace_external_id=chat.workspace_id,
+            person_external_id=chat.user_id,
+        )
+        due = PlanReads(uow, person).relationships()
+    [digest] = digest_replies(
+        chat.engine.content, due, {}, now=chat.engine.clock.now(), today=date(2026, 11, 23)
+    )
+    assert f"checkin:nudge:{chair}" in [c.value for c in digest.choices]
+
+    chat.press(f"checkin:nudge:{chair}")
+
+    assert f"checkin:skip:{chair}" in values(chat)
+    assert f"checkin:snooze:{chair}/week" in values(chat)
+    assert "Board chair" in chat.text
+    assert "Friends of the Library" not in chat.text

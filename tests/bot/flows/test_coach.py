@@ -14,6 +14,7 @@ def test_a_message_with_nothing_running_gets_what_the_coach_can_do(
     assert [c.label for c in chat.choices] == [
         content.coach.labels.start_toolkit,
         content.coach.labels.reflect,
+        content.coach.labels.your_plan,
         content.coach.labels.help,
     ]
 

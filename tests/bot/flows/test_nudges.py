@@ -183,6 +183,8 @@ class TestDigest:
         assert [(c.value, c.label) for c in reply.choices] == [
             ("checkin:log:1", "Log: Board chair"),
             ("checkin:log:2", "Log: Mayor Lee"),
+            ("checkin:nudge:1", "Snooze or skip: Board chair"),
+            ("checkin:nudge:2", "Snooze or skip: Mayor Lee"),
             ("checkin:start:", "Log another check-in"),
             ("plan:settings:", "Change nudge settings"),
         ]

@@ -294,6 +294,7 @@ class TestRelationshipValidation:
             ({"cadence": "days"}, "days", "every how many days"),
             ({"cadence": "days", "days": "0"}, "days", "1 to 365"),
             ({"cadence": "days", "days": "366"}, "days", "1 to 365"),
+            ({"cadence": "days", "days": "²"}, "days", "1 to 365"),
             ({"cadence": "days", "days": "two"}, "days", "1 to 365"),
             ({"strategies": "x" * 3001}, "strategies", "3000 characters"),
             ({"measures": "\n".join(f"m{n}" for n in range(11))}, "measures", "10 success"),

@@ -225,3 +225,10 @@ def test_what_fell_due_between_chats_is_shown_first(
 
     assert later.index("Board chair") < later.index(content.coach.labels.start_toolkit)
     assert content.checkin.labels.skip in later
+
+
+def test_a_digit_int_cannot_read_is_taken_as_text_not_a_crash(engine: Engine) -> None:
+    output = run_chat(engine, ["²", "/quit"])
+
+    assert "Traceback" not in output
+    assert to_inbound("²", user_id="ana", time_zone=None, choices=()).kind is InboundKind.TEXT

@@ -33,9 +33,15 @@ def test_a_dm_with_nothing_running_gets_a_welcome_with_buttons(
     assert [b["text"]["text"] for b in offered] == [
         labels.start_toolkit,
         labels.reflect,
+        labels.your_plan,
         labels.help,
     ]
-    assert [b["value"] for b in offered] == ["toolkit:start:", "reflect:start:", "coach:help:"]
+    assert [b["value"] for b in offered] == [
+        "toolkit:start:",
+        "reflect:start:",
+        "plan:start:",
+        "coach:help:",
+    ]
     assert slack.stored_nothing()
 
 
