@@ -88,7 +88,7 @@ def constituency_balance(
     then the rubric's partner kinds, then the person's own constituencies by name.
 
     Over the window (the last `window_days`, or since the relationship was added if later):
-    planned = the window's length / the cadence's length; logged = its check-ins dated in the
+    planned = the window's length / the cadence's length, and at least the first one; logged = its check-ins dated in the
     window. A relationship is due once a cadence has passed since its last check-in (or since
     it was added), neglected once two have.
     """
@@ -139,7 +139,8 @@ def relationship_balance(
         status = "neglected"
     elif now > base + cadence:
         status = "due"
-    return RelationshipBalance(relationship, length / cadence, logged, since, status)
+    # A relationship plans its first check-in from the day it is added, not a cadence later.
+    return RelationshipBalance(relationship, max(1.0, length / cadence), logged, since, status)
 
 
 def balance_replies(

@@ -151,8 +151,8 @@ def test_a_constituency_takes_the_worst_status_of_its_relationships(content: Con
         ("quarterly", None, 200, 1.0, 1),
         ("days", 45, 200, 2.0, 2),
         ("weekly", None, 30, 30 / 7, 4),  # added 30 days ago: the window starts then
-        ("weekly", None, 3, 3 / 7, 0),
-        ("quarterly", None, 30, 30 / 90, 0),
+        ("weekly", None, 3, 1.0, 1),  # new: its first check-in is planned from the start
+        ("quarterly", None, 30, 1.0, 1),
         ("days", 4, 10, 2.5, 3),  # rounded half up
     ],
 )
