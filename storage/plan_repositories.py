@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from storage.models import (
     Relationship,
     RelationshipPlan,
 )
-from storage.scheduling import ClaimedItem, claim_due
+from storage.scheduling import ClaimedItem, claim_due, record_delivery
 
 
 class PlansRepository:
@@ -396,18 +396,13 @@ class DeliveriesRepository:
         message_ts: str | None = None,
         error: str | None = None,
     ) -> None:
-        table = Delivery.__table__
-        assert isinstance(table, Table)
-        self._session.execute(
-            update(table)
-            .where(table.c.id == delivery_id)
-            .values(
-                status=status,
-                attempts=table.c.attempts + 1,
-                message_ts=message_ts,
-                error=error[:200] if error else None,
-                updated_at=at,
-            )
+        record_delivery(
+            self._session,
+            delivery_id=delivery_id,
+            status=status,
+            at=at,
+            message_ts=message_ts,
+            error=error,
         )
 
     def for_person(self, *, person_id: int) -> list[Delivery]:

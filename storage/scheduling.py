@@ -6,10 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, select, update
+from sqlalchemy import ColumnElement, Connection, Table, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import ActionItem, Person, PersonSchedule, Relationship, ToolkitReminder
+from storage.models import (
+    ActionItem,
+    Delivery,
+    Person,
+    PersonSchedule,
+    Relationship,
+    ToolkitReminder,
+)
 
 Schedulable = type[Relationship] | type[ActionItem] | type[PersonSchedule] | type[ToolkitReminder]
 
@@ -66,14 +73,18 @@ def claim_due(
 # statements on the table: the ORM's bulk-update machinery costs more than the statement.
 
 
-def _table(model: Schedulable) -> Table:
+def _table(model: Schedulable | type[Delivery]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
 
 
 def release_claim(
-    session: Session, model: Schedulable, *, item_id: int, until: datetime | None = None
+    session: Session | Connection,
+    model: Schedulable,
+    *,
+    item_id: int,
+    until: datetime | None = None,
 ) -> None:
     """Let go of a claim now, or hold it until `until` (a retry after a backoff)."""
     table = _table(model)
@@ -81,7 +92,7 @@ def release_claim(
 
 
 def advance(
-    session: Session,
+    session: Session | Connection,
     model: Schedulable,
     *,
     item_id: int,
@@ -102,3 +113,27 @@ def advance(
     if moved is None:
         release_claim(session, model, item_id=item_id)
     return moved is not None
+
+
+def record_delivery(
+    session: Session | Connection,
+    *,
+    delivery_id: int,
+    status: str,
+    at: datetime,
+    message_ts: str | None = None,
+    error: str | None = None,
+) -> None:
+    """How one attempt at a delivery went: its status, the message's id or the error."""
+    table = _table(Delivery)
+    session.execute(
+        update(table)
+        .where(table.c.id == delivery_id)
+        .values(
+            status=status,
+            attempts=table.c.attempts + 1,
+            message_ts=message_ts,
+            error=error[:200] if error else None,
+            updated_at=at,
+        )
+    )

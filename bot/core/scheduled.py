@@ -43,7 +43,13 @@ from storage.models import (
     ToolkitReminder,
     Workspace,
 )
-from storage.scheduling import Schedulable, advance, claim_due, release_claim
+from storage.scheduling import (
+    Schedulable,
+    advance,
+    claim_due,
+    record_delivery,
+    release_claim,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -496,6 +502,28 @@ class ScheduledWork:
         item by item, keeps the window in which a crash could send something twice down to the
         messages on their way at that moment (at most one per worker thread).
         """
+        if prepared.due.kind == "nudge" and prepared.cadence is not None:
+            # Most of what is sent: two Core statements, no ORM session to set up.
+            cadence, every_days = prepared.cadence
+            with self.engine.database.transaction() as connection:
+                record_delivery(
+                    connection,
+                    delivery_id=prepared.delivery_id,
+                    status="sent",
+                    at=now,
+                    message_ts=ts,
+                )
+                advance(
+                    connection,
+                    Relationship,
+                    item_id=prepared.due.item_id,
+                    claimed_due_at=prepared.due.due_at,
+                    next_due_at=relationship_due_at(
+                        now, cadence=cadence, every_days=every_days, hours=prepared.hours
+                    ),
+                    values={"last_nudged_at": now},
+                )
+            return
         with self.engine.database.unit_of_work() as uow:
             uow.plan.deliveries.record(
                 delivery_id=prepared.delivery_id, status="sent", at=now, message_ts=ts

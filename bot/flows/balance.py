@@ -88,9 +88,9 @@ def constituency_balance(
     then the rubric's partner kinds, then the person's own constituencies by name.
 
     Over the window (the last `window_days`, or since the relationship was added if later):
-    planned = the window's length / the cadence's length, and at least the first one; logged = its check-ins dated in the
-    window. A relationship is due once a cadence has passed since its last check-in (or since
-    it was added), neglected once two have.
+    planned = the window's length / the cadence's length, and at least the first one;
+    logged = its check-ins dated in the window. A relationship is due once a cadence has
+    passed since its last check-in (or since it was added), neglected once two have.
     """
     groups: dict[str, list[RelationshipBalance]] = {}
     names: dict[str, str] = {}
