@@ -16,7 +16,6 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from storage.database import Database, normalise_url  # noqa: E402
+from storage.database import Database, scratch_schema  # noqa: E402
 from storage.plan_repositories import PlanRepositories  # noqa: E402
 
 DEFAULT_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -150,12 +149,12 @@ def main() -> None:
     parser.add_argument("--url", default=DEFAULT_URL)
     arguments = parser.parse_args()
 
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(arguments.url))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in arguments.url else "?"
-    database = Database(f"{arguments.url}{separator}options=-csearch_path%3D{schema}")
+    with scratch_schema(arguments.url, prefix="bench") as url:
+        run(arguments, url)
+
+
+def run(arguments: argparse.Namespace, url: str) -> None:
+    database = Database(url)
     try:
         database.upgrade()
         results: dict[int, dict[int, float]] = {}
@@ -194,9 +193,6 @@ def main() -> None:
         print(f"\nthe next_due_at index is used: {'yes' if uses_index else 'NO'}")
     finally:
         database.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import multiprocessing as mp
 import os
 import sys
 import time
-import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Barrier, Event
@@ -27,14 +26,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from bot.adapters.slack.sender import SlackSender, worker_client  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
 from bot.core.engine import Engine  # noqa: E402
 from bot.worker import Worker, WorkerConfig  # noqa: E402
 from content import default_content  # noqa: E402
-from storage.database import Database, normalise_url  # noqa: E402
+from storage.database import Database, scratch_schema  # noqa: E402
 from storage.models import Delivery  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
 
@@ -164,12 +163,12 @@ def main() -> None:
     parser.add_argument("--url", default=DEFAULT_URL)
     arguments = parser.parse_args()
 
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(arguments.url))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in arguments.url else "?"
-    database = Database(f"{arguments.url}{separator}options=-csearch_path%3D{schema}")
+    with scratch_schema(arguments.url, prefix="bench") as url:
+        run(arguments, url)
+
+
+def run(arguments: argparse.Namespace, url: str) -> None:
+    database = Database(url)
     try:
         database.upgrade()
         seed(database, nudges=arguments.nudges, workspaces=arguments.workspaces)
@@ -232,9 +231,6 @@ def main() -> None:
         )
     finally:
         database.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -4,18 +4,16 @@ a fixed clock, the engine, and a scripted chat for flow tests."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.core.clock import FixedClock
 from bot.core.engine import Engine
 from content import Content, default_content
-from storage.database import Database, normalise_url
+from storage.database import Database, scratch_schema
 from tests.chat_script import ChatScript
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -46,17 +44,8 @@ def postgres_schema() -> Iterator[str]:
     """The URL of an empty PostgreSQL schema of its own, dropped afterwards; skips without one."""
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(POSTGRES_URL))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(POSTGRES_URL, prefix="test") as url:
+        yield url
 
 
 @pytest.fixture
