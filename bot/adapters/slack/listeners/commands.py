@@ -61,6 +61,9 @@ def background_pointer(context: SlackContext, inbound: Inbound) -> str | None:
         return words.toolkit.export_preparing
     if name.lower() == "toolkit" and argument.strip():
         return words.general.continue_in_dm
+    if name.lower() == "plan" and argument.strip().lower() in {"", "balance"}:
+        # The plan shows its balance chart: drawn after the ack, posted with the picture.
+        return words.general.continue_in_dm
     return None
 
 

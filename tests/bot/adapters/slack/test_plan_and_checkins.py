@@ -225,3 +225,22 @@ def test_a_deactivated_account_is_no_longer_nudged(slack: SlackHarness) -> None:
     someone = person(slack)
     assert someone.unreachable_reason == "deactivated"
     assert someone.unreachable_since == NOW
+
+
+def test_the_plan_with_its_chart_arrives_in_the_dm_after_a_quick_ack(
+    slack: SlackHarness, content: Content
+) -> None:
+    add_relationship(slack, "Board chair")
+
+    response = slack.command("/coach", "plan")
+
+    body = response.json()
+    assert body["response_type"] == "ephemeral"
+    assert all_text(body["blocks"]) == escaped(content.coach.general.continue_in_dm)
+    slack.drain()
+    uploads = slack.fake.calls_to("files.completeUploadExternal")
+    assert uploads, "the balance chart is uploaded to the DM"
+    posted = " ".join(
+        all_text(c.args.get("blocks") or []) for c in slack.fake.calls_to("chat.postMessage")
+    )
+    assert "Board chair" in posted
