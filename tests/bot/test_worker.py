@@ -229,7 +229,7 @@ def test_after_three_days_down_each_overdue_relationship_gets_one_catch_up_nudge
     )
 
 
-def test_a_check_in_snooze_skip_or_cadence_edit_counts_at_the_next_tick(
+def test_a_check_in_snooze_or_skip_counts_at_the_next_tick(
     engine: Engine, worker: Worker, slack: FakeSlackApi, clock: FixedClock
 ) -> None:
     ana = person(engine)
