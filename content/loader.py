@@ -15,6 +15,7 @@ from content.base import ContentModel
 from content.checkin import CheckInText
 from content.coach import CoachText
 from content.plan import PlanText
+from content.prompts import PromptText, ThemeError, resolve_themes
 from content.sources import (
     CompetencyModel,
     EngagementRubric,
@@ -44,6 +45,7 @@ class Content(ContentModel):
     plan: PlanText
     checkin: CheckInText
     balance: BalanceText
+    prompts: PromptText
 
     def reflection_prompt_bank(self) -> tuple[str, ...]:
         """The questions `/reflect` draws today's prompt from, in a stable order."""
@@ -64,6 +66,7 @@ FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "plan": ("plan.yaml", PlanText),
     "checkin": ("checkin.yaml", CheckInText),
     "balance": ("balance.yaml", BalanceText),
+    "prompts": ("prompts.yaml", PromptText),
 }
 
 
@@ -176,6 +179,16 @@ def _check_references(content: Content) -> None:
     first = content.coach.toolkit.first_step
     if first not in step_ids:
         raise ContentError(f"content/data/coach.yaml: toolkit.first_step: unknown step {first!r}")
+    try:
+        resolve_themes(
+            content.prompts,
+            leadership=content.leadership,
+            competencies=content.competencies,
+            toolkit=content.toolkit,
+            worksheet=content.worksheet,
+        )
+    except ThemeError as exc:
+        raise ContentError(f"content/data/prompts.yaml: {exc}") from None
 
 
 def load_content(directory: Path | None = None) -> Content:
