@@ -22,7 +22,7 @@ from storage.models import (
     Relationship,
     RelationshipPlan,
 )
-from storage.scheduling import ClaimedItem, claim_due, record_delivery
+from storage.scheduling import ClaimedItem, Conditions, claim_due, record_delivery
 
 
 class PlansRepository:
@@ -127,7 +127,9 @@ class RelationshipsRepository:
             )
         )
 
-    def claim_due_nudges(self, *, now: datetime, lease: timedelta, limit: int) -> list[ClaimedItem]:
+    def claim_due_nudges(
+        self, *, now: datetime, lease: timedelta, limit: int, where: Conditions = ()
+    ) -> list[ClaimedItem]:
         """Due relationships of people who take one nudge each (not a digest)."""
         return claim_due(
             self._session,
@@ -135,7 +137,7 @@ class RelationshipsRepository:
             now=now,
             lease=lease,
             limit=limit,
-            where=(Person.nudge_mode == "each",),
+            where=(Person.nudge_mode == "each", *where),
         )
 
     def due_for(self, *, person_id: int, now: datetime) -> list[Relationship]:
@@ -245,14 +247,16 @@ class ActionItemsRepository:
         )
         return result.first() is not None
 
-    def claim_due(self, *, now: datetime, lease: timedelta, limit: int) -> list[ClaimedItem]:
+    def claim_due(
+        self, *, now: datetime, lease: timedelta, limit: int, where: Conditions = ()
+    ) -> list[ClaimedItem]:
         return claim_due(
             self._session,
             ActionItem,
             now=now,
             lease=lease,
             limit=limit,
-            where=(ActionItem.done_at.is_(None),),
+            where=(ActionItem.done_at.is_(None), *where),
         )
 
 
@@ -268,9 +272,6 @@ class SchedulesRepository:
                 PersonSchedule.person_id == person_id, PersonSchedule.kind == kind
             )
         )
-
-    def get_by_id(self, *, schedule_id: int) -> PersonSchedule | None:
-        return self._session.get(PersonSchedule, schedule_id)
 
     def set(self, *, person_id: int, kind: str, next_due_at: datetime | None) -> None:
         """Schedule it; `next_due_at` None keeps the row as "switched off" by the person."""
@@ -288,8 +289,12 @@ class SchedulesRepository:
             )
         )
 
-    def claim_due(self, *, now: datetime, lease: timedelta, limit: int) -> list[ClaimedItem]:
-        return claim_due(self._session, PersonSchedule, now=now, lease=lease, limit=limit)
+    def claim_due(
+        self, *, now: datetime, lease: timedelta, limit: int, where: Conditions = ()
+    ) -> list[ClaimedItem]:
+        return claim_due(
+            self._session, PersonSchedule, now=now, lease=lease, limit=limit, where=where
+        )
 
 
 @dataclass(frozen=True)
@@ -411,12 +416,6 @@ class DeliveriesRepository:
                 select(Delivery).where(Delivery.person_id == person_id).order_by(Delivery.id)
             )
         )
-
-    def count(self, *, status: str | None = None) -> int:
-        query = select(func.count()).select_from(Delivery)
-        if status is not None:
-            query = query.where(Delivery.status == status)
-        return int(self._session.scalar(query) or 0)
 
 
 class PlanRepositories:

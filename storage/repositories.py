@@ -24,7 +24,7 @@ from storage.models import (
     WorkRecord,
     Workspace,
 )
-from storage.scheduling import ClaimedItem, claim_due
+from storage.scheduling import ClaimedItem, Conditions, claim_due
 
 IDLE_STATE = "idle"
 """The state a flow rests in when it waits for nothing (bot.flows.base.IDLE)."""
@@ -353,8 +353,12 @@ class RemindersRepository:
     def clear(self, *, person_id: int) -> None:
         self._session.execute(delete(ToolkitReminder).where(ToolkitReminder.person_id == person_id))
 
-    def claim_due(self, *, now: datetime, lease: timedelta, limit: int) -> list[ClaimedItem]:
-        return claim_due(self._session, ToolkitReminder, now=now, lease=lease, limit=limit)
+    def claim_due(
+        self, *, now: datetime, lease: timedelta, limit: int, where: Conditions = ()
+    ) -> list[ClaimedItem]:
+        return claim_due(
+            self._session, ToolkitReminder, now=now, lease=lease, limit=limit, where=where
+        )
 
 
 class Repositories:

@@ -21,6 +21,10 @@ from storage.models import (
 Schedulable = type[Relationship] | type[ActionItem] | type[PersonSchedule] | type[ToolkitReminder]
 
 
+Conditions = tuple[ColumnElement[bool], ...]
+"""Extra WHERE conditions on a claim (the worker's shard, workspaces it has enough of)."""
+
+
 @dataclass(frozen=True)
 class ClaimedItem:
     """A due row claimed for one lease: which row, whose, and the due time it was claimed at."""
@@ -37,7 +41,7 @@ def claim_due(
     now: datetime,
     lease: timedelta,
     limit: int,
-    where: tuple[ColumnElement[bool], ...] = (),
+    where: Conditions = (),
 ) -> list[ClaimedItem]:
     """Claim up to `limit` due rows of `model` for `lease`, earliest first, in one statement.
 

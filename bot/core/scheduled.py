@@ -6,9 +6,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import cast
+from typing import Protocol, cast
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from bot.core.engine import Engine
@@ -44,9 +44,10 @@ from storage.models import (
     Workspace,
 )
 from storage.scheduling import (
+    ClaimedItem,
+    Conditions,
     Schedulable,
     advance,
-    claim_due,
     record_delivery,
     release_claim,
 )
@@ -79,6 +80,14 @@ later (another worker may serve that platform), rather than claimed on every tic
 
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MOST = timedelta(hours=1)
+
+
+class ClaimFrom(Protocol):
+    """A repository's claim of its due rows."""
+
+    def __call__(
+        self, *, now: datetime, lease: timedelta, limit: int, where: Conditions
+    ) -> list[ClaimedItem]: ...
 
 
 class SendError(Exception):
@@ -173,29 +182,23 @@ class ScheduledWork:
         split the workspaces, and each workspace's rate still holds across them."""
         claimed: list[Due] = []
         with self.engine.database.unit_of_work() as uow:
-            skipping: tuple[ColumnElement[bool], ...] = (
+            skipping: Conditions = (
                 (Person.workspace_id.not_in(list(skip_workspaces)),) if skip_workspaces else ()
             )
             if shard is not None:
                 index, count = shard
                 skipping = (*skipping, Person.workspace_id % count == index)
-            for kind, model, extra in (
-                ("nudge", Relationship, (Person.nudge_mode == "each",)),
-                ("action", ActionItem, (ActionItem.done_at.is_(None),)),
-                ("schedule", PersonSchedule, ()),
-                ("toolkit", ToolkitReminder, ()),
-            ):
+            claims: tuple[tuple[str, ClaimFrom], ...] = (
+                ("nudge", uow.plan.relationships.claim_due_nudges),
+                ("action", uow.plan.actions.claim_due),
+                ("schedule", uow.plan.schedules.claim_due),
+                ("toolkit", uow.repos.reminders.claim_due),
+            )
+            for kind, claim_from in claims:
                 left = limit - len(claimed)
                 if left <= 0:
                     break
-                items = claim_due(
-                    uow.session,
-                    model,
-                    now=now,
-                    lease=lease,
-                    limit=left,
-                    where=(*extra, *skipping),
-                )
+                items = claim_from(now=now, lease=lease, limit=left, where=skipping)
                 if not items:
                     continue
                 kinds = (

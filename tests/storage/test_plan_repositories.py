@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from storage.database import Database
-from storage.models import Person, Relationship
+from storage.models import Person, PersonSchedule, Relationship
 from storage.scheduling import advance, release_claim
 from tests.storage.helpers import new_person, race
 
@@ -158,7 +158,7 @@ class TestOtherSchedules:
             uow.plan.schedules.set(person_id=ana, kind="balance", next_due_at=None)  # switched off
         with any_database.unit_of_work() as uow:
             [item] = uow.plan.schedules.claim_due(now=NOW, lease=LEASE, limit=10)
-            schedule = uow.plan.schedules.get_by_id(schedule_id=item.item_id)
+            schedule = uow.session.get(PersonSchedule, item.item_id)
             assert schedule is not None
             assert schedule.kind == "digest"
 
@@ -195,7 +195,6 @@ class TestDeliveries:
                 ("next", "pending", 0),
             ]
             assert rows[0].error is None
-            assert uow.plan.deliveries.count(status="sent") == 1
 
     def test_two_workers_beginning_the_same_occurrence_share_one_row(
         self, any_database: Database
