@@ -15,7 +15,7 @@ from typing import ClassVar, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from content.base import ContentModel, Label, Slug, Templates, Text, placeholders
+from content.base import ContentModel, Label, ModalTitle, Slug, Templates, Text, placeholders
 from content.sources import CompetencyModel, LeadershipModel, RelationshipWorksheet
 from content.toolkit import Toolkit
 
@@ -72,9 +72,13 @@ class Theme(ContentModel):
     name: Text | None = None
     # toolkit.think_out_loud only: which of the step's questions to ask, by id (default: all).
     questions: tuple[Slug, ...] = ()
+    # The questions in the coach's words for a team's week (default: the source's own).
+    ask: tuple[Text, ...] = ()
 
     @model_validator(mode="after")
     def _questions_only_for_think_out_loud(self) -> Self:
+        if self.questions and self.ask:
+            raise ValueError(f"theme {self.id!r}: give either questions (by id) or ask, not both")
         if self.questions and self.source != "toolkit.think_out_loud":
             raise ValueError(
                 f"theme {self.id!r}: questions can be picked by id only from "
@@ -83,16 +87,107 @@ class Theme(ContentModel):
         return self
 
 
+WEEKDAYS = 7
+
+
+class PausedItself(Templates):
+    """The DM to whoever set up a channel's prompt when it paused itself, by reason."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "removed": frozenset({"channel"}),
+        "archived": frozenset({"channel"}),
+    }
+
+    removed: Text
+    archived: Text
+
+
+class TeamWords(Templates):
+    """Setting up, changing, pausing and stopping a channel's weekly prompt."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "form_intro": frozenset({"channel"}),
+        "unknown_time_zone": frozenset({"given"}),
+        "unknown_time_zone_suggest": frozenset({"given", "suggestions"}),
+        "subscribed": frozenset({"channel", "schedule", "first"}),
+        "updated": frozenset({"channel", "schedule", "next"}),
+        "schedule": frozenset({"weekday_plural", "time", "time_zone"}),
+        "themes_some": frozenset({"count", "names"}),
+        "add_the_coach_first": frozenset({"channel"}),
+        "managed_by_someone_else": frozenset({"channel"}),
+        "no_subscription": frozenset({"channel"}),
+        "no_subscription_to_resume": frozenset({"channel"}),
+        "already_paused": frozenset({"channel"}),
+        "already_active": frozenset({"channel", "schedule", "next"}),
+        "paused": frozenset({"channel"}),
+        "resumed": frozenset({"channel", "schedule", "next"}),
+        "unsubscribed": frozenset({"channel"}),
+        "resubscribed": frozenset({"channel", "schedule", "next"}),
+        "home_item": frozenset({"channel", "schedule", "status"}),
+        "home_status_active": frozenset({"next"}),
+        "manage_label": frozenset({"channel"}),
+    }
+
+    form_title: ModalTitle
+    form_submit: ModalTitle
+    form_intro: Text
+    day_label: Text
+    time_label: Text
+    time_zone_label: Text
+    time_zone_hint: Text
+    themes_label: Text
+    themes_hint: Text
+    unknown_time_zone: Text
+    unknown_time_zone_suggest: Text
+    bad_choice: Text
+    subscribed: Text
+    updated: Text
+    schedule: Text
+    weekday_plural: tuple[Text, ...] = Field(min_length=WEEKDAYS, max_length=WEEKDAYS)
+    themes_all: Text
+    themes_some: Text
+    not_in_a_channel: Text
+    add_the_coach_first: Text
+    managed_by_someone_else: Text
+    no_subscription: Text
+    no_subscription_to_resume: Text
+    already_paused: Text
+    already_active: Text
+    paused: Text
+    resumed: Text
+    unsubscribed: Text
+    resubscribed: Text
+    undo: Label
+    pause: Label
+    resume: Label
+    unsubscribe: Label
+    edit: Label
+    paused_itself: PausedItself
+    status_paused_by_person: Text
+    status_paused_itself: Text
+    sample_intro: Text
+    home_heading: Text
+    home_item: Text
+    home_status_active: Text
+    home_none: Text
+    manage_label: Label
+
+
 class PromptText(Templates):
     """The coach's words for weekly team prompts, and the themes they rotate through."""
 
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "heading": frozenset({"theme"}),
+        "reflect_intro": frozenset({"theme"}),
     }
 
     heading: Text
     reply_in_thread: Label
     reflect_privately: Label
+    reply_in_thread_how: Text
+    open_thread: Label
+    reflect_intro: Text
+    team: TeamWords
     privacy_line: Text
     recap: Recap
     # Filled with the theme's name for themes whose source has no questions of its own.
@@ -171,8 +266,9 @@ def resolve_themes(
     title; a characteristic's opening clause) unless the theme gives one. Description: the
     ability's definition; each term of the pair with its description, then the paradox note;
     the competency's definition; the first sentence of the Current Conversation; the whole
-    characteristic. Questions: the source's reflection prompts about the item (leadership,
-    competencies), the step's Think Out Loud questions, or else `question_templates`.
+    characteristic. Questions: the theme's own `ask`, else the source's reflection prompts
+    about the item (leadership, competencies), the step's Think Out Loud questions, or else
+    `question_templates`.
     """
     resolved: list[ResolvedTheme] = []
     for index, theme in enumerate(text.themes):
@@ -230,6 +326,7 @@ def resolve_themes(
                 f"{where}.ref", f"{theme.source} has no item with id {theme.ref!r}"
             ) from None
         name = theme.name or name
+        questions = theme.ask or questions
         if len(text.heading.format(theme=name)) > HEADER_MAX:
             raise ThemeError(
                 f"{where}.name",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.plan_repositories import PlanRepositories
 from storage.repositories import Repositories
+from storage.team_repositories import TeamRepositories
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -67,6 +68,7 @@ class UnitOfWork:
         self.session = session
         self.repos = Repositories(session)
         self.plan = PlanRepositories(session)
+        self.team = TeamRepositories(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -93,6 +93,9 @@ class Person(Base):
     # nothing more is sent until they talk to the coach again.
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unreachable_reason: Mapped[str | None] = mapped_column(String(64))
+    # A workspace admin or owner, as the platform last said (it may manage any channel's
+    # team prompts); refreshed whenever the platform tells.
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     workspace: Mapped[Workspace] = relationship()
 
@@ -336,3 +339,76 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TeamSubscription(Base):
+    """A channel's weekly leadership prompt: when it is posted, from which themes, who manages it.
+
+    `person_id` is the subscriber: they may change it (as may a workspace admin) and are told if
+    it pauses itself. `status` is active, paused or unsubscribed; only an active one has a due
+    time. `paused_reason` is empty when a person paused it, else why it paused itself (the bot
+    was removed, the channel archived); `notice_pending` while the subscriber is still to be
+    told so, which the worker does once, through the same due time.
+    """
+
+    __tablename__ = "team_subscriptions"
+    __table_args__ = (UniqueConstraint("workspace_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    channel_name: Mapped[str | None] = mapped_column(String(255))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]  # ISO weekday, 1 = Monday
+    post_minute: Mapped[int]  # minutes after local midnight
+    time_zone: Mapped[str] = mapped_column(String(64))
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every theme
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    paused_reason: Mapped[str | None] = mapped_column(String(32))
+    notice_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TeamPost(Base):
+    """One week's prompt in a channel: which prompt, for which due time, and its message id
+    once posted (a row without one is a post on its way, or one that never went out)."""
+
+    __tablename__ = "team_posts"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "occurrence"),
+        Index("ix_team_posts_message_ts", "message_ts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("team_subscriptions.id", ondelete="CASCADE")
+    )
+    occurrence: Mapped[str] = mapped_column(String(40))  # the due time it answers, ISO 8601
+    prompt_id: Mapped[str] = mapped_column(String(120))
+    theme: Mapped[str] = mapped_column(String(200))
+    questions: Mapped[str] = mapped_column(Text)  # as posted, one per line
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TeamReply(Base):
+    """A reply in a prompt's thread, kept as a team reflection: who, when, which prompt.
+
+    `message_ts` is the reply's own id on the platform, which its edit or deletion names."""
+
+    __tablename__ = "team_replies"
+    __table_args__ = (
+        UniqueConstraint("post_id", "message_ts"),
+        Index("ix_team_replies_person_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("team_posts.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

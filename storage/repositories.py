@@ -61,6 +61,14 @@ class PeopleRepository:
             )
         )
 
+    def find_workspace(self, *, platform: str, external_id: str) -> int | None:
+        """A workspace's row id; None when the coach has never seen it."""
+        return self._session.scalar(
+            select(Workspace.id).where(
+                Workspace.platform == platform, Workspace.external_id == external_id
+            )
+        )
+
     def get_or_create(
         self, *, platform: str, workspace_external_id: str, person_external_id: str
     ) -> Person:

@@ -15,10 +15,17 @@ from storage.models import (
     Person,
     PersonSchedule,
     Relationship,
+    TeamSubscription,
     ToolkitReminder,
 )
 
-Schedulable = type[Relationship] | type[ActionItem] | type[PersonSchedule] | type[ToolkitReminder]
+Schedulable = (
+    type[Relationship]
+    | type[ActionItem]
+    | type[PersonSchedule]
+    | type[ToolkitReminder]
+    | type[TeamSubscription]
+)
 
 
 Conditions = tuple[ColumnElement[bool], ...]
@@ -42,12 +49,14 @@ def claim_due(
     lease: timedelta,
     limit: int,
     where: Conditions = (),
+    reachable_only: bool = True,
 ) -> list[ClaimedItem]:
     """Claim up to `limit` due rows of `model` for `lease`, earliest first, in one statement.
 
     Two workers never claim the same row: PostgreSQL locks the chosen rows and skips rows
     another transaction holds (SKIP LOCKED); SQLite has a single writer. A claim left by a
-    crashed worker expires with its lease. People the platform cannot reach are left out.
+    crashed worker expires with its lease. Rows of people the platform cannot reach are left
+    out (unless `reachable_only` is False: a channel's post is not sent to its owner).
     The due-time index keeps this proportional to the rows due, not to the table.
     """
     claimable = (model.next_due_at <= now) & (
@@ -56,7 +65,11 @@ def claim_due(
     due = (
         select(model.id)
         .join(Person, Person.id == model.person_id)
-        .where(claimable, Person.unreachable_since.is_(None), *where)
+        .where(
+            claimable,
+            *((Person.unreachable_since.is_(None),) if reachable_only else ()),
+            *where,
+        )
         .order_by(model.next_due_at)
         .limit(limit)
     )

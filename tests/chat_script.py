@@ -19,6 +19,13 @@ class ChatScript:
     platform: str = "console"
     time_zone: str | None = "America/Chicago"
     reachable_later: bool = False
+    # Where the person types, when that is a team channel (None: a DM or the terminal), and
+    # what the platform said about the channel and the person.
+    channel_id: str | None = None
+    channel_name: str | None = None
+    coach_in_channel: bool | None = None
+    is_admin: bool | None = None
+    message_link: str | None = None
     last: Outcome = field(default_factory=Outcome)
     _event_counter: int = 0
 
@@ -30,6 +37,11 @@ class ChatScript:
             kind=kind,
             time_zone=self.time_zone,
             reachable_later=self.reachable_later,
+            channel_id=self.channel_id,
+            channel_name=self.channel_name,
+            coach_in_channel=self.coach_in_channel,
+            is_admin=self.is_admin,
+            message_link=self.message_link,
             **values,  # type: ignore[arg-type]
         )
         self.last = self.engine.handle(inbound)

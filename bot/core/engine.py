@@ -21,6 +21,7 @@ from bot.core.plan_store import (
     welcome_back,
 )
 from bot.core.schedule import reminder_due_at
+from bot.core.team_store import ChannelEvents, TeamReads, apply_team_effect
 from bot.flows import default_flows
 from bot.flows.base import (
     IDLE,
@@ -42,6 +43,9 @@ from bot.flows.coach import CoachFlow, help_text, welcome_choices
 from bot.flows.home import build_home
 from bot.flows.plan_model import PlanEffect
 from bot.flows.reflect import ReflectFlow
+from bot.flows.team import COMMANDS as TEAM_COMMANDS
+from bot.flows.team import TeamFlow
+from bot.flows.team_model import SaveSubscription, SetSubscriptionStatus
 from bot.flows.toolkit import ToolkitFlow
 from content import Content
 from storage.database import Database, UnitOfWork
@@ -50,11 +54,12 @@ from storage.models import Person
 logger = logging.getLogger(__name__)
 
 
-class StoredReads(PlanReads):
+class StoredReads(PlanReads, TeamReads):
     """The flows' read-only view of one person's data, inside the turn's unit of work."""
 
     def __init__(self, uow: UnitOfWork, person: Person) -> None:
-        super().__init__(uow, person)
+        PlanReads.__init__(self, uow, person)
+        TeamReads.__init__(self, uow, person)
         self._repos = uow.repos
 
     def recent_reflections(self, *, limit: int) -> list[ReflectionView]:
@@ -113,6 +118,7 @@ class Engine:
         self.database = database
         self.clock = clock or SystemClock()
         self.flows = dict(flows or default_flows())
+        self.channels = ChannelEvents(database, self.clock)
 
     def handle(self, inbound: Inbound) -> Outcome:
         """Handle one inbound event; never raises, and stores all of a turn or none of it."""
@@ -154,6 +160,8 @@ class Engine:
             # They talk to the coach again, so it can reach them again: what is due is sent.
             welcome_back(uow, person, now)
         self._set_time_zone(uow, person, inbound.time_zone, now)
+        if inbound.is_admin is not None:
+            person.is_admin = inbound.is_admin
         turn = Turn(
             inbound=inbound,
             content=self.content,
@@ -304,6 +312,8 @@ class Engine:
             return ("toolkit", exported) if exported else ("coach", self._coach.help(turn))
         if name == "reflect":
             return "reflect", self.flows["reflect"].start(turn, argument)
+        if name in TEAM_COMMANDS:
+            return "team", self._team.command(turn, name)
         return "coach", self._coach.unknown_command(turn, name)
 
     def _text(
@@ -425,6 +435,8 @@ class Engine:
                 uow.repos.work.remove(person_id=person.id, record_id=effect.record_id)
             elif isinstance(effect, PlanEffect):
                 apply_plan_effect(uow, person, effect, now)
+            elif isinstance(effect, SaveSubscription | SetSubscriptionStatus):
+                apply_team_effect(uow, person, effect, now)
             elif isinstance(effect, SetReminder):
                 if effect.every_days is None:
                     uow.repos.reminders.clear(person_id=person.id)
@@ -474,6 +486,12 @@ class Engine:
     def _coach(self) -> CoachFlow:
         flow = self.flows["coach"]
         assert isinstance(flow, CoachFlow)
+        return flow
+
+    @property
+    def _team(self) -> TeamFlow:
+        flow = self.flows["team"]
+        assert isinstance(flow, TeamFlow)
         return flow
 
     @property

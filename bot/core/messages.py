@@ -34,6 +34,15 @@ class Inbound:
     event_id: str | None = None
     time_zone: str | None = None
     reachable_later: bool = False  # the platform can message the person on its own (reminders)
+    # Where it happened when that was a shared channel (not a DM, not the terminal): a team's
+    # weekly prompt is set up there. Whether the coach is a member of that channel, and whether
+    # the person is a workspace admin, when the platform was asked (None: not asked).
+    channel_id: str | None = None
+    channel_name: str | None = None
+    coach_in_channel: bool | None = None
+    is_admin: bool | None = None
+    # A link that opens the message the person acted on, with its thread (a button's message).
+    message_link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,9 @@ class Reply:
     notes: tuple[str, ...] = ()
     copyable: str | None = None  # text to copy as it is (a sample email), shown preformatted
     replaces: bool = False  # a new state of the message the person acted on (a checklist)
+    heading: str | None = None  # a title shown large above the text (Slack: a header block)
+    preface: str | None = None  # a small line above the heading (last week's recap)
+    link: tuple[str, str] | None = None  # (label, url): something to open, shown as a button
 
 
 @dataclass(frozen=True)

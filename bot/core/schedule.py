@@ -139,3 +139,22 @@ def digest_due_at(now: datetime, *, mode: str, hours: WorkingHours) -> datetime:
 def balance_due_at(now: datetime, *, hours: WorkingHours) -> datetime:
     """The weekly balance summary: the first working start of next week."""
     return digest_due_at(now, mode="weekly", hours=hours)
+
+
+def weekly_post_due_at(
+    now: datetime, *, weekday: int, minute: int, time_zone: str | None
+) -> datetime:
+    """The next moment after `now` that is `weekday` (ISO, 1 = Monday) at `minute` past local
+    midnight in `time_zone`, in UTC. Local time is kept across daylight-saving changes; a time
+    that a change skips (02:30 on the spring-forward night) falls an hour later that day."""
+    local_zone = zone(time_zone)
+    local_now = now.astimezone(local_zone)
+    at = time(minute // 60, minute % 60)
+    day = local_now.date() + timedelta(days=(weekday - local_now.isoweekday()) % 7)
+    while True:
+        moment = datetime.combine(day, at, tzinfo=local_zone)
+        # A skipped local time is not a real moment: round-trip through UTC moves it on.
+        moment = moment.astimezone(UTC).astimezone(local_zone)
+        if moment > now:
+            return moment.astimezone(UTC)
+        day += timedelta(days=7)

@@ -29,10 +29,17 @@ from bot.core.schedule import (
     relationship_due_at,
     reminder_due_at,
 )
+from bot.core.team_store import next_post_at, pause_itself
 from bot.flows.balance import balance_replies
 from bot.flows.nudges import digest_replies, nudge_replies
 from bot.flows.plan import action_reminder_replies
 from bot.flows.plan_model import CheckInView
+from bot.flows.team import (
+    choose_prompt,
+    find_prompt,
+    paused_itself_replies,
+    weekly_post_replies,
+)
 from storage.database import UnitOfWork
 from storage.models import (
     ActionItem,
@@ -40,6 +47,7 @@ from storage.models import (
     Person,
     PersonSchedule,
     Relationship,
+    TeamSubscription,
     ToolkitReminder,
     Workspace,
 )
@@ -54,11 +62,12 @@ from storage.scheduling import (
 
 logger = logging.getLogger(__name__)
 
-ScheduledRow = Relationship | ActionItem | PersonSchedule | ToolkitReminder
+ScheduledRow = Relationship | ActionItem | PersonSchedule | ToolkitReminder | TeamSubscription
 
-KINDS = ("nudge", "action", "digest", "balance", "toolkit")
+KINDS = ("nudge", "action", "digest", "balance", "toolkit", "prompt", "prompt_notice")
 """What the worker sends: a relationship's nudge, an action item's reminder, a person's
-digest or weekly balance summary, and the toolkit's gentle reminder."""
+digest or weekly balance summary, the toolkit's gentle reminder, a team channel's weekly
+prompt, and the one DM that says a channel's prompt paused itself."""
 
 MODELS: dict[str, Schedulable] = {
     "nudge": Relationship,
@@ -66,7 +75,16 @@ MODELS: dict[str, Schedulable] = {
     "digest": PersonSchedule,
     "balance": PersonSchedule,
     "toolkit": ToolkitReminder,
+    "prompt": TeamSubscription,
+    "prompt_notice": TeamSubscription,
 }
+
+TEAM_KINDS = frozenset({"prompt", "prompt_notice"})
+
+PROMPT_STALE_AFTER = timedelta(days=1)
+"""A week's team prompt that could not go out within a day of its time (downtime, an outage
+that kept failing) is skipped: the channel gets the next week's on time instead of this one
+days late, and no post is retried for longer than this."""
 
 ACTION_SECOND_REMINDER_WORKING_DAYS = 2
 """An open action item is reminded on its due day and once more this many working days later;
@@ -136,6 +154,7 @@ class Prepared:
     listed: tuple[tuple[int, datetime], ...] = field(default=())
     # A nudge's cadence (and N days), read while preparing it: the next due time needs it.
     cadence: tuple[str, int | None] | None = None
+    post_id: int | None = None  # a team prompt's post row, which keeps the message's ts
 
 
 def retry_delay(attempts: int, retry_after: float | None) -> timedelta:
@@ -193,6 +212,7 @@ class ScheduledWork:
                 ("action", uow.plan.actions.claim_due),
                 ("schedule", uow.plan.schedules.claim_due),
                 ("toolkit", uow.repos.reminders.claim_due),
+                ("team", uow.team.subscriptions.claim_due),
             )
             for kind, claim_from in claims:
                 left = limit - len(claimed)
@@ -201,9 +221,12 @@ class ScheduledWork:
                 items = claim_from(now=now, lease=lease, limit=left, where=skipping)
                 if not items:
                     continue
+                ids = [item.item_id for item in items]
                 kinds = (
-                    self._schedule_kinds(uow, [item.item_id for item in items])
+                    self._schedule_kinds(uow, ids)
                     if kind == "schedule"
+                    else self._team_kinds(uow, ids)
+                    if kind == "team"
                     else {}
                 )
                 workspaces = self._workspaces(uow, {item.person_id for item in items})
@@ -225,6 +248,15 @@ class ScheduledWork:
             select(PersonSchedule.id, PersonSchedule.kind).where(PersonSchedule.id.in_(ids))
         )
         return {schedule_id: kind for schedule_id, kind in rows}
+
+    @staticmethod
+    def _team_kinds(uow: UnitOfWork, ids: list[int]) -> dict[int, str]:
+        rows = uow.session.execute(
+            select(TeamSubscription.id, TeamSubscription.notice_pending).where(
+                TeamSubscription.id.in_(ids)
+            )
+        )
+        return {row_id: "prompt_notice" if notice else "prompt" for row_id, notice in rows}
 
     @staticmethod
     def _workspaces(uow: UnitOfWork, person_ids: set[int]) -> dict[int, int]:
@@ -343,6 +375,8 @@ class ScheduledWork:
         nothing is to be sent now (the item has already been moved on or released)."""
         if due.kind == "toolkit":
             return self._prepare_toolkit(due, now)
+        if due.kind in TEAM_KINDS:
+            return self._prepare_team(due, now)
         if due.kind == "nudge":
             [(_, prepared)] = self.prepare_nudges([due], now)
             return prepared
@@ -428,6 +462,92 @@ class ScheduledWork:
             )
             return replies, ()
         raise ValueError(f"unknown kind of scheduled message {due.kind!r}")
+
+    def _prepare_team(self, due: Due, now: datetime) -> Prepared | None:
+        """A channel's weekly prompt (posted in the channel at its own local time), or the DM
+        telling its subscriber that it paused itself (in their working hours)."""
+        content = self.engine.content
+        with self.engine.database.unit_of_work() as uow:
+            row = uow.session.get(TeamSubscription, due.item_id)
+            person = uow.session.get(Person, due.person_id, options=[joinedload(Person.workspace)])
+            expected = "prompt_notice" if row is not None and row.notice_pending else "prompt"
+            if (
+                row is None
+                or person is None
+                or row.next_due_at != due.due_at
+                or expected != due.kind
+                or (due.kind == "prompt" and row.status != "active")
+            ):
+                if row is not None:
+                    release_claim(uow.session, TeamSubscription, item_id=due.item_id)
+                return None
+            hours = working_hours(person)
+            platform = person.workspace.platform
+            if due.kind == "prompt_notice" and self._not_now(uow, due, platform, hours, now):
+                return None
+            delivery = uow.plan.deliveries.begin(
+                kind=due.kind,
+                item_id=due.item_id,
+                occurrence=due.due_at.isoformat(),
+                person_id=person.id,
+                at=now,
+            )
+            if delivery.status == "sent":
+                self._advance(uow, due, hours, now, listed=())
+                return None
+            if now - due.due_at > PROMPT_STALE_AFTER or platform not in self.platforms:
+                uow.plan.deliveries.record(delivery_id=delivery.id, status="skipped", at=now)
+                self._advance(uow, due, hours, now, listed=())
+                return None
+            post_id: int | None = None
+            if due.kind == "prompt_notice":
+                target = person.external_id
+                replies = paused_itself_replies(
+                    content, row.channel_name or row.channel_id, row.paused_reason or "removed"
+                )
+            else:
+                target = row.channel_id
+                post_id, replies = self._weekly_post(uow, row, due)
+            return Prepared(
+                due=due,
+                platform=platform,
+                workspace_id=person.workspace.external_id,
+                user_id=target,
+                replies=replies,
+                delivery_id=delivery.id,
+                attempts=delivery.attempts,
+                hours=hours,
+                post_id=post_id,
+            )
+
+    def _weekly_post(
+        self, uow: UnitOfWork, row: TeamSubscription, due: Due
+    ) -> tuple[int, tuple[Reply, ...]]:
+        """This week's post: the prompt chosen once per occurrence (a retry posts the same),
+        with last week's recap, and the privacy line on the channel's first post."""
+        content = self.engine.content
+        posts = uow.team.posts
+        occurrence = due.due_at.isoformat()
+        post = posts.for_occurrence(subscription_id=row.id, occurrence=occurrence)
+        prompt = find_prompt(content, post.prompt_id) if post is not None else None
+        if prompt is None:
+            prompt = choose_prompt(
+                content,
+                themes=row.themes or (),
+                history=posts.history(subscription_id=row.id),
+                channel_id=row.channel_id,
+            )
+        post = post or posts.begin(
+            subscription_id=row.id,
+            occurrence=occurrence,
+            prompt_id=prompt.id,
+            theme=prompt.theme_name,
+            questions="\n".join(prompt.questions),
+        )
+        last = posts.last_posted(subscription_id=row.id)
+        recap = None if last is None else uow.team.replies.people_count(post_id=last.id)
+        replies = weekly_post_replies(content, prompt, recap_count=recap, first=last is None)
+        return post.id, replies
 
     def _prepare_toolkit(self, due: Due, now: datetime) -> Prepared | None:
         with self.engine.database.unit_of_work() as uow:
@@ -531,6 +651,8 @@ class ScheduledWork:
             uow.plan.deliveries.record(
                 delivery_id=prepared.delivery_id, status="sent", at=now, message_ts=ts
             )
+            if prepared.post_id is not None:
+                uow.team.posts.mark_posted(post_id=prepared.post_id, message_ts=ts, at=now)
             self._advance(
                 uow,
                 prepared.due,
@@ -615,6 +737,20 @@ class ScheduledWork:
             )
         elif due.kind == "balance":
             next_due = balance_due_at(now, hours=hours)
+        elif due.kind == "prompt":
+            subscription = session.get(TeamSubscription, due.item_id)
+            next_due = next_post_at(subscription, now) if subscription is not None else None
+        elif due.kind == "prompt_notice":
+            # Told once, whatever happened to the message: nothing more until someone resumes.
+            advance(
+                session,
+                TeamSubscription,
+                item_id=due.item_id,
+                claimed_due_at=due.due_at,
+                next_due_at=None,
+                values={"notice_pending": False},
+            )
+            return
         elif due.kind == "toolkit":
             reminder = session.get(ToolkitReminder, due.item_id)
             every = reminder.every_days if reminder is not None else None
@@ -654,6 +790,13 @@ class ScheduledWork:
                     at=now,
                     error=error.code,
                 )
+                if due.kind == "prompt":
+                    # The channel, not the person, is out of reach: the prompt pauses itself
+                    # and its subscriber is told once.
+                    self._channel_lost(uow, due, error.code, now)
+                    return None
+                if due.kind == "prompt_notice":
+                    self._advance(uow, due, prepared.hours, now, listed=())
                 person = uow.session.get(Person, due.person_id)
                 if person is not None:
                     person.unreachable_since = now
@@ -667,6 +810,21 @@ class ScheduledWork:
                 uow, due, prepared.hours, now, listed=prepared.listed, cadence_of=prepared.cadence
             )
             return None
+
+    @staticmethod
+    def _channel_lost(uow: UnitOfWork, due: Due, code: str, now: datetime) -> None:
+        row = uow.session.get(TeamSubscription, due.item_id)
+        if row is None:
+            return
+        release_claim(uow.session, TeamSubscription, item_id=due.item_id)
+        if row.next_due_at == due.due_at:
+            pause_itself(
+                uow,
+                workspace_id=row.workspace_id,
+                channel_id=row.channel_id,
+                reason="archived" if code == "is_archived" else "removed",
+                now=now,
+            )
 
     def release(self, due: Due, *, until: datetime | None = None) -> None:
         """Give a claimed item back unsent (to be claimed again after `until`)."""

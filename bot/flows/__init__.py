@@ -7,9 +7,17 @@ from bot.flows.checkin import CheckInFlow
 from bot.flows.coach import CoachFlow
 from bot.flows.plan import PlanFlow
 from bot.flows.reflect import ReflectFlow
+from bot.flows.team import TeamFlow
 from bot.flows.toolkit import ToolkitFlow
 
 
 def default_flows() -> dict[str, Flow]:
-    flows: list[Flow] = [CoachFlow(), ReflectFlow(), ToolkitFlow(), PlanFlow(), CheckInFlow()]
+    flows: list[Flow] = [
+        CoachFlow(),
+        ReflectFlow(),
+        ToolkitFlow(),
+        PlanFlow(),
+        CheckInFlow(),
+        TeamFlow(),
+    ]
     return {flow.flow_id: flow for flow in flows}

@@ -18,6 +18,7 @@ from bot.flows.plan_model import (
     RatingView,
     RelationshipView,
 )
+from bot.flows.team_model import SubscriptionView, TeamEffect
 from content import Content
 
 
@@ -77,6 +78,18 @@ class Reads(Protocol):
 
     def nudge_settings(self) -> NudgeSettingsView: ...
 
+    def team_subscription(self, channel_id: str) -> SubscriptionView | None:
+        """The weekly prompt of a channel in this person's workspace (any status)."""
+        ...
+
+    def team_subscriptions(self) -> list[SubscriptionView]:
+        """The channels' weekly prompts this person set up and has not stopped."""
+        ...
+
+    def is_admin(self) -> bool:
+        """Whether the platform last said this person is a workspace admin or owner."""
+        ...
+
 
 @dataclass(frozen=True)
 class SaveReflection:
@@ -124,6 +137,7 @@ Effect = (
     | RemoveWorkRecord
     | SetReminder
     | PlanEffect
+    | TeamEffect
 )
 
 

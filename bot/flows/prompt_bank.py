@@ -47,8 +47,21 @@ class TeamPrompt:
     questions: tuple[str, ...]
 
 
+_BANKS: dict[int, tuple[Content, tuple[TeamPrompt, ...]]] = {}
+
+
 def prompt_bank(content: Content) -> tuple[TeamPrompt, ...]:
-    """Every prompt, theme by theme in file order; each theme yields at least one."""
+    """Every prompt, theme by theme in file order; each theme yields at least one. Built once
+    per loaded content (content never changes once loaded)."""
+    cached = _BANKS.get(id(content))
+    if cached is not None and cached[0] is content:
+        return cached[1]
+    bank = _build_bank(content)
+    _BANKS[id(content)] = (content, bank)
+    return bank
+
+
+def _build_bank(content: Content) -> tuple[TeamPrompt, ...]:
     bank: list[TeamPrompt] = []
     themes = resolve_themes(
         content.prompts,

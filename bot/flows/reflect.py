@@ -16,6 +16,7 @@ from bot.flows.base import (
     reply_only,
 )
 from bot.flows.coach import CoachFlow
+from bot.flows.team import find_prompt
 
 FORM_ID = "reflect.today"
 FIELD = "reflection"
@@ -60,6 +61,8 @@ class ReflectFlow(Flow):
     def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
         if action == "history":
             return self.history(turn)
+        if action == "prompt":
+            return self._ask_team_prompt(turn, argument)
         return super().choose(turn, action, argument)
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
@@ -94,14 +97,25 @@ class ReflectFlow(Flow):
                 lines.append(words.history_prompt.format(prompt=reflection.prompt))
         return reply_only(Reply("\n".join(lines)))
 
-    def _ask(self, turn: Turn) -> StepResult:
+    def _ask_team_prompt(self, turn: Turn, prompt_id: str) -> StepResult | None:
+        """ "Reflect privately" on a channel's weekly prompt: the same questions, in private."""
+        prompt = find_prompt(turn.content, prompt_id)
+        if prompt is None:
+            return None  # the content changed since it was posted: the button no longer applies
+        intro = turn.content.prompts.reflect_intro.format(theme=prompt.theme_name)
+        return self._ask(turn, prompt="\n".join(prompt.questions), intro=intro)
+
+    def _ask(
+        self, turn: Turn, *, prompt: str | None = None, intro: str | None = None
+    ) -> StepResult:
         words = turn.content.coach.reflect
-        prompt = todays_prompt(turn)
+        prompt = prompt or todays_prompt(turn)
+        intro = intro or words.today_intro
         form = Form(
             form_id=FORM_ID,
             title=words.form_title,
             submit_label=words.form_submit,
-            intro=f"{words.today_intro}\n{prompt}",
+            intro=f"{intro}\n{prompt}",
             fields=(
                 FormField(
                     name=FIELD,
@@ -113,7 +127,7 @@ class ReflectFlow(Flow):
             ),
             context=prompt,
         )
-        reply = Reply(f"{words.today_intro}\n{prompt}", form=form, notes=(words.privacy_note,))
+        reply = Reply(f"{intro}\n{prompt}", form=form, notes=(words.privacy_note,))
         return StepResult(
             replies=(reply,), state=AWAITING, data={"prompt": prompt, "day": turn.today.isoformat()}
         )

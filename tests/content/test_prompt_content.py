@@ -64,7 +64,29 @@ def test_names_and_descriptions_come_from_the_source(content: Content) -> None:
     convening = content.leadership.ability("convening")
     assert resolved["convening"].name == "Convening"
     assert resolved["convening"].description == convening.definition
-    assert resolved["convening"].questions == content.leadership.prompts_about("convening")
+    # Convening's questions are the coach's own, for a team's week (`ask`).
+    asked = next(theme.ask for theme in content.prompts.themes if theme.id == "convening")
+    assert asked
+    assert resolved["convening"].questions == asked
+    # A theme without `ask` asks the source's reflection prompts about its item.
+    edited = content.prompts.model_copy(
+        update={
+            "themes": tuple(
+                theme.model_copy(update={"ask": ()}) for theme in content.prompts.themes
+            )
+        }
+    )
+    without_ask = {
+        theme.id: theme
+        for theme in resolve_themes(
+            edited,
+            leadership=content.leadership,
+            competencies=content.competencies,
+            toolkit=content.toolkit,
+            worksheet=content.worksheet,
+        )
+    }
+    assert without_ask["convening"].questions == content.leadership.prompts_about("convening")
 
     pair = resolved["service-and-privacy"]
     assert pair.name == "Service + Privacy"
@@ -145,9 +167,25 @@ def test_an_unknown_think_out_loud_question_is_named(data: Path) -> None:
 
 
 def test_questions_by_id_only_for_think_out_loud(data: Path) -> None:
-    edit_prompts(data, lambda d: d["themes"][0].update(questions=["s1-tol-3"]))
+    edit_prompts(data, lambda d: d["themes"][0].update(questions=["s1-tol-3"], ask=[]))
     with pytest.raises(ContentError, match=r"prompts\.yaml: themes\[0\]: .*toolkit\.think_out"):
         load_content(data)
+
+
+def test_questions_by_id_and_ask_together_are_refused(data: Path) -> None:
+    def both(document: dict[str, Any]) -> None:
+        theme = document["themes"][index_of(document, "growth-mindset")]
+        theme["ask"] = ["What changed for us this week?"]
+
+    edit_prompts(data, both)
+    with pytest.raises(ContentError, match=r"prompts\.yaml: themes\[\d+\]: .*either"):
+        load_content(data)
+
+
+def test_team_questions_speak_of_the_week_not_the_day(content: Content) -> None:
+    for theme in themes(content).values():
+        for question in theme.questions:
+            assert "today" not in question.lower(), (theme.id, question)
 
 
 def test_an_unknown_source_kind_is_refused(data: Path) -> None:

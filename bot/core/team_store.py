@@ -1,0 +1,251 @@
+"""Team prompts in storage: the flows' reads, their effects applied, and channel events kept."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.core.clock import Clock
+from bot.core.schedule import weekly_post_due_at
+from bot.flows.team_model import (
+    PAUSED_ITSELF_REASONS,
+    STATUSES,
+    SaveSubscription,
+    SubscriptionView,
+    TeamEffect,
+)
+from storage.database import Database, UnitOfWork
+from storage.models import Person, TeamSubscription
+
+logger = logging.getLogger(__name__)
+
+
+def subscription_view(row: TeamSubscription, reader: Person) -> SubscriptionView:
+    return SubscriptionView(
+        id=row.id,
+        channel_id=row.channel_id,
+        channel_name=row.channel_name,
+        weekday=row.weekday,
+        post_minute=row.post_minute,
+        time_zone=row.time_zone,
+        themes=tuple(row.themes or ()),
+        status=row.status,
+        paused_reason=row.paused_reason,
+        next_due_at=row.next_due_at,
+        managed_by_me=row.person_id == reader.id,
+    )
+
+
+class TeamReads:
+    """The team-prompt part of the flows' read-only view of one person (bot.flows.base.Reads).
+    Only subscriptions of the person's own workspace are ever found."""
+
+    def __init__(self, uow: UnitOfWork, person: Person) -> None:
+        self._team = uow.team
+        self._reader = person
+
+    def team_subscription(self, channel_id: str) -> SubscriptionView | None:
+        row = self._team.subscriptions.for_channel(
+            workspace_id=self._reader.workspace_id, channel_id=channel_id
+        )
+        return None if row is None else subscription_view(row, self._reader)
+
+    def team_subscriptions(self) -> list[SubscriptionView]:
+        rows = self._team.subscriptions.managed_by(person_id=self._reader.id)
+        return [subscription_view(row, self._reader) for row in rows]
+
+    def is_admin(self) -> bool:
+        return self._reader.is_admin
+
+
+def may_manage(row: TeamSubscription, person: Person) -> bool:
+    """The subscriber, or a workspace admin, of the same workspace; anyone may take up a
+    channel whose prompts were stopped."""
+    if row.workspace_id != person.workspace_id:
+        return False
+    return row.status == "unsubscribed" or row.person_id == person.id or person.is_admin
+
+
+def next_post_at(row: TeamSubscription, now: datetime) -> datetime:
+    return weekly_post_due_at(
+        now, weekday=row.weekday, minute=row.post_minute, time_zone=row.time_zone
+    )
+
+
+def apply_team_effect(uow: UnitOfWork, person: Person, effect: TeamEffect, now: datetime) -> None:
+    """Apply a team-prompt effect, refusing (and logging) one the person may not make: the
+    flow checked too, so a refusal here means a tampered or stale request."""
+    subscriptions = uow.team.subscriptions
+    row = subscriptions.for_channel(workspace_id=person.workspace_id, channel_id=effect.channel_id)
+    if row is not None and not may_manage(row, person):
+        logger.warning("refused a team-prompt change by someone who does not manage it")
+        return
+    if isinstance(effect, SaveSubscription):
+        values: dict[str, object] = {
+            "weekday": effect.weekday,
+            "post_minute": effect.post_minute,
+            "time_zone": effect.time_zone,
+            "themes": list(effect.themes),
+            "status": "active",
+            "paused_reason": None,
+            "notice_pending": False,
+        }
+        if effect.channel_name:
+            values["channel_name"] = effect.channel_name
+        if row is None or row.status == "unsubscribed":
+            values["person_id"] = person.id  # whoever sets it up (again) looks after it
+        saved = subscriptions.save(
+            workspace_id=person.workspace_id,
+            channel_id=effect.channel_id,
+            values=values,
+            at=now,
+        )
+        # A post on its way right now still goes; the worker's compare-and-set on the due
+        # time then leaves this new one in place.
+        saved.next_due_at = next_post_at(saved, now)
+        return
+    if row is None or effect.status not in STATUSES or effect.status == row.status:
+        return
+    row.status = effect.status
+    row.paused_reason = None
+    row.notice_pending = False
+    row.updated_at = now
+    row.next_due_at = next_post_at(row, now) if effect.status == "active" else None
+
+
+def pause_itself(
+    uow: UnitOfWork, *, workspace_id: int, channel_id: str, reason: str, now: datetime
+) -> bool:
+    """The coach left the channel or the channel was archived: an active subscription pauses,
+    and its subscriber is to be told once (the worker sends it through the same due time).
+    True when it paused now; a subscription already paused or stopped is left as it is."""
+    assert reason in PAUSED_ITSELF_REASONS
+    row = uow.team.subscriptions.for_channel(workspace_id=workspace_id, channel_id=channel_id)
+    if row is None or row.status != "active":
+        return False
+    row.status = "paused"
+    row.paused_reason = reason
+    row.notice_pending = True
+    row.next_due_at = now
+    row.updated_at = now
+    return True
+
+
+class ChannelEvents:
+    """What happens in team channels that is not a conversation with the coach: replies in a
+    prompt's thread (kept, edited, deleted) and the coach losing the channel. Each call is one
+    transaction and never raises: a failure is logged and the platform's retry tries again."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self.database = database
+        self.clock = clock
+
+    def reply_posted(
+        self,
+        *,
+        platform: str,
+        workspace_id: str,
+        channel_id: str,
+        thread_ts: str,
+        user_id: str,
+        message_ts: str,
+        text: str,
+    ) -> bool:
+        """Keep a reply in a prompt's thread; False when the thread is not a prompt's (or the
+        reply was already kept)."""
+        try:
+            with self.database.unit_of_work() as uow:
+                person = uow.repos.people.get_or_create(
+                    platform=platform,
+                    workspace_external_id=workspace_id,
+                    person_external_id=user_id,
+                )
+                post = uow.team.posts.find(
+                    workspace_id=person.workspace_id, channel_id=channel_id, message_ts=thread_ts
+                )
+                if post is None:
+                    return False
+                return uow.team.replies.add(
+                    post_id=post.id,
+                    person_id=person.id,
+                    message_ts=message_ts,
+                    text=text,
+                    at=self.clock.now(),
+                )
+        except SQLAlchemyError:
+            logger.exception("could not keep a reply in a prompt's thread")
+            return False
+
+    def reply_edited(
+        self,
+        *,
+        platform: str,
+        workspace_id: str,
+        channel_id: str,
+        thread_ts: str,
+        message_ts: str,
+        text: str,
+    ) -> bool:
+        """A kept reply was edited: keep the new text. False if it was not kept."""
+        try:
+            with self.database.unit_of_work() as uow:
+                post = self._post(uow, platform, workspace_id, channel_id, thread_ts)
+                if post is None:
+                    return False
+                return uow.team.replies.edit(
+                    post_id=post, message_ts=message_ts, text=text, at=self.clock.now()
+                )
+        except SQLAlchemyError:
+            logger.exception("could not update a reply in a prompt's thread")
+            return False
+
+    def reply_deleted(
+        self, *, platform: str, workspace_id: str, channel_id: str, thread_ts: str, message_ts: str
+    ) -> bool:
+        """A kept reply was deleted: so is the copy. False if none was kept."""
+        try:
+            with self.database.unit_of_work() as uow:
+                post = self._post(uow, platform, workspace_id, channel_id, thread_ts)
+                if post is None:
+                    return False
+                return uow.team.replies.remove(post_id=post, message_ts=message_ts)
+        except SQLAlchemyError:
+            logger.exception("could not remove a reply in a prompt's thread")
+            return False
+
+    def channel_lost(
+        self, *, platform: str, workspace_id: str, channel_id: str, reason: str
+    ) -> bool:
+        """The coach was removed from the channel, or it was archived: its weekly prompt pauses
+        itself and the subscriber is told once. True when it paused now."""
+        try:
+            with self.database.unit_of_work() as uow:
+                workspace = uow.repos.people.find_workspace(
+                    platform=platform, external_id=workspace_id
+                )
+                if workspace is None:
+                    return False
+                return pause_itself(
+                    uow,
+                    workspace_id=workspace,
+                    channel_id=channel_id,
+                    reason=reason,
+                    now=self.clock.now(),
+                )
+        except SQLAlchemyError:
+            logger.exception("could not pause a channel's weekly prompt")
+            return False
+
+    @staticmethod
+    def _post(
+        uow: UnitOfWork, platform: str, workspace_id: str, channel_id: str, thread_ts: str
+    ) -> int | None:
+        workspace = uow.repos.people.find_workspace(platform=platform, external_id=workspace_id)
+        if workspace is None:
+            return None
+        post = uow.team.posts.find(
+            workspace_id=workspace, channel_id=channel_id, message_ts=thread_ts
+        )
+        return None if post is None else post.id

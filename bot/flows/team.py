@@ -1,0 +1,489 @@
+"""Team channels' weekly leadership prompts: set up, change, pause, resume, stop; and the posts.
+
+The commands (`/coach subscribe|pause|resume|unsubscribe`) act on the channel they are typed
+in; buttons name the channel in their value. Whether the person may change a channel's prompt
+is decided here (they set it up, or are a workspace admin) and checked again where the effect
+is applied. The weekly post itself is built by `weekly_post_replies`, for the worker.
+"""
+
+from __future__ import annotations
+
+import difflib
+import zoneinfo
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
+from bot.core.schedule import weekly_post_due_at
+from bot.flows.base import Flow, StepResult, Turn, choice_value, reply_only
+from bot.flows.nudges import day_text
+from bot.flows.plan_forms import time_label, time_options
+from bot.flows.prompt_bank import TeamPrompt, channel_seed, next_prompt, prompt_bank
+from bot.flows.team_model import SaveSubscription, SetSubscriptionStatus, SubscriptionView
+from content import Content
+from content.prompts import TeamWords
+
+FLOW_ID = "team"
+FORM_ID = "team.settings"
+COMMANDS = ("subscribe", "pause", "resume", "unsubscribe")
+"""The /coach words that act on a channel's weekly prompt."""
+
+DEFAULT_WEEKDAY = 1  # Monday: the week's prompt at the start of the week
+DEFAULT_MINUTE = 9 * 60 + 30
+TIME_ZONE_SUGGESTIONS = 3
+
+
+@cache
+def _known_time_zones() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def _words(turn: Turn) -> TeamWords:
+    return turn.content.prompts.team
+
+
+def schedule_text(content: Content, view: SubscriptionView | SaveSubscription) -> str:
+    """ "Mondays at 09:30 (America/Chicago)"."""
+    words = content.prompts.team
+    return words.schedule.format(
+        weekday_plural=words.weekday_plural[view.weekday - 1],
+        time=time_label(view.post_minute),
+        time_zone=view.time_zone,
+    )
+
+
+def moment_text(content: Content, moment: datetime | None, time_zone: str, today: date) -> str:
+    """When a post comes, in the channel's time zone: "Mon 30 Nov, 09:30"."""
+    if moment is None:
+        return "-"
+    local = moment.astimezone(ZoneInfo(time_zone))
+    return f"{day_text(content, local.date(), today=today)}, {local:%H:%M}"
+
+
+def weekly_post_replies(
+    content: Content, prompt: TeamPrompt, *, recap_count: int | None, first: bool
+) -> tuple[Reply, ...]:
+    """One week's post: last week's recap (None: there was no last week), the theme, its
+    description from the source, its questions, the two buttons, and on a channel's first post
+    what happens to the replies."""
+    words = content.prompts
+    questions = "\n".join(f"• {question}" for question in prompt.questions)
+    return (
+        Reply(
+            f"{prompt.description}\n\n{questions}",
+            heading=words.heading.format(theme=prompt.theme_name),
+            preface=words.recap.line(recap_count) if recap_count is not None else None,
+            choices=(
+                Choice(choice_value(FLOW_ID, "reply"), words.reply_in_thread),
+                Choice(choice_value("reflect", "prompt", prompt.id), words.reflect_privately),
+            ),
+            notes=(words.privacy_line,) if first else (),
+        ),
+    )
+
+
+def paused_itself_replies(content: Content, channel: str, reason: str) -> tuple[Reply, ...]:
+    """The one DM to whoever set up a channel's prompt, when it paused itself."""
+    words = content.prompts.team.paused_itself
+    text = words.archived if reason == "archived" else words.removed
+    return (Reply(text.format(channel=channel)),)
+
+
+def find_prompt(content: Content, prompt_id: str) -> TeamPrompt | None:
+    return next((prompt for prompt in prompt_bank(content) if prompt.id == prompt_id), None)
+
+
+def choose_prompt(
+    content: Content, *, themes: Sequence[str], history: Sequence[str], channel_id: str
+) -> TeamPrompt:
+    """The channel's next prompt, from its themes (every theme when none, or none still
+    exists), covering them all before repeating."""
+    bank = prompt_bank(content)
+    chosen = set(themes)
+    drawn = [prompt for prompt in bank if prompt.theme_id in chosen] or list(bank)
+    return next_prompt(drawn, history, seed=channel_seed(channel_id))
+
+
+class TeamFlow(Flow):
+    flow_id = FLOW_ID
+
+    def start(self, turn: Turn, argument: str) -> StepResult:
+        return self.command(turn, "subscribe")
+
+    def command(self, turn: Turn, name: str) -> StepResult:
+        """`/coach <name>` typed in a channel (or anywhere else: then how it works)."""
+        inbound = turn.inbound
+        words = _words(turn)
+        if inbound.channel_id is None:
+            return self._elsewhere(turn)
+        channel = inbound.channel_name or inbound.channel_id
+        current = turn.reads.team_subscription(inbound.channel_id)
+        if name == "subscribe":
+            if inbound.coach_in_channel is False:
+                return reply_only(Reply(words.add_the_coach_first.format(channel=channel)))
+            if current is not None and current.status != "unsubscribed":
+                refused = self._refused(turn, current)
+                if refused is not None:
+                    return refused
+            return reply_only(self._form_reply(turn, inbound.channel_id, channel, current))
+        if current is None or current.status == "unsubscribed":
+            missing = words.no_subscription_to_resume if name == "resume" else words.no_subscription
+            return reply_only(Reply(missing.format(channel=channel)))
+        refused = self._refused(turn, current)
+        if refused is not None:
+            return refused
+        if name == "resume" and inbound.coach_in_channel is False:
+            return reply_only(Reply(words.add_the_coach_first.format(channel=channel)))
+        return self._set_status(turn, current, {"pause": "paused", "resume": "active"}.get(name))
+
+    def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
+        if action == "reply":
+            link = turn.inbound.message_link
+            return reply_only(
+                Reply(
+                    turn.content.prompts.reply_in_thread_how,
+                    link=(turn.content.prompts.open_thread, link) if link else None,
+                )
+            )
+        if action not in {"edit", "pause", "resume", "unsubscribe", "undo-unsubscribe"}:
+            return super().choose(turn, action, argument)
+        current = turn.reads.team_subscription(argument) if argument else None
+        if current is None:
+            return None  # not a channel of this workspace's: the button no longer applies
+        refused = self._refused(turn, current)
+        if refused is not None:
+            return refused
+        if action == "edit":
+            if current.status == "unsubscribed":
+                return None
+            return reply_only(self._form_reply(turn, current.channel_id, current.label, current))
+        if action == "undo-unsubscribe":
+            if current.status != "unsubscribed":
+                return None
+            return self._set_status(turn, current, "active", undoing=True)
+        status = {"pause": "paused", "resume": "active", "unsubscribe": "unsubscribed"}[action]
+        if current.status == "unsubscribed":
+            return None
+        if status == "active" and current.status == "active":
+            return reply_only(Reply(self._already_active(turn, current)))
+        return self._set_status(turn, current, status)
+
+    def submit(self, turn: Turn, form_id: str) -> StepResult | None:
+        if form_id != FORM_ID:
+            return None
+        channel_id, _, channel_name = turn.inbound.form_context.partition("\n")
+        if not channel_id:
+            return None
+        current = turn.reads.team_subscription(channel_id)
+        if current is not None and current.status != "unsubscribed":
+            refused = self._refused(turn, current)
+            if refused is not None:
+                return refused
+        parsed = self._parse_form(turn, channel_id, channel_name or None)
+        if isinstance(parsed, FormErrors):
+            return StepResult(form_errors=parsed)
+        words = _words(turn)
+        label = parsed.channel_name or channel_id
+        schedule = schedule_text(turn.content, parsed)
+        due = weekly_post_due_at(
+            turn.now, weekday=parsed.weekday, minute=parsed.post_minute, time_zone=parsed.time_zone
+        )
+        when = moment_text(turn.content, due, parsed.time_zone, turn.today)
+        if current is None or current.status == "unsubscribed":
+            text = words.subscribed.format(channel=label, schedule=schedule, first=when)
+        else:
+            text = words.updated.format(channel=label, schedule=schedule, next=when)
+        themes = self._themes_text(turn, parsed.themes)
+        return StepResult(
+            replies=(Reply(f"{text}\n{themes}", choices=self._manage_choices(turn, channel_id)),),
+            effects=(parsed,),
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _refused(self, turn: Turn, current: SubscriptionView) -> StepResult | None:
+        if current.managed_by_me or turn.reads.is_admin():
+            return None
+        text = _words(turn).managed_by_someone_else.format(channel=current.label)
+        return reply_only(Reply(text))
+
+    def _already_active(self, turn: Turn, current: SubscriptionView) -> str:
+        return _words(turn).already_active.format(
+            channel=current.label,
+            schedule=schedule_text(turn.content, current),
+            next=moment_text(turn.content, current.next_due_at, current.time_zone, turn.today),
+        )
+
+    def _set_status(
+        self,
+        turn: Turn,
+        current: SubscriptionView,
+        status: str | None,
+        *,
+        undoing: bool = False,
+    ) -> StepResult:
+        words = _words(turn)
+        channel = current.label
+        if status is None:
+            status = "unsubscribed"
+        if status == current.status:
+            if status == "paused":
+                return reply_only(Reply(words.already_paused.format(channel=channel)))
+            return reply_only(Reply(self._already_active(turn, current)))
+        effect = SetSubscriptionStatus(channel_id=current.channel_id, status=status)
+        choices: tuple[Choice, ...]
+        if status == "paused":
+            text = words.paused.format(channel=channel)
+            choices = (
+                Choice(choice_value(FLOW_ID, "resume", current.channel_id), words.resume),
+                Choice(
+                    choice_value(FLOW_ID, "unsubscribe", current.channel_id),
+                    words.unsubscribe,
+                    style="danger",
+                ),
+            )
+        elif status == "unsubscribed":
+            text = words.unsubscribed.format(channel=channel)
+            choices = (
+                Choice(choice_value(FLOW_ID, "undo-unsubscribe", current.channel_id), words.undo),
+            )
+        else:
+            due = weekly_post_due_at(
+                turn.now,
+                weekday=current.weekday,
+                minute=current.post_minute,
+                time_zone=current.time_zone,
+            )
+            template = words.resubscribed if undoing else words.resumed
+            text = template.format(
+                channel=channel,
+                schedule=schedule_text(turn.content, current),
+                next=moment_text(turn.content, due, current.time_zone, turn.today),
+            )
+            choices = self._manage_choices(turn, current.channel_id)
+        return StepResult(replies=(Reply(text, choices=choices),), effects=(effect,))
+
+    def _manage_choices(self, turn: Turn, channel_id: str) -> tuple[Choice, ...]:
+        words = _words(turn)
+        return (
+            Choice(choice_value(FLOW_ID, "edit", channel_id), words.edit),
+            Choice(choice_value(FLOW_ID, "pause", channel_id), words.pause),
+            Choice(
+                choice_value(FLOW_ID, "unsubscribe", channel_id), words.unsubscribe, style="danger"
+            ),
+        )
+
+    def _form_reply(
+        self, turn: Turn, channel_id: str, channel: str, current: SubscriptionView | None
+    ) -> Reply:
+        words = _words(turn)
+        content = turn.content
+        time_zone = (
+            current.time_zone
+            if current is not None
+            else turn.reads.nudge_settings().time_zone or "UTC"
+        )
+        weekday = current.weekday if current is not None else DEFAULT_WEEKDAY
+        minute = current.post_minute if current is not None else DEFAULT_MINUTE
+        themes = current.themes if current is not None else ()
+        theme_options = _theme_names(content)
+        form = Form(
+            form_id=FORM_ID,
+            title=words.form_title,
+            submit_label=words.form_submit,
+            intro=words.form_intro.format(channel=channel),
+            fields=(
+                FormField(
+                    name="day",
+                    label=words.day_label,
+                    options=tuple(
+                        (str(number), name)
+                        for number, name in enumerate(content.plan.dates.weekday_names, 1)
+                    ),
+                    initial=str(weekday),
+                ),
+                FormField(
+                    name="time",
+                    label=words.time_label,
+                    options=_time_options_with(content, minute),
+                    initial=str(minute),
+                ),
+                FormField(
+                    name="time_zone",
+                    label=words.time_zone_label,
+                    hint=words.time_zone_hint,
+                    initial=time_zone,
+                    max_length=64,
+                ),
+                FormField(
+                    name="themes",
+                    label=words.themes_label,
+                    hint=words.themes_hint,
+                    options=theme_options,
+                    multiple=True,
+                    optional=True,
+                    initial=",".join(themes) or None,
+                ),
+            ),
+            context=f"{channel_id}\n{channel}",
+        )
+        return Reply(words.form_intro.format(channel=channel), form=form)
+
+    def _parse_form(
+        self, turn: Turn, channel_id: str, channel_name: str | None
+    ) -> SaveSubscription | FormErrors:
+        words = _words(turn)
+        form = turn.inbound.form
+        errors: dict[str, str] = {}
+        day_text_given = form.get("day", "").strip()
+        weekday = int(day_text_given) if day_text_given in {str(n) for n in range(1, 8)} else 0
+        if not weekday:
+            errors["day"] = words.bad_choice
+        minute_text = form.get("time", "").strip()
+        allowed = {value for value, _ in time_options(turn.content)}
+        current = turn.reads.team_subscription(channel_id)
+        if current is not None:
+            allowed.add(str(current.post_minute))
+        if minute_text not in allowed:
+            errors["time"] = words.bad_choice
+        time_zone = " ".join(form.get("time_zone", "").split()).replace(" ", "_")
+        matched = _time_zone_named(time_zone)
+        if matched is None:
+            errors["time_zone"] = _time_zone_error(words, time_zone)
+        known = {theme_id for theme_id, _ in _theme_names(turn.content)}
+        chosen = tuple(t for t in form.get("themes", "").split(",") if t.strip())
+        if any(theme not in known for theme in chosen):
+            errors["themes"] = words.bad_choice
+        if errors or matched is None:
+            return FormErrors(errors)
+        ordered = tuple(
+            theme_id for theme_id, _ in _theme_names(turn.content) if theme_id in chosen
+        )
+        return SaveSubscription(
+            channel_id=channel_id,
+            channel_name=channel_name,
+            weekday=weekday,
+            post_minute=int(minute_text),
+            time_zone=matched,
+            themes=ordered if len(ordered) < len(known) else (),
+        )
+
+    def _themes_text(self, turn: Turn, themes: tuple[str, ...]) -> str:
+        words = _words(turn)
+        if not themes:
+            return words.themes_all
+        names = dict(_theme_names(turn.content))
+        return words.themes_some.format(
+            count=len(themes), names=", ".join(names[t] for t in themes if t in names)
+        )
+
+    def _elsewhere(self, turn: Turn) -> StepResult:
+        """Not in a channel (a DM, the terminal): how it works, the channels this person
+        looks after, and a sample of a weekly post."""
+        words = _words(turn)
+        replies: list[Reply] = [Reply(words.not_in_a_channel)]
+        for view in turn.reads.team_subscriptions():
+            replies.append(
+                Reply(
+                    self._line(turn, view),
+                    choices=self._status_choices(turn, view),
+                )
+            )
+        history = [p.id for p in prompt_bank(turn.content)][: turn.today.toordinal() % 7]
+        sample = choose_prompt(
+            turn.content, themes=(), history=history, channel_id=turn.inbound.user_id
+        )
+        replies.append(Reply(words.sample_intro))
+        replies.extend(weekly_post_replies(turn.content, sample, recap_count=None, first=True))
+        return reply_only(*replies)
+
+    def _line(self, turn: Turn, view: SubscriptionView) -> str:
+        words = _words(turn)
+        if view.status == "active":
+            status = words.home_status_active.format(
+                next=moment_text(turn.content, view.next_due_at, view.time_zone, turn.today)
+            )
+        elif view.paused_reason:
+            status = words.status_paused_itself
+        else:
+            status = words.status_paused_by_person
+        return words.home_item.format(
+            channel=view.label, schedule=schedule_text(turn.content, view), status=status
+        )
+
+    def _status_choices(self, turn: Turn, view: SubscriptionView) -> tuple[Choice, ...]:
+        words = _words(turn)
+        if view.status == "active":
+            return self._manage_choices(turn, view.channel_id)
+        return (
+            Choice(choice_value(FLOW_ID, "resume", view.channel_id), words.resume),
+            Choice(choice_value(FLOW_ID, "edit", view.channel_id), words.edit),
+            Choice(
+                choice_value(FLOW_ID, "unsubscribe", view.channel_id),
+                words.unsubscribe,
+                style="danger",
+            ),
+        )
+
+    def home_lines(self, turn: Turn) -> tuple[str, tuple[str, ...], tuple[Choice, ...]]:
+        """The App Home section: heading, one line per channel this person looks after, and a
+        button to change each."""
+        words = _words(turn)
+        views = turn.reads.team_subscriptions()
+        if not views:
+            return words.home_heading, (words.home_none,), ()
+        lines = tuple(self._line(turn, view) for view in views)
+        choices = tuple(
+            Choice(
+                choice_value(FLOW_ID, "edit", view.channel_id),
+                words.manage_label.format(channel=view.label),
+            )
+            for view in views
+        )
+        return words.home_heading, lines, choices
+
+
+def _time_options_with(content: Content, minute: int) -> tuple[tuple[str, str], ...]:
+    options = time_options(content)
+    if any(value == str(minute) for value, _ in options):
+        return options
+    return tuple(sorted((*options, (str(minute), time_label(minute))), key=lambda o: int(o[0])))
+
+
+def _theme_names(content: Content) -> tuple[tuple[str, str], ...]:
+    """Every theme as (id, name), in the file's order (from the bank, which resolves them)."""
+    seen: dict[str, str] = {}
+    for prompt in prompt_bank(content):
+        seen.setdefault(prompt.theme_id, prompt.theme_name)
+    return tuple(seen.items())
+
+
+def _time_zone_named(given: str) -> str | None:
+    """The IANA name as typed, in any capitals (america/chicago), or the one zone named after
+    a city typed alone (chicago, new york); None if there is no such zone, or several."""
+    if not given:
+        return None
+    known = _known_time_zones()
+    if given in known:
+        return given
+    lowered = {name.lower(): name for name in known}
+    if given.lower() in lowered:
+        return lowered[given.lower()]
+    by_city = [name for name in known if name.lower().endswith("/" + given.lower())]
+    return by_city[0] if len(by_city) == 1 else None
+
+
+def _time_zone_error(words: TeamWords, given: str) -> str:
+    known = _known_time_zones()
+    lowered = {name.lower(): name for name in known}
+    # Close by spelling, or a city typed alone ("Chicago" for America/Chicago).
+    matches = difflib.get_close_matches(given.lower(), list(lowered), n=TIME_ZONE_SUGGESTIONS)
+    by_city = [name for name in known if name.lower().endswith("/" + given.lower())]
+    suggestions = list(dict.fromkeys([*by_city, *(lowered[m] for m in matches)]))
+    if not given or not suggestions:
+        return words.unknown_time_zone.format(given=given)
+    return words.unknown_time_zone_suggest.format(
+        given=given, suggestions=", ".join(suggestions[:TIME_ZONE_SUGGESTIONS])
+    )

@@ -1,0 +1,58 @@
+"""A team channel's weekly prompt as flows see it (read-only views) and change it (effects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+STATUSES = ("active", "paused", "unsubscribed")
+PAUSED_ITSELF_REASONS = ("removed", "archived")
+"""Why a subscription paused itself: the coach was removed from the channel, or the channel
+was archived (or deleted)."""
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    id: int
+    channel_id: str
+    channel_name: str | None
+    weekday: int  # ISO, 1 = Monday
+    post_minute: int  # minutes after local midnight
+    time_zone: str
+    themes: tuple[str, ...]  # empty: every theme
+    status: str  # active | paused | unsubscribed
+    paused_reason: str | None  # None when a person paused it
+    next_due_at: datetime | None
+    managed_by_me: bool  # the person reading set it up
+
+    @property
+    def label(self) -> str:
+        """The channel's name as people know it, without its '#'."""
+        return self.channel_name or self.channel_id
+
+
+# ----- effects: what a flow asks the engine to do ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveSubscription:
+    """Set up the channel's weekly prompt, or change it; it is active afterwards, managed by
+    whoever set it up first (a workspace admin's change keeps the subscriber)."""
+
+    channel_id: str
+    channel_name: str | None
+    weekday: int
+    post_minute: int
+    time_zone: str
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SetSubscriptionStatus:
+    """Pause, resume or stop the channel's weekly prompt (`status` one of STATUSES)."""
+
+    channel_id: str
+    status: str
+
+
+TeamEffect = SaveSubscription | SetSubscriptionStatus
