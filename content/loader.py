@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from content.assessment import AssessmentError, AssessmentText, resolve_assessments
 from content.balance import BalanceText
 from content.base import ContentModel
 from content.checkin import CheckInText
@@ -46,6 +47,7 @@ class Content(ContentModel):
     checkin: CheckInText
     balance: BalanceText
     prompts: PromptText
+    assessment: AssessmentText
 
     def reflection_prompt_bank(self) -> tuple[str, ...]:
         """The questions `/reflect` draws today's prompt from, in a stable order."""
@@ -67,6 +69,7 @@ FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "checkin": ("checkin.yaml", CheckInText),
     "balance": ("balance.yaml", BalanceText),
     "prompts": ("prompts.yaml", PromptText),
+    "assessment": ("assessment.yaml", AssessmentText),
 }
 
 
@@ -189,6 +192,17 @@ def _check_references(content: Content) -> None:
         )
     except ThemeError as exc:
         raise ContentError(f"content/data/prompts.yaml: {exc}") from None
+    try:
+        resolve_assessments(
+            content.assessment,
+            leadership=content.leadership,
+            competencies=content.competencies,
+            rubric=content.rubric,
+            toolkit=content.toolkit,
+            worksheet=content.worksheet,
+        )
+    except AssessmentError as exc:
+        raise ContentError(f"content/data/assessment.yaml: {exc}") from None
 
 
 def load_content(directory: Path | None = None) -> Content:
