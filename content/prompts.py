@@ -126,6 +126,7 @@ class TeamWords(Templates):
         "home_item": frozenset({"channel", "schedule", "status"}),
         "home_status_active": frozenset({"next"}),
         "manage_label": frozenset({"channel"}),
+        "export_prompt": frozenset({"channel", "theme", "questions"}),
     }
 
     form_title: ModalTitle
@@ -166,6 +167,7 @@ class TeamWords(Templates):
     status_paused_by_person: Text
     status_paused_itself: Text
     sample_intro: Text
+    export_prompt: Text
     home_heading: Text
     home_item: Text
     home_status_active: Text

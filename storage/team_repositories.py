@@ -50,6 +50,17 @@ class SubscriptionsRepository:
             )
         )
 
+    def channel_names(self, *, subscription_ids: set[int]) -> dict[int, str]:
+        """Each subscription's channel as people know it (its name, else its id)."""
+        if not subscription_ids:
+            return {}
+        rows = self._session.execute(
+            select(
+                TeamSubscription.id, TeamSubscription.channel_name, TeamSubscription.channel_id
+            ).where(TeamSubscription.id.in_(subscription_ids))
+        )
+        return {row_id: name or channel for row_id, name, channel in rows}
+
     def save(
         self, *, workspace_id: int, channel_id: str, values: dict[str, Any], at: datetime
     ) -> TeamSubscription:
@@ -239,7 +250,7 @@ class TeamRepliesRepository:
             .where(TeamReply.person_id == person_id)
             .order_by(TeamReply.created_at, TeamReply.id)
         )
-        return [(reply, post) for reply, post in rows.tuples()]
+        return [(reply, post) for reply, post in rows]
 
 
 class TeamRepositories:

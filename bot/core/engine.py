@@ -211,10 +211,12 @@ class Engine:
         user_id: str,
         time_zone: str | None,
         deactivated: bool,
+        is_admin: bool | None = None,
     ) -> bool:
         """A platform's news of someone's profile (Slack's `user_change`): a new time zone moves
-        their due times; a deactivated account stops their nudges. Only people the coach
-        already knows are touched (the event arrives for everyone in the workspace)."""
+        their due times; a deactivated account stops their nudges; whether they are a workspace
+        admin (None: not said). Only people the coach already knows are touched (the event
+        arrives for everyone in the workspace)."""
         if time_zone is not None:
             try:
                 ZoneInfo(time_zone)
@@ -238,6 +240,8 @@ class Engine:
                 elif person.unreachable_reason == "deactivated":
                     welcome_back(uow, person, now)
                 self._set_time_zone(uow, person, time_zone, now)
+                if is_admin is not None:
+                    person.is_admin = is_admin
         except SQLAlchemyError:
             logger.exception("could not store a profile change")
             return False

@@ -15,6 +15,7 @@ from bot.flows.team_model import (
     SaveSubscription,
     SubscriptionView,
     TeamEffect,
+    TeamReplyView,
 )
 from storage.database import Database, UnitOfWork
 from storage.models import Person, TeamSubscription
@@ -55,6 +56,22 @@ class TeamReads:
     def team_subscriptions(self) -> list[SubscriptionView]:
         rows = self._team.subscriptions.managed_by(person_id=self._reader.id)
         return [subscription_view(row, self._reader) for row in rows]
+
+    def team_replies(self) -> list[TeamReplyView]:
+        replies = self._team.replies.by_person(person_id=self._reader.id)
+        channels = self._team.subscriptions.channel_names(
+            subscription_ids={post.subscription_id for _, post in replies}
+        )
+        return [
+            TeamReplyView(
+                created_at=reply.created_at,
+                channel=channels.get(post.subscription_id, ""),
+                theme=post.theme,
+                questions=post.questions.replace("\n", " "),
+                text=reply.text,
+            )
+            for reply, post in replies
+        ]
 
     def is_admin(self) -> bool:
         return self._reader.is_admin

@@ -18,7 +18,7 @@ from bot.flows.plan_model import (
     RatingView,
     RelationshipView,
 )
-from bot.flows.team_model import SubscriptionView, TeamEffect
+from bot.flows.team_model import SubscriptionView, TeamEffect, TeamReplyView
 from content import Content
 
 
@@ -84,6 +84,10 @@ class Reads(Protocol):
 
     def team_subscriptions(self) -> list[SubscriptionView]:
         """The channels' weekly prompts this person set up and has not stopped."""
+        ...
+
+    def team_replies(self) -> list[TeamReplyView]:
+        """Everything this person said in team prompts' threads, oldest first."""
         ...
 
     def is_admin(self) -> bool:

@@ -87,10 +87,23 @@ def build_guide(turn: Turn) -> ReflectionGuide:
                 pictures=tuple(pictures),
             )
         )
-    reflections = tuple(
+    private = [
         GuideReflection(r.created_at, r.prompt, r.text)
         for r in reversed(turn.reads.recent_reflections(limit=EVERY_REFLECTION))
-    )
+    ]
+    # What the person said in team prompts' threads is theirs too: it joins, marked as such.
+    team_words = turn.content.prompts.team
+    in_threads = [
+        GuideReflection(
+            reply.created_at,
+            team_words.export_prompt.format(
+                channel=reply.channel, theme=reply.theme, questions=reply.questions
+            ),
+            reply.text,
+        )
+        for reply in turn.reads.team_replies()
+    ]
+    reflections = tuple(sorted(private + in_threads, key=lambda r: r.created_at))
     return ReflectionGuide(
         person="",  # the guide is the person's own; a platform user id is not a name
         generated_at=turn.now,

@@ -9,6 +9,7 @@ from bot.core.messages import Choice, HomePage, HomeSection
 from bot.core.schedule import zone
 from bot.flows.base import Turn, choice_value
 from bot.flows.nudges import day_text
+from bot.flows.team import TeamFlow
 from bot.flows.toolkit import current_position, next_step, render_overview
 
 RECENT_REFLECTIONS = 5
@@ -26,6 +27,7 @@ def build_home(turn: Turn) -> HomePage:
             _relationships(turn),
             _steps(turn),
             _reflections(turn),
+            _team_prompts(turn),
             HomeSection(
                 heading=words.help_heading,
                 lines=tuple(
@@ -35,6 +37,12 @@ def build_home(turn: Turn) -> HomePage:
             ),
         ),
     )
+
+
+def _team_prompts(turn: Turn) -> HomeSection:
+    """The team channels' weekly prompts this person looks after, each a button away."""
+    heading, lines, choices = TeamFlow().home_lines(turn)
+    return HomeSection(heading=heading, lines=lines, choices=choices)
 
 
 def _whats_next(turn: Turn) -> HomeSection:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import zoneinfo
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -166,8 +167,6 @@ class TeamFlow(Flow):
         status = {"pause": "paused", "resume": "active", "unsubscribe": "unsubscribed"}[action]
         if current.status == "unsubscribed":
             return None
-        if status == "active" and current.status == "active":
-            return reply_only(Reply(self._already_active(turn, current)))
         return self._set_status(turn, current, status)
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
@@ -230,8 +229,15 @@ class TeamFlow(Flow):
             status = "unsubscribed"
         if status == current.status:
             if status == "paused":
-                return reply_only(Reply(words.already_paused.format(channel=channel)))
-            return reply_only(Reply(self._already_active(turn, current)))
+                resume = Choice(choice_value(FLOW_ID, "resume", current.channel_id), words.resume)
+                text = words.already_paused.format(channel=channel)
+                return reply_only(Reply(text, choices=(resume,)))
+            return reply_only(
+                Reply(
+                    self._already_active(turn, current),
+                    choices=self._manage_choices(turn, current.channel_id),
+                )
+            )
         effect = SetSubscriptionStatus(channel_id=current.channel_id, status=status)
         choices: tuple[Choice, ...]
         if status == "paused":
@@ -396,7 +402,10 @@ class TeamFlow(Flow):
             turn.content, themes=(), history=history, channel_id=turn.inbound.user_id
         )
         replies.append(Reply(words.sample_intro))
-        replies.extend(weekly_post_replies(turn.content, sample, recap_count=None, first=True))
+        for post in weekly_post_replies(turn.content, sample, recap_count=None, first=True):
+            # A sample has no thread to reply in; reflecting on it privately works anywhere.
+            private = tuple(c for c in post.choices if not c.value.startswith(f"{FLOW_ID}:"))
+            replies.append(replace(post, choices=private))
         return reply_only(*replies)
 
     def _line(self, turn: Turn, view: SubscriptionView) -> str:

@@ -31,6 +31,17 @@ class SubscriptionView:
         return self.channel_name or self.channel_id
 
 
+@dataclass(frozen=True)
+class TeamReplyView:
+    """Something the person said in a team prompt's thread, with the prompt it answered."""
+
+    created_at: datetime
+    channel: str
+    theme: str
+    questions: str
+    text: str
+
+
 # ----- effects: what a flow asks the engine to do ---------------------------------------------
 
 

@@ -164,6 +164,10 @@ class ConsoleChat:
         self.choices = tuple(offered)
 
     def show_reply(self, reply: Reply, offered: list[Choice]) -> None:
+        if reply.preface:
+            self.say(f"_{reply.preface}_")
+        if reply.heading:
+            self.say(f"*{reply.heading}*")
         self.say(reply.text)
         if reply.quote:
             for line in reply.quote.splitlines() or [""]:
@@ -173,6 +177,9 @@ class ConsoleChat:
         if reply.copyable:
             for line in reply.copyable.splitlines() or [""]:
                 self.console.print(f"    {escape(line)}", highlight=False)
+        if reply.link is not None:
+            label, url = reply.link
+            self.console.print(f"  {escape(label)}: {escape(url)}", highlight=False)
         words = self.engine.content.coach.console
         for image in reply.images:
             # A picture is the latest drawing of that work: it replaces its earlier version.
