@@ -190,6 +190,7 @@ class ToolkitText(ContentModel):
     guide_pictures: Text
     guide_reflections: Text
     guide_no_reflections: Text
+    guide_assessments: Text
     guide_ticked: Text
     guide_unticked: Text
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.assessment_repositories import SelfAssessmentsRepository
 from storage.plan_repositories import PlanRepositories
 from storage.repositories import Repositories
 from storage.team_repositories import TeamRepositories
@@ -69,6 +70,7 @@ class UnitOfWork:
         self.repos = Repositories(session)
         self.plan = PlanRepositories(session)
         self.team = TeamRepositories(session)
+        self.assessments = SelfAssessmentsRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -314,7 +314,7 @@ class PersonSchedule(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))  # digest | balance
+    kind: Mapped[str] = mapped_column(String(16))  # digest | balance | reassess
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -412,3 +412,24 @@ class TeamReply(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SelfAssessment(Base):
+    """One self-assessment (leadership, competencies, community engagement) a person took.
+
+    `answers` maps each item id to its rating (None: skipped); `indicators` maps a stage item
+    to the indicators ticked. A row without `finished_at` is in progress: it is resumed, and
+    joins the history only once finished. A person has at most one in progress per kind.
+    """
+
+    __tablename__ = "self_assessments"
+    __table_args__ = (Index("ix_self_assessments_person_kind", "person_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict[str, int | None]] = mapped_column(JSON, default=dict)
+    indicators: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

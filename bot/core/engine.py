@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from bot.core.assess_store import AssessReads, apply_assess_effect
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
 from bot.core.plan_store import (
@@ -23,6 +24,7 @@ from bot.core.plan_store import (
 from bot.core.schedule import reminder_due_at
 from bot.core.team_store import ChannelEvents, TeamReads, apply_team_effect
 from bot.flows import default_flows
+from bot.flows.assess_model import DiscardAssessment, SaveAssessmentAnswers, SetReassessReminder
 from bot.flows.base import (
     IDLE,
     AddWorkRecord,
@@ -54,12 +56,13 @@ from storage.models import Person
 logger = logging.getLogger(__name__)
 
 
-class StoredReads(PlanReads, TeamReads):
+class StoredReads(PlanReads, TeamReads, AssessReads):
     """The flows' read-only view of one person's data, inside the turn's unit of work."""
 
     def __init__(self, uow: UnitOfWork, person: Person) -> None:
         PlanReads.__init__(self, uow, person)
         TeamReads.__init__(self, uow, person)
+        AssessReads.__init__(self, uow, person)
         self._repos = uow.repos
 
     def recent_reflections(self, *, limit: int) -> list[ReflectionView]:
@@ -441,6 +444,10 @@ class Engine:
                 apply_plan_effect(uow, person, effect, now)
             elif isinstance(effect, SaveSubscription | SetSubscriptionStatus):
                 apply_team_effect(uow, person, effect, now)
+            elif isinstance(
+                effect, SaveAssessmentAnswers | DiscardAssessment | SetReassessReminder
+            ):
+                apply_assess_effect(uow, person, effect, now)
             elif isinstance(effect, SetReminder):
                 if effect.every_days is None:
                     uow.repos.reminders.clear(person_id=person.id)

@@ -158,3 +158,13 @@ def weekly_post_due_at(
         if moment > now:
             return moment.astimezone(UTC)
         day += timedelta(days=7)
+
+
+REASSESS_MONTHS = 3  # a quarter
+
+
+def reassess_due_at(last: datetime, *, hours: WorkingHours) -> datetime:
+    """A quarter after `last` (the latest finished assessment, or the last reminder), at the
+    start of the first working day on or after that local date."""
+    day = add_months(last.astimezone(hours.zone).date(), REASSESS_MONTHS)
+    return hours.first_start_on_or_after(day)

@@ -215,6 +215,16 @@ def guide_markdown(guide: ReflectionGuide, words: GuideWords) -> str:
         if reflection.prompt and reflection.prompt.strip():
             blocks.append(f"*{_md_inline(reflection.prompt)}*")
         blocks.append(_md_paragraphs(reflection.text))
+    if guide.assessments:
+        blocks.append(_md_heading(2, words.assessments_heading))
+    for assessment in guide.assessments:
+        blocks.append(_md_heading(3, f"{assessment.title}, {_date(assessment.finished_at)}"))
+        blocks.append(
+            "\n".join(
+                f"- **{_md_inline(label)}**: {_md_inline(answer)}"
+                for label, answer in assessment.lines
+            )
+        )
     return "\n\n".join(block for block in blocks if block) + "\n"
 
 
@@ -279,6 +289,17 @@ def guide_docx(guide: ReflectionGuide, words: GuideWords) -> bytes:
         if reflection.prompt and reflection.prompt.strip():
             document.add_paragraph().add_run(_xml(reflection.prompt)).italic = True
         document.add_paragraph(_xml(reflection.text.strip("\r\n")))
+    if guide.assessments:
+        document.add_heading(_xml(words.assessments_heading), level=1)
+    for assessment in guide.assessments:
+        heading = f"{assessment.title}, {_date(assessment.finished_at)}"
+        document.add_heading(_xml(heading), level=2)
+        table = document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for label, answer in assessment.lines:
+            cells = table.add_row().cells
+            cells[0].text = _xml(label)
+            cells[1].text = _xml(answer)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -103,6 +103,15 @@ class GuideReflection:
 
 
 @dataclass(frozen=True)
+class GuideAssessment:
+    """A finished self-assessment: its title, when, and each item with the answer in words."""
+
+    title: str
+    finished_at: datetime
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class GuideWords:
     """Every heading and phrase the export prints, from content/data/coach.yaml."""
 
@@ -116,6 +125,7 @@ class GuideWords:
     pictures_heading: str
     reflections_heading: str
     no_reflections: str
+    assessments_heading: str
     ticked: str  # marker for a ticked checklist item, e.g. "[x]"
     unticked: str  # e.g. "[ ]"
 
@@ -126,3 +136,4 @@ class ReflectionGuide:
     generated_at: datetime
     steps: tuple[GuideStep, ...]
     reflections: tuple[GuideReflection, ...] = field(default_factory=tuple)
+    assessments: tuple[GuideAssessment, ...] = field(default_factory=tuple)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
 
 from bot.core.messages import FormErrors, Inbound, Reply
+from bot.flows.assess_model import AssessEffect, AssessmentRecordView
 from bot.flows.plan_model import (
     ActionItemView,
     CheckInView,
@@ -86,6 +87,15 @@ class Reads(Protocol):
         """The channels' weekly prompts this person set up and has not stopped."""
         ...
 
+    def assessments(self) -> list[AssessmentRecordView]:
+        """Every self-assessment of this person: finished ones in the order they were
+        finished, then any in progress."""
+        ...
+
+    def reassess_reminder(self) -> bool:
+        """Whether the person asked to be reminded to reassess every quarter."""
+        ...
+
     def team_replies(self) -> list[TeamReplyView]:
         """Everything this person said in team prompts' threads, oldest first."""
         ...
@@ -142,6 +152,7 @@ Effect = (
     | SetReminder
     | PlanEffect
     | TeamEffect
+    | AssessEffect
 )
 
 

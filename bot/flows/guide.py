@@ -33,6 +33,7 @@ def guide_words(turn: Turn) -> GuideWords:
         pictures_heading=words.guide_pictures,
         reflections_heading=words.guide_reflections,
         no_reflections=words.guide_no_reflections,
+        assessments_heading=words.guide_assessments,
         ticked=words.guide_ticked,
         unticked=words.guide_unticked,
     )

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from bot.documents.guide import guide_docx, guide_files, guide_markdown
 from bot.documents.model import (
+    GuideAssessment,
     GuideQuestion,
     GuideRecord,
     GuideReflection,
@@ -37,6 +38,7 @@ ENGLISH = GuideWords(
     pictures_heading="Pictures",
     reflections_heading="Reflections",
     no_reflections="No reflections yet",
+    assessments_heading="Self-assessments",
     ticked="[x]",
     unticked="[ ]",
 )
@@ -52,6 +54,7 @@ SPANISH = GuideWords(
     pictures_heading="Imágenes",
     reflections_heading="Reflexiones",
     no_reflections="Todavía no hay reflexiones",
+    assessments_heading="Autoevaluaciones",
     ticked="[x]",
     unticked="[ ]",
 )
@@ -636,3 +639,29 @@ def test_pictures_sharing_a_name_do_not_overwrite_each_other() -> None:
     assert dict(files)["map-2.png"] == MAP.png
     links = re.findall(r"!\[[^\]]*\]\(([^)]*)\)", guide_markdown(guide, ENGLISH))
     assert links == ["map.png", "map-2.png", "map.png"]
+
+
+ASSESSED = GuideAssessment(
+    title="Competencies",
+    finished_at=datetime(2024, 5, 6, 10, 0),
+    lines=(("Self-Awareness", "4 — Consistent"), ("Influence <b>|</b>", "Skipped")),
+)
+
+
+def test_finished_assessments_are_exported_in_both_documents() -> None:
+    guide = replace(library_guide(), assessments=(ASSESSED,))
+    markdown = guide_markdown(guide, ENGLISH)
+    assert "## Self-assessments" in markdown
+    assert "### Competencies, 2024-05-06" in markdown
+    assert "- **Self-Awareness**: 4 — Consistent" in markdown
+    assert "- **Influence \\<b>\\|\\</b>**: Skipped" in markdown  # text, never markup
+    texts = docx_texts(guide_docx(guide, ENGLISH))
+    assert "Self-assessments" in texts
+    assert "Competencies, 2024-05-06" in texts
+    document = docx.Document(io.BytesIO(guide_docx(guide, ENGLISH)))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert cells[-4:] == ["Self-Awareness", "4 — Consistent", "Influence <b>|</b>", "Skipped"]
+
+
+def test_no_assessments_no_heading() -> None:
+    assert "Self-assessments" not in guide_markdown(library_guide(), ENGLISH)
