@@ -232,6 +232,8 @@ class ResultsText(Templates):
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "heading": frozenset({"assessment", "date"}),
         "area_line": frozenset({"area", "rating"}),
+        "mixed_rating": frozenset({"value", "max"}),
+        "reflect_intro": frozenset({"area"}),
         "work_on_step": frozenset({"number", "name"}),
         "work_on_strategy": frozenset({"group"}),
         "chart_title": frozenset({"assessment", "date"}),
@@ -245,7 +247,9 @@ class ResultsText(Templates):
     strongest: Text
     growth: Text
     area_line: Text
+    mixed_rating: Text
     reflect: Label
+    reflect_intro: Text
     work_on_step: Label
     work_on_strategy: Text
     chart_title: Text
@@ -254,6 +258,7 @@ class ResultsText(Templates):
     chart_alt: Text
     alt_item: Text
     all_equal: Text
+    nothing_rated: Text
 
 
 class HistoryText(Templates):
@@ -291,6 +296,61 @@ class ReminderText(Templates):
     stopped: Text
 
 
+class MenuText(Templates):
+    """/coach assess: each assessment's state, and the reminder's."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "in_progress": frozenset({"answered", "total"}),
+        "finished": frozenset({"date", "count"}),
+        "resume": frozenset({"label", "answered", "total"}),
+    }
+
+    not_started: Text
+    in_progress: Text
+    finished: Text
+    resume: Text
+
+
+class PagesText(Templates):
+    """The forms an assessment is answered in, a page of questions at a time."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "intro": frozenset({"assessment", "page", "pages"}),
+        "legend_line": frozenset({"point", "hint"}),
+        "saved": frozenset({"assessment", "page", "pages"}),
+        "indicator_line": frozenset({"number", "text"}),
+        "indicator_option": frozenset({"number", "text"}),
+    }
+
+    intro: Text
+    skip_note: Text
+    legend_line: Text
+    saved: Text
+    indicators_label: Text
+    indicators_hint: Text
+    indicator_line: Text
+    indicator_option: Text
+
+
+class ErrorsText(ContentModel):
+    """Said under a field whose answer cannot be kept."""
+
+    not_a_point: Text
+    not_an_indicator: Text
+
+
+class SummaryText(Templates):
+    """An assessment's answers as lines of the person's export."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "ticked": frozenset({"point", "indicators"}),
+    }
+
+    skipped: Text
+    ticked: Text
+    indicator_separator: str
+
+
 class AssessmentButtons(ContentModel):
     """Button labels (Slack: 75 characters; a modal's submit button 24)."""
 
@@ -306,6 +366,7 @@ class AssessmentButtons(ContentModel):
     reassess: Label
     remind_quarterly: Label
     no_reminder: Label
+    open: Label
 
 
 class AssessmentText(Templates):
@@ -319,9 +380,13 @@ class AssessmentText(Templates):
     competencies: CompetencyAssessmentText
     community_engagement: StageAssessmentText
     links: Links
+    menu: MenuText
+    pages: PagesText
+    errors: ErrorsText
     results: ResultsText
     history: HistoryText
     reminder: ReminderText
+    summary: SummaryText
     buttons: AssessmentButtons
 
 

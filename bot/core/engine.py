@@ -319,6 +319,8 @@ class Engine:
             return ("toolkit", exported) if exported else ("coach", self._coach.help(turn))
         if name == "reflect":
             return "reflect", self.flows["reflect"].start(turn, argument)
+        if name == "assess":
+            return "assess", self.flows["assess"].start(turn, argument)
         if name in TEAM_COMMANDS:
             return "team", self._team.command(turn, name)
         return "coach", self._coach.unknown_command(turn, name)

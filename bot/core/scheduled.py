@@ -11,6 +11,7 @@ from typing import Protocol, cast
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from bot.core.assess_store import AssessReads
 from bot.core.engine import Engine
 from bot.core.messages import Reply
 from bot.core.plan_store import (
@@ -26,10 +27,12 @@ from bot.core.schedule import (
     action_due_at,
     balance_due_at,
     digest_due_at,
+    reassess_due_at,
     relationship_due_at,
     reminder_due_at,
 )
 from bot.core.team_store import next_post_at, pause_itself
+from bot.flows.assess import reassess_reminder_replies
 from bot.flows.balance import balance_replies
 from bot.flows.nudges import digest_replies, nudge_replies
 from bot.flows.plan import action_reminder_replies
@@ -64,10 +67,11 @@ logger = logging.getLogger(__name__)
 
 ScheduledRow = Relationship | ActionItem | PersonSchedule | ToolkitReminder | TeamSubscription
 
-KINDS = ("nudge", "action", "digest", "balance", "toolkit", "prompt", "prompt_notice")
+KINDS = ("nudge", "action", "digest", "balance", "toolkit", "reassess", "prompt", "prompt_notice")
 """What the worker sends: a relationship's nudge, an action item's reminder, a person's
-digest or weekly balance summary, the toolkit's gentle reminder, a team channel's weekly
-prompt, and the one DM that says a channel's prompt paused itself."""
+digest or weekly balance summary, the toolkit's gentle reminder, the quarterly reminder to
+reassess, a team channel's weekly prompt, and the one DM that says a channel's prompt paused
+itself."""
 
 MODELS: dict[str, Schedulable] = {
     "nudge": Relationship,
@@ -75,6 +79,7 @@ MODELS: dict[str, Schedulable] = {
     "digest": PersonSchedule,
     "balance": PersonSchedule,
     "toolkit": ToolkitReminder,
+    "reassess": PersonSchedule,
     "prompt": TeamSubscription,
     "prompt_notice": TeamSubscription,
 }
@@ -461,6 +466,9 @@ class ScheduledWork:
                 weekly=True,
             )
             return replies, ()
+        if due.kind == "reassess":
+            records = AssessReads(uow, person).assessments()
+            return reassess_reminder_replies(content, records, today=today), ()
         raise ValueError(f"unknown kind of scheduled message {due.kind!r}")
 
     def _prepare_team(self, due: Due, now: datetime) -> Prepared | None:
@@ -737,6 +745,8 @@ class ScheduledWork:
             )
         elif due.kind == "balance":
             next_due = balance_due_at(now, hours=hours)
+        elif due.kind == "reassess":
+            next_due = reassess_due_at(now, hours=hours)
         elif due.kind == "prompt":
             subscription = session.get(TeamSubscription, due.item_id)
             next_due = next_post_at(subscription, now) if subscription is not None else None

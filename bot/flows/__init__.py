@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.flows.assess import AssessFlow
 from bot.flows.base import Flow
 from bot.flows.checkin import CheckInFlow
 from bot.flows.coach import CoachFlow
@@ -19,5 +20,6 @@ def default_flows() -> dict[str, Flow]:
         PlanFlow(),
         CheckInFlow(),
         TeamFlow(),
+        AssessFlow(),
     ]
     return {flow.flow_id: flow for flow in flows}

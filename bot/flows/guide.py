@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.messages import FileAttachment, Reply
 from bot.documents.guide import guide_files
 from bot.documents.model import (
+    GuideAssessment,
     GuideQuestion,
     GuideRecord,
     GuideReflection,
@@ -15,6 +16,7 @@ from bot.documents.model import (
     ReflectionGuide,
 )
 from bot.flows import toolkit_work
+from bot.flows.assess import assessment_summaries
 from bot.flows.base import StepResult, Turn, reply_only
 
 EVERY_REFLECTION = 10_000
@@ -105,11 +107,18 @@ def build_guide(turn: Turn) -> ReflectionGuide:
         for reply in turn.reads.team_replies()
     ]
     reflections = tuple(sorted(private + in_threads, key=lambda r: r.created_at))
+    assessments = tuple(
+        GuideAssessment(title, finished_at, tuple(lines))
+        for title, finished_at, lines in assessment_summaries(
+            turn.content, turn.reads.assessments()
+        )
+    )
     return ReflectionGuide(
         person="",  # the guide is the person's own; a platform user id is not a name
         generated_at=turn.now,
         steps=tuple(steps),
         reflections=reflections,
+        assessments=assessments,
     )
 
 

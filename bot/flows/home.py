@@ -144,6 +144,8 @@ def _reflections(turn: Turn) -> HomeSection:
     choices = (
         Choice(choice_value("reflect", "start"), coach.labels.reflect),
         Choice(choice_value("reflect", "history"), coach.labels.reflections),
+        # The self-assessment is private reflection too; it opens /coach assess.
+        Choice(choice_value("assess", "start"), turn.content.assessment.buttons.open),
     )
     return HomeSection(heading=words.reflections_heading, lines=lines, choices=choices)
 

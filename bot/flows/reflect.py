@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
+from bot.flows.assess import growth_prompt
 from bot.flows.base import (
     Flow,
     Handler,
@@ -63,6 +64,8 @@ class ReflectFlow(Flow):
             return self.history(turn)
         if action == "prompt":
             return self._ask_team_prompt(turn, argument)
+        if action == "growth":
+            return self._ask_growth_prompt(turn, argument)
         return super().choose(turn, action, argument)
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
@@ -104,6 +107,14 @@ class ReflectFlow(Flow):
             return None  # the content changed since it was posted: the button no longer applies
         intro = turn.content.prompts.reflect_intro.format(theme=prompt.theme_name)
         return self._ask(turn, prompt="\n".join(prompt.questions), intro=intro)
+
+    def _ask_growth_prompt(self, turn: Turn, area: str) -> StepResult | None:
+        """ "Reflect on it" under a growth area of a self-assessment: that area's prompts."""
+        found = growth_prompt(turn.content, area)
+        if found is None:
+            return None  # no assessment rates that area any more: the button no longer applies
+        intro, prompt = found
+        return self._ask(turn, prompt=prompt, intro=intro)
 
     def _ask(
         self, turn: Turn, *, prompt: str | None = None, intro: str | None = None

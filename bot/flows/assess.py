@@ -1,0 +1,889 @@
+"""The self-assessment flow: three assessments a page at a time, their results and history."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
+from bot.core.schedule import zone
+from bot.core.text import parse_int, shorten
+from bot.documents.assessment_chart import draw_radar, draw_trend, radar_alt_text, trend_alt_text
+from bot.flows.assess_model import (
+    AssessmentRecordView,
+    DiscardAssessment,
+    SaveAssessmentAnswers,
+    SetReassessReminder,
+)
+from bot.flows.base import Effect, Flow, StepResult, Turn, choice_value, reply_only
+from bot.flows.nudges import day_text
+from bot.flows.plan_model import RelationshipView
+from content import Content
+from content.assessment import (
+    LABEL_MAX,
+    ResolvedAssessment,
+    ResolvedItem,
+    ResolvedStage,
+    resolve_assessments,
+)
+
+FLOW = "assess"
+PAGE_SIZE = 6  # questions on one form: a short modal, and well within Slack's 100 blocks
+PREVIOUS_ON_RADAR = 3  # earlier assessments outlined under the latest; the trend shows them all
+SHOWN_AREAS = 2  # strongest areas and areas to grow, each
+NEW = "new"  # the context of a form for an assessment not started yet
+RESTART = "restart"  # ... of a form that replaces the one in progress once submitted
+INDICATORS = "indicators"  # the field of a stage's indicators page
+HISTORY = "history"
+
+_RESOLVED: dict[int, tuple[Content, tuple[ResolvedAssessment, ...]]] = {}
+
+
+def resolved_assessments(content: Content) -> tuple[ResolvedAssessment, ...]:
+    """The three assessments, resolved once per loaded content (it never changes once loaded)."""
+    cached = _RESOLVED.get(id(content))
+    if cached is not None and cached[0] is content:
+        return cached[1]
+    resolved = resolve_assessments(
+        content.assessment,
+        leadership=content.leadership,
+        competencies=content.competencies,
+        rubric=content.rubric,
+        toolkit=content.toolkit,
+        worksheet=content.worksheet,
+    )
+    _RESOLVED[id(content)] = (content, resolved)
+    return resolved
+
+
+def find_assessment(content: Content, kind: str) -> ResolvedAssessment | None:
+    return next((a for a in resolved_assessments(content) if a.id == kind), None)
+
+
+# ----- pages ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One form of an assessment: its questions, or (`indicators`) the indicators to tick of the
+    stage its one stage item was scored in."""
+
+    number: int  # from 1, as in the form id "assess.<kind>.<number>"
+    items: tuple[ResolvedItem, ...]
+    indicators: bool = False
+
+
+def pages(assessment: ResolvedAssessment) -> tuple[Page, ...]:
+    """The assessment's forms in order. Items of one group (How We Lead, a set of competencies)
+    share pages of up to PAGE_SIZE, balanced, never splitting an area (an ability's two ratings,
+    a pair and its paradox position); a stage item has a page for its score and one after it
+    for the indicators of the stage that score falls in."""
+    chunks: list[tuple[tuple[ResolvedItem, ...], bool]] = []
+    areas: list[list[ResolvedItem]] = []
+    group: str | None = None
+
+    def flush() -> None:
+        chunks.extend((tuple(page), False) for page in _balanced(areas))
+        areas.clear()
+
+    for item in assessment.items:
+        if item.kind == "stage":
+            flush()
+            chunks += [((item,), False), ((item,), True)]
+            group = None
+            continue
+        if item.group != group:
+            flush()
+            group = item.group
+        if areas and areas[-1][0].area == item.area:
+            areas[-1].append(item)
+        else:
+            areas.append([item])
+    flush()
+    return tuple(Page(number, items, ind) for number, (items, ind) in enumerate(chunks, start=1))
+
+
+def _balanced(areas: Sequence[Sequence[ResolvedItem]]) -> list[list[ResolvedItem]]:
+    """Areas in order on as few pages of up to PAGE_SIZE as fit, of about equal length."""
+    remaining = sum(len(area) for area in areas)
+    count = math.ceil(remaining / PAGE_SIZE)
+    result: list[list[ResolvedItem]] = []
+    page: list[ResolvedItem] = []
+    for area in areas:
+        target = math.ceil(remaining / max(1, count - len(result)))
+        if page and (len(page) >= target or len(page) + len(area) > PAGE_SIZE):
+            result.append(page)
+            remaining -= len(page)
+            page = []
+        page += area
+    if page:
+        result.append(page)
+    return result
+
+
+def _stage(item: ResolvedItem, score: int | None) -> ResolvedStage | None:
+    if score is None:
+        return None
+    try:
+        return item.stage_for(score)
+    except ValueError:  # the rubric changed since it was scored
+        return None
+
+
+def _answered(
+    page: Page, answers: Mapping[str, int | None], indicators: Mapping[str, Sequence[str]]
+) -> bool:
+    """Whether a page needs nothing more (a skipped question is an answer)."""
+    if not page.indicators:
+        return all(item.id in answers for item in page.items)
+    item = page.items[0]
+    if item.id not in answers:
+        return False
+    stage = _stage(item, answers[item.id])
+    if stage is None or not stage.indicators:
+        return True  # skipped, or a stage with nothing to tick
+    stage_ids = {indicator.id for indicator in stage.indicators}
+    return item.id in indicators and set(indicators[item.id]) <= stage_ids
+
+
+def _next_page(
+    assessment: ResolvedAssessment,
+    answers: Mapping[str, int | None],
+    indicators: Mapping[str, Sequence[str]],
+) -> Page | None:
+    return next((p for p in pages(assessment) if not _answered(p, answers, indicators)), None)
+
+
+def _answered_count(assessment: ResolvedAssessment, record: AssessmentRecordView) -> int:
+    return sum(item.id in record.answers for item in assessment.items)
+
+
+# ----- records ----------------------------------------------------------------------------------
+
+
+def _in_progress(records: Sequence[AssessmentRecordView], kind: str) -> AssessmentRecordView | None:
+    return next((r for r in records if r.kind == kind and r.finished_at is None), None)
+
+
+def _finished(records: Sequence[AssessmentRecordView], kind: str) -> list[AssessmentRecordView]:
+    """The finished assessments of a kind, oldest first."""
+    done = [r for r in records if r.kind == kind and r.finished_at is not None]
+    return sorted(done, key=lambda r: (r.finished_at or r.started_at, r.id))
+
+
+def _token(started_at: datetime) -> str:
+    """What a form carries to name the assessment it belongs to: when that one was started."""
+    return started_at.astimezone(UTC).isoformat()
+
+
+# ----- the flow ---------------------------------------------------------------------------------
+
+
+class AssessFlow(Flow):
+    """Forms only: each page submitted is stored at once, so the flow never waits."""
+
+    flow_id = FLOW
+
+    def start(self, turn: Turn, argument: str) -> StepResult:
+        """`/coach assess` offers the three; `/coach assess history`; `/coach assess <kind>`."""
+        wanted = argument.strip().lower()
+        if wanted == HISTORY:
+            return self.history(turn)
+        assessment = find_assessment(turn.content, wanted) if wanted else None
+        if assessment is None:
+            return self.menu(turn)
+        return self._continue(turn, assessment)
+
+    def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
+        if action == "start" and not argument:
+            return self.menu(turn)
+        if action == HISTORY:
+            return self.history(turn)
+        if action == "remind" and argument in {"on", "off"}:
+            return self._remind(turn, on=argument == "on")
+        assessment = find_assessment(turn.content, argument)
+        if assessment is None:
+            return None
+        if action in {"start", "resume"}:
+            return self._continue(turn, assessment)
+        if action == "restart":
+            return _ask(turn, assessment, pages(assessment)[0], RESTART, {}, {})
+        if action == "results":
+            finished = _finished(turn.reads.assessments(), assessment.id)
+            if not finished:
+                return None
+            replies = results_replies(
+                turn, assessment, finished[-1], finished[:-1], offer_reminder=False
+            )
+            return reply_only(*replies)
+        return None
+
+    def submit(self, turn: Turn, form_id: str) -> StepResult | None:
+        located = _locate(turn.content, form_id)
+        if located is None:
+            return None
+        assessment, page = located
+        current = _in_progress(turn.reads.assessments(), assessment.id)
+        token = turn.inbound.form_context
+        answers: dict[str, int | None] = {}
+        ticked: dict[str, tuple[str, ...]] = {}
+        if token not in {NEW, RESTART}:
+            if current is None or token != _token(current.started_at):
+                return None  # an assessment finished or thrown away since the form opened
+            answers, ticked = dict(current.answers), dict(current.indicators)
+        elif token == NEW and current is not None:
+            return None  # another form started this one meanwhile
+        read = _read_page(turn, page, answers)
+        if read is None:
+            return None
+        if isinstance(read, FormErrors):
+            return StepResult(form_errors=read)
+        new_answers, new_ticked = read
+        answers.update(new_answers)
+        ticked.update(new_ticked)
+        following = _next_page(assessment, answers, ticked)
+        effects: list[Effect] = []
+        if token == RESTART and current is not None:
+            effects.append(DiscardAssessment(assessment.id))
+        effects.append(
+            SaveAssessmentAnswers(assessment.id, new_answers, new_ticked, finish=following is None)
+        )
+        started = turn.now if token in {NEW, RESTART} or current is None else current.started_at
+        if following is not None:
+            asked = _ask(turn, assessment, following, _token(started), answers, ticked, saved=True)
+            return StepResult(replies=asked.replies, effects=tuple(effects))
+        finished = AssessmentRecordView(
+            id=0,
+            kind=assessment.id,
+            answers=answers,
+            indicators=ticked,
+            started_at=started,
+            updated_at=turn.now,
+            finished_at=turn.now,
+        )
+        earlier = _finished(turn.reads.assessments(), assessment.id)
+        replies = results_replies(
+            turn,
+            assessment,
+            finished,
+            earlier,
+            offer_reminder=not turn.reads.reassess_reminder(),
+        )
+        return StepResult(replies=replies, effects=tuple(effects))
+
+    # ----- what is offered ------------------------------------------------------------------
+
+    def menu(self, turn: Turn) -> StepResult:
+        """The three assessments, each with what can be done with it now, and the reminder."""
+        content = turn.content
+        words = content.assessment
+        records = turn.reads.assessments()
+        replies = [Reply(words.intro, heading=words.title)]
+        for assessment in resolved_assessments(content):
+            current = _in_progress(records, assessment.id)
+            finished = _finished(records, assessment.id)
+            total = len(assessment.items)
+            statuses: list[str] = []
+            choices: tuple[Choice, ...]
+            if finished:
+                last = finished[-1].finished_at or finished[-1].started_at
+                statuses.append(
+                    words.menu.finished.format(date=_day(turn, last), count=len(finished))
+                )
+            if current is not None:
+                answered = _answered_count(assessment, current)
+                statuses.append(words.menu.in_progress.format(answered=answered, total=total))
+                resume = words.menu.resume.format(
+                    label=words.buttons.resume, answered=answered, total=total
+                )
+                choices = (
+                    _button("resume", shorten(resume, LABEL_MAX), assessment.id, primary=True),
+                    _button("restart", words.buttons.start_over, assessment.id),
+                )
+            else:
+                choices = (_button("start", words.buttons.start, assessment.id, primary=True),)
+            if finished:
+                choices += (_button("results", words.buttons.results, assessment.id),)
+            status = " ".join(statuses) or words.menu.not_started
+            text = f"*{assessment.button}*\n{assessment.intro}\n_{status}_"
+            replies.append(Reply(text, choices=choices))
+        replies.append(_reminder_reply(turn))
+        return reply_only(*replies)
+
+    def history(self, turn: Turn) -> StepResult:
+        """Every finished assessment with its date, what is in progress, a trend per kind."""
+        content = turn.content
+        words = content.assessment.history
+        records = turn.reads.assessments()
+        lines: list[str] = []
+        charts: list[Reply] = []
+        waiting: list[str] = []
+        for assessment in resolved_assessments(content):
+            finished = _finished(records, assessment.id)
+            lines += [
+                words.line.format(
+                    assessment=assessment.title,
+                    date=_day(turn, record.finished_at or record.started_at),
+                )
+                for record in finished
+            ]
+            current = _in_progress(records, assessment.id)
+            if current is not None:
+                waiting.append(
+                    words.in_progress.format(
+                        assessment=assessment.title,
+                        answered=_answered_count(assessment, current),
+                        total=len(assessment.items),
+                    )
+                )
+            if finished:
+                charts.append(_trend_reply(turn, assessment, finished))
+        start = _button("start", content.assessment.buttons.open, primary=True)
+        if not lines:
+            return reply_only(Reply("\n\n".join([words.empty, *waiting]), choices=(start,)))
+        text = "\n".join([words.heading, *lines])
+        if waiting:
+            text += "\n\n" + "\n".join(waiting)
+        return reply_only(Reply(text, choices=(start,)), *charts)
+
+    def _continue(self, turn: Turn, assessment: ResolvedAssessment) -> StepResult:
+        """The first page not answered of the one in progress, or the first of a new one."""
+        current = _in_progress(turn.reads.assessments(), assessment.id)
+        if current is None:
+            return _ask(turn, assessment, pages(assessment)[0], NEW, {}, {})
+        page = _next_page(assessment, current.answers, current.indicators)
+        if page is not None:
+            return _ask(
+                turn,
+                assessment,
+                page,
+                _token(current.started_at),
+                current.answers,
+                current.indicators,
+            )
+        # Everything is answered but it was never finished (the content lost a question since).
+        earlier = _finished(turn.reads.assessments(), assessment.id)
+        done = AssessmentRecordView(
+            id=current.id,
+            kind=current.kind,
+            answers=current.answers,
+            indicators=current.indicators,
+            started_at=current.started_at,
+            updated_at=turn.now,
+            finished_at=turn.now,
+        )
+        replies = results_replies(
+            turn, assessment, done, earlier, offer_reminder=not turn.reads.reassess_reminder()
+        )
+        return StepResult(
+            replies=replies, effects=(SaveAssessmentAnswers(assessment.id, {}, finish=True),)
+        )
+
+    def _remind(self, turn: Turn, *, on: bool) -> StepResult:
+        words = turn.content.assessment.reminder
+        reply = Reply(words.set if on else words.stopped)
+        return StepResult(replies=(reply,), effects=(SetReassessReminder(on),), keep_state=True)
+
+
+def _button(action: str, label: str, argument: str = "", *, primary: bool = False) -> Choice:
+    value = choice_value(FLOW, action, argument)
+    return Choice(value, label, "primary") if primary else Choice(value, label)
+
+
+def _reminder_reply(turn: Turn) -> Reply:
+    words = turn.content.assessment
+    history = _button(HISTORY, words.buttons.history)
+    if turn.reads.reassess_reminder():
+        return Reply(
+            words.reminder.set,
+            choices=(_button("remind", words.buttons.no_reminder, "off"), history),
+        )
+    return Reply(
+        words.reminder.offer,
+        choices=(_button("remind", words.buttons.remind_quarterly, "on"), history),
+    )
+
+
+def _locate(content: Content, form_id: str) -> tuple[ResolvedAssessment, Page] | None:
+    """The assessment and page a form id names; None for anything else."""
+    flow, _, rest = form_id.partition(".")
+    kind, _, number = rest.rpartition(".")
+    assessment = find_assessment(content, kind) if flow == FLOW else None
+    index = parse_int(number)
+    if assessment is None or index is None:
+        return None
+    every = pages(assessment)
+    return (assessment, every[index - 1]) if 1 <= index <= len(every) else None
+
+
+def _day(turn: Turn, moment: datetime) -> str:
+    local = moment.astimezone(zone(turn.reads.nudge_settings().time_zone)).date()
+    return day_text(turn.content, local, today=turn.today)
+
+
+def _local_date(turn: Turn, moment: datetime) -> date:
+    return moment.astimezone(zone(turn.reads.nudge_settings().time_zone)).date()
+
+
+# ----- the forms --------------------------------------------------------------------------------
+
+
+def _ask(
+    turn: Turn,
+    assessment: ResolvedAssessment,
+    page: Page,
+    token: str,
+    answers: Mapping[str, int | None],
+    ticked: Mapping[str, Sequence[str]],
+    *,
+    saved: bool = False,
+) -> StepResult:
+    """A page's form, in a reply that says what the form does not show everywhere (the
+    terminal asks its fields only) and whose button opens the form where it cannot open at
+    once (Slack: after a modal is submitted, the next one is a button away in the DM)."""
+    words = turn.content.assessment
+    form = _page_form(turn, assessment, page, token, answers, ticked)
+    where = {"assessment": assessment.title, "page": page.number, "pages": len(pages(assessment))}
+    lead = words.pages.saved.format(**where) if saved else words.pages.intro.format(**where)
+    text = "\n\n".join([lead, *_page_notes(turn, assessment, page, answers)])
+    if token == RESTART:
+        again = _button("restart", words.buttons.start_over, assessment.id)
+    elif saved:
+        again = _button("resume", words.buttons.next, assessment.id)
+    else:
+        again = _button("start", words.buttons.start, assessment.id)
+    return reply_only(Reply(text, form=form, choices=(again,)))
+
+
+def _page_notes(
+    turn: Turn, assessment: ResolvedAssessment, page: Page, answers: Mapping[str, int | None]
+) -> list[str]:
+    """What a page says above its fields: the assessment's intro on its first page; for a
+    stage, its indicators in full (a checkbox shows 75 characters) and the way forward; else
+    how to skip a question."""
+    content = turn.content
+    words = content.assessment
+    notes = [assessment.intro] if page.number == 1 else []
+    if not page.indicators:
+        return [*notes, words.pages.skip_note]
+    item = page.items[0]
+    stage = _stage(item, answers.get(item.id))
+    assert stage is not None  # an indicators page is only asked once its score is there
+    partner = content.rubric.partner_kind(item.id.removeprefix("stage/")).name
+    listed = "\n".join(
+        words.pages.indicator_line.format(number=number, text=indicator.text)
+        for number, indicator in enumerate(stage.indicators, start=1)
+    )
+    prompt = words.community_engagement.indicators_prompt.format(stage=stage.name, partner=partner)
+    return [*notes, prompt, listed, stage.way_forward]
+
+
+def _page_form(
+    turn: Turn,
+    assessment: ResolvedAssessment,
+    page: Page,
+    token: str,
+    answers: Mapping[str, int | None],
+    ticked: Mapping[str, Sequence[str]],
+) -> Form:
+    words = turn.content.assessment
+    every = pages(assessment)
+    intro = [
+        words.pages.intro.format(assessment=assessment.title, page=page.number, pages=len(every)),
+        *_page_notes(turn, assessment, page, answers),
+    ]
+    fields: tuple[FormField, ...]
+    if page.indicators:
+        item = page.items[0]
+        stage = _stage(item, answers.get(item.id))
+        assert stage is not None
+        already = [i.id for i in stage.indicators if i.id in ticked.get(item.id, ())]
+        option = words.pages.indicator_option
+        fields = (
+            FormField(
+                name=INDICATORS,
+                label=words.pages.indicators_label,
+                hint=words.pages.indicators_hint,
+                options=tuple(
+                    (indicator.id, shorten(option.format(number=n, text=indicator.text), LABEL_MAX))
+                    for n, indicator in enumerate(stage.indicators, start=1)
+                ),
+                multiple=True,
+                optional=True,
+                initial=",".join(already) or None,
+            ),
+        )
+    else:
+        rated = next((item for item in page.items if item.kind == "rating"), None)
+        if rated is not None:  # what each point of the rating scale means, before the skip note
+            legend = "\n".join(
+                words.pages.legend_line.format(point=point.label, hint=point.hint)
+                for point in rated.scale.points
+                if point.hint
+            )
+            intro.insert(-1, legend)
+        fields = tuple(
+            FormField(
+                name=item.id,
+                label=item.question,
+                hint=item.anchor,
+                options=tuple((str(point.value), point.label) for point in item.scale.points),
+                optional=True,
+                initial=_initial(answers.get(item.id)),
+            )
+            for item in page.items
+        )
+    others_done = all(_answered(p, answers, ticked) for p in every if p.number != page.number)
+    scoring = page.items[0].kind == "stage" and not page.indicators  # its indicators follow
+    return Form(
+        form_id=f"{FLOW}.{assessment.id}.{page.number}",
+        title=assessment.title,
+        submit_label=words.buttons.finish if others_done and not scoring else words.buttons.submit,
+        fields=fields,
+        intro="\n\n".join(part for part in intro if part),
+        context=token,
+    )
+
+
+def _initial(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _read_page(
+    turn: Turn, page: Page, answers: Mapping[str, int | None]
+) -> tuple[dict[str, int | None], dict[str, tuple[str, ...]]] | FormErrors | None:
+    """A submitted page's answers, or what is wrong under each field; None if the page cannot
+    be answered now (its stage's score is not there)."""
+    words = turn.content.assessment.errors
+    form = turn.inbound.form
+    if page.indicators:
+        item = page.items[0]
+        stage = _stage(item, answers.get(item.id))
+        if stage is None:
+            return None
+        chosen = {part.strip() for part in form.get(INDICATORS, "").split(",") if part.strip()}
+        known = [indicator.id for indicator in stage.indicators]
+        if chosen - set(known):
+            return FormErrors({INDICATORS: words.not_an_indicator})
+        return {}, {item.id: tuple(ident for ident in known if ident in chosen)}
+    read: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    for item in page.items:
+        raw = form.get(item.id, "").strip()
+        if not raw:
+            read[item.id] = None  # skipped
+            continue
+        value = parse_int(raw)
+        if value is None or not item.scale.min <= value <= item.scale.max:
+            errors[item.id] = words.not_a_point
+        else:
+            read[item.id] = value
+    if errors:
+        return FormErrors(errors)
+    return read, {}
+
+
+# ----- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Area:
+    id: str
+    name: str
+    value: float
+    rating: str
+    item: ResolvedItem  # its first item: the growth link, the stage
+    order: int
+
+
+def _areas(
+    content: Content, assessment: ResolvedAssessment, answers: Mapping[str, int | None]
+) -> list[_Area]:
+    """Each area with a charted item rated: its mean rating and how that reads."""
+    grouped: dict[str, list[tuple[ResolvedItem, int]]] = {}
+    for item in assessment.charted_items():
+        value = answers.get(item.id)
+        if value is not None and item.scale.min <= value <= item.scale.max:
+            grouped.setdefault(item.area, []).append((item, value))
+    areas: list[_Area] = []
+    for order, (area, rated) in enumerate(grouped.items()):
+        first = rated[0][0]
+        values = [value for _, value in rated]
+        mean = sum(values) / len(values)
+        if len(set(values)) == 1:
+            rating = first.scale.point(values[0]).label
+        else:
+            rating = content.assessment.results.mixed_rating.format(
+                value=f"{mean:.1f}", max=first.scale.max
+            )
+        areas.append(_Area(area, _area_name(content, area, first), mean, rating, first, order))
+    return areas
+
+
+def _area_name(content: Content, area: str, item: ResolvedItem) -> str:
+    """An ability's name for its two ratings; otherwise the item's own label."""
+    kind, _, ident = area.partition("/")
+    if kind == "abilities":
+        try:
+            return content.leadership.ability(ident).name
+        except KeyError:
+            return item.label
+    return item.label
+
+
+def _rank_areas(areas: Sequence[_Area]) -> tuple[list[_Area], list[_Area]] | None:
+    """The strongest areas and the areas to grow, up to SHOWN_AREAS each; None when every area
+    is rated the same (or none is), so none stands out.
+
+    Ties are broken by the order the areas are asked in, and no area is in both lists nor is a
+    growth area rated as high as a strongest one: strongest are the highest rated above the
+    lowest rating; areas to grow are the lowest rated below every strongest one.
+    """
+    if len({area.value for area in areas}) < 2:
+        return None
+    lowest = min(area.value for area in areas)
+    by_strength = sorted(areas, key=lambda a: (-a.value, a.order))
+    strongest = [a for a in by_strength if a.value > lowest][:SHOWN_AREAS]
+    floor = min(a.value for a in strongest)
+    by_weakness = sorted(areas, key=lambda a: (a.value, a.order))
+    growth = [a for a in by_weakness if a.value < floor][:SHOWN_AREAS]
+    return strongest, growth
+
+
+def results_replies(
+    turn: Turn,
+    assessment: ResolvedAssessment,
+    latest: AssessmentRecordView,
+    earlier: Sequence[AssessmentRecordView],
+    *,
+    offer_reminder: bool,
+) -> tuple[Reply, ...]:
+    """A finished assessment: the radar of its ratings over the earlier ones, the strongest
+    areas and those to grow, each with a reflection and the work that builds it."""
+    content = turn.content
+    words = content.assessment.results
+    finished_at = latest.finished_at or turn.now
+    day = _day(turn, finished_at)
+    heading = words.heading.format(assessment=assessment.title, date=day)
+    history = (_button(HISTORY, content.assessment.buttons.history),)
+    areas = _areas(content, assessment, latest.answers)
+    if not areas:  # every question skipped: nothing to chart or rank
+        replies = [Reply(heading, choices=history), Reply(words.nothing_rated)]
+    else:
+        radar = _radar(turn, assessment, latest, earlier)
+        replies = [
+            Reply(heading, choices=history, images=(radar,)),
+            *_ranked_replies(turn, areas),
+        ]
+    if offer_reminder:
+        replies.append(
+            Reply(
+                content.assessment.reminder.offer,
+                choices=(_button("remind", content.assessment.buttons.remind_quarterly, "on"),),
+            )
+        )
+    return tuple(replies)
+
+
+def _ranked_replies(turn: Turn, areas: Sequence[_Area]) -> list[Reply]:
+    words = turn.content.assessment.results
+    ranked = _rank_areas(areas)
+    if ranked is None:
+        return [Reply(words.all_equal)]
+    strongest, growth = ranked
+    lines = [f"*{words.strongest}*"]
+    lines += [words.area_line.format(area=a.name, rating=a.rating) for a in strongest]
+    replies = [Reply("\n".join(lines))]
+    relationships = turn.reads.relationships()
+    for index, area in enumerate(growth):
+        text = words.area_line.format(area=area.name, rating=area.rating)
+        stage = _stage(area.item, round(area.value)) if area.item.kind == "stage" else None
+        if stage is not None:
+            text += f"\n{stage.way_forward}"
+        if index == 0:
+            text = f"*{words.growth}*\n{text}"
+        replies.append(Reply(text, choices=_growth_choices(turn, area, relationships)))
+    return replies
+
+
+def _growth_choices(
+    turn: Turn, area: _Area, relationships: Sequence[RelationshipView]
+) -> tuple[Choice, ...]:
+    """Reflect on the area's prompt, open the toolkit step, see the plan's group."""
+    words = turn.content.assessment.results
+    link = area.item.link
+    choices = [Choice(choice_value("reflect", "growth", area.id), words.reflect)]
+    if link.step is not None and link.step_label is not None:
+        choices.append(Choice(choice_value("toolkit", "open", link.step), link.step_label))
+    if link.strategy is not None and link.strategy_label is not None:
+        member = next((r for r in relationships if r.constituency == link.strategy), None)
+        value = (
+            choice_value("plan", "show", str(member.id))
+            if member is not None
+            else choice_value("plan", "start")
+        )
+        choices.append(Choice(value, shorten(link.strategy_label, LABEL_MAX)))
+    return tuple(choices)
+
+
+def growth_prompt(content: Content, area: str) -> tuple[str, str] | None:
+    """For "Reflect on it": the intro naming an area and its reflection prompts; None if no
+    assessment rates that area (any more)."""
+    for assessment in resolved_assessments(content):
+        item = next((i for i in assessment.items if i.area == area), None)
+        if item is not None:
+            intro = content.assessment.results.reflect_intro.format(
+                area=_area_name(content, area, item)
+            )
+            return intro, "\n".join(item.link.prompts)
+    return None
+
+
+def _values(items: Sequence[ResolvedItem], answers: Mapping[str, int | None]) -> list[float]:
+    values: list[float] = []
+    for item in items:
+        value = answers.get(item.id)
+        values.append(float(value) if value is not None else math.nan)
+    return values
+
+
+def _radar(
+    turn: Turn,
+    assessment: ResolvedAssessment,
+    latest: AssessmentRecordView,
+    earlier: Sequence[AssessmentRecordView],
+) -> Image:
+    words = turn.content.assessment.results
+    items = assessment.charted_items()
+    labels = [item.label for item in items]
+    shown = list(earlier)[-PREVIOUS_ON_RADAR:]
+    day = _day(turn, latest.finished_at or turn.now)
+    latest_values = _values(items, latest.answers)
+    scale_max = max(item.scale.max for item in items)
+    data = draw_radar(
+        labels,
+        latest_values,
+        [_values(items, record.answers) for record in shown],
+        scale_max=scale_max,
+        title=words.chart_title.format(assessment=assessment.title, date=day),
+        latest_label=words.latest_legend.format(date=day),
+        previous_labels=[
+            words.previous_legend.format(date=_day(turn, r.finished_at or r.started_at))
+            for r in shown
+        ],
+    )
+    alt = radar_alt_text(
+        labels,
+        latest_values,
+        scale_max=scale_max,
+        template=words.chart_alt,
+        item_template=words.alt_item,
+        assessment=assessment.title,
+        date=day,
+    )
+    when = _local_date(turn, latest.finished_at or turn.now).isoformat()
+    return Image(f"self-assessment-{assessment.id}-{when}.png", data, alt)
+
+
+def _trend_reply(
+    turn: Turn, assessment: ResolvedAssessment, finished: Sequence[AssessmentRecordView]
+) -> Reply:
+    words = turn.content.assessment.history
+    items = assessment.charted_items()
+    days = [_local_date(turn, r.finished_at or r.started_at) for r in finished]
+    series = {
+        item.label: [
+            (day, _values((item,), r.answers)[0]) for day, r in zip(days, finished, strict=True)
+        ]
+        for item in items
+    }
+    title = words.trend_title.format(assessment=assessment.title)
+    data = draw_trend(
+        series,
+        scale_max=max(item.scale.max for item in items),
+        title=title,
+        format_date=lambda day: day_text(turn.content, day, today=turn.today),
+    )
+    alt = trend_alt_text(
+        series,
+        template=words.trend_alt,
+        item_template=words.trend_alt_item,
+        assessment=assessment.title,
+    )
+    text = (
+        words.single_assessment.format(assessment=assessment.title) if len(finished) == 1 else title
+    )
+    image = Image(f"self-assessment-{assessment.id}-trend.png", data, alt)
+    results = _button("results", turn.content.assessment.buttons.results, assessment.id)
+    return Reply(text, images=(image,), choices=(results,))
+
+
+# ----- for the worker and the export ------------------------------------------------------------
+
+
+def reassess_reminder_replies(
+    content: Content, records: Sequence[AssessmentRecordView], *, today: date
+) -> tuple[Reply, ...]:
+    """The quarterly reminder: it names the assessment whose latest was finished longest ago,
+    with a button to reassess it (and each other one finished before) and one to stop the
+    reminders; () when nothing was ever finished."""
+    words = content.assessment
+    latest: list[tuple[datetime, ResolvedAssessment]] = []
+    for assessment in resolved_assessments(content):
+        finished = _finished(records, assessment.id)
+        if finished:
+            latest.append((finished[-1].finished_at or finished[-1].started_at, assessment))
+    if not latest:
+        return ()
+    when, oldest = min(latest, key=lambda pair: pair[0])
+    text = words.reminder.text.format(
+        assessment=oldest.title, date=day_text(content, when.date(), today=today)
+    )
+    choices = [_button("start", words.buttons.reassess, oldest.id, primary=True)]
+    choices += [
+        _button("start", assessment.button, assessment.id)
+        for _, assessment in latest
+        if assessment is not oldest
+    ]
+    choices.append(_button("remind", words.buttons.no_reminder, "off"))
+    return (Reply(text, choices=tuple(choices)),)
+
+
+def assessment_summaries(
+    content: Content, records: Sequence[AssessmentRecordView]
+) -> list[tuple[str, datetime, list[tuple[str, str]]]]:
+    """Each finished assessment, oldest first: its title, when it was finished, and a line per
+    item (its label, and the answer in words: "4 — Consistent", "Skipped", or a stage with the
+    indicators ticked). Assessments of a kind no longer offered are left out."""
+    done = sorted(
+        (r for r in records if r.finished_at is not None),
+        key=lambda r: (r.finished_at or r.started_at, r.id),
+    )
+    summaries: list[tuple[str, datetime, list[tuple[str, str]]]] = []
+    for record in done:
+        assessment = find_assessment(content, record.kind)
+        if assessment is None or record.finished_at is None:
+            continue
+        lines = [(item.label, _answer_words(content, item, record)) for item in assessment.items]
+        summaries.append((assessment.title, record.finished_at, lines))
+    return summaries
+
+
+def _answer_words(content: Content, item: ResolvedItem, record: AssessmentRecordView) -> str:
+    words = content.assessment.summary
+    value = record.answers.get(item.id)
+    if value is None:
+        return words.skipped
+    try:
+        point = item.scale.point(value).label
+    except ValueError:  # the scale changed since it was rated
+        return str(value)
+    stage = _stage(item, value) if item.kind == "stage" else None
+    if stage is None:
+        return point
+    ticked = [i.text for i in stage.indicators if i.id in record.indicators.get(item.id, ())]
+    if not ticked:
+        return point
+    return words.ticked.format(point=point, indicators=words.indicator_separator.join(ticked))

@@ -1,0 +1,108 @@
+"""The quarterly reminder to reassess, sent by the worker through a fake Slack: a quarter after
+the latest finished assessment, in the person's working hours, once, then a quarter later."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.adapters.slack.sender import SlackSender, worker_client
+from bot.core.clock import FixedClock
+from bot.core.engine import Engine
+from bot.flows.assess import resolved_assessments
+from bot.worker import Worker, WorkerConfig
+from content import Content
+from storage.database import Database
+from storage.models import Delivery, PersonSchedule
+from tests.bot.flows.test_assess import rate, take
+from tests.chat_script import ChatScript
+from tests.fakes.slack_api import FakeSlackApi
+
+MONDAY_9_CHICAGO = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # the clock fixture's start
+A_QUARTER_LATER = datetime(2027, 2, 23, 15, 0, tzinfo=UTC)  # Tue 23 Feb 2027, 09:00 Chicago
+
+
+@pytest.fixture
+def engine(content: Content, any_database: Database, clock: FixedClock) -> Engine:
+    return Engine(content=content, database=any_database, clock=clock)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackApi]:
+    with FakeSlackApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+def worker(engine: Engine, slack: FakeSlackApi) -> Iterator[Worker]:
+    sender = SlackSender(worker_client("xoxb-test", base_url=slack.url))
+    running = Worker(engine, sender, platforms=frozenset({"slack"}), config=WorkerConfig(threads=2))
+    yield running
+    running.close()
+
+
+def reminder_due(engine: Engine) -> datetime | None:
+    with engine.database.unit_of_work() as uow:
+        row = uow.session.scalars(
+            select(PersonSchedule).where(PersonSchedule.kind == "reassess")
+        ).one()
+        return row.next_due_at
+
+
+def test_a_quarter_after_finishing_the_reminder_goes_out_once(
+    engine: Engine, worker: Worker, slack: FakeSlackApi, clock: FixedClock, content: Content
+) -> None:
+    ana = ChatScript(engine, platform="slack", reachable_later=True)
+    ana.say("hello")
+    take(ana, "competencies", rate("3"))
+    ana.press("assess:remind:on")
+    assert reminder_due(engine) == A_QUARTER_LATER
+    clock.now = lambda: A_QUARTER_LATER - timedelta(minutes=1)  # type: ignore[method-assign]
+    assert worker.tick().sent == 0
+    clock.now = lambda: A_QUARTER_LATER + timedelta(minutes=1)  # type: ignore[method-assign]
+    assert worker.tick().sent == 1
+    assert worker.tick().sent == 0
+    [post] = slack.calls_to("chat.postMessage")
+    title = next(a for a in resolved_assessments(content) if a.id == "competencies").title
+    assert title in post.args["text"]
+    buttons = [
+        element["value"]
+        for block in post.args["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    assert "assess:start:competencies" in buttons
+    assert "assess:remind:off" in buttons
+    # The next one a quarter after this one, at the start of that working day.
+    assert reminder_due(engine) == datetime(2027, 5, 24, 14, 0, tzinfo=UTC)  # Mon, CDT
+    with engine.database.unit_of_work() as uow:
+        [delivery] = uow.session.scalars(select(Delivery))
+        assert (delivery.kind, delivery.status) == ("reassess", "sent")
+
+
+def test_the_reminder_off_sends_nothing(
+    engine: Engine, worker: Worker, slack: FakeSlackApi, clock: FixedClock
+) -> None:
+    ana = ChatScript(engine, platform="slack", reachable_later=True)
+    ana.say("hello")
+    take(ana, "competencies", rate("3"))
+    ana.press("assess:remind:on")
+    ana.press("assess:remind:off")
+    clock.now = lambda: A_QUARTER_LATER + timedelta(days=1)  # type: ignore[method-assign]
+    assert worker.tick().sent == 0
+    assert slack.calls_to("chat.postMessage") == []
+
+
+def test_finished_assessments_join_the_export(engine: Engine, content: Content) -> None:
+    ana = ChatScript(engine, platform="slack")
+    take(ana, "competencies", rate("4"))
+    ana.command("coach", "export")
+    markdown = next(
+        f.data.decode() for r in ana.replies for f in r.files if f.filename.endswith(".md")
+    )
+    assert "## Self-assessments" in markdown
+    competency = content.competencies.competency("self-awareness")
+    assert f"- **{competency.name}**: 4 — Consistent" in markdown
