@@ -545,13 +545,18 @@ class ScheduledWork:
                 history=posts.history(subscription_id=row.id),
                 channel_id=row.channel_id,
             )
-        post = post or posts.begin(
-            subscription_id=row.id,
-            occurrence=occurrence,
-            prompt_id=prompt.id,
-            theme=prompt.theme_name,
-            questions="\n".join(prompt.questions),
-        )
+        questions = "\n".join(prompt.questions)
+        if post is None:
+            post = posts.begin(
+                subscription_id=row.id,
+                occurrence=occurrence,
+                prompt_id=prompt.id,
+                theme=prompt.theme_name,
+                questions=questions,
+            )
+        elif post.prompt_id != prompt.id:
+            # Its prompt left the content before it could go out: the row keeps what is posted.
+            post.prompt_id, post.theme, post.questions = prompt.id, prompt.theme_name, questions
         last = posts.last_posted(subscription_id=row.id)
         recap = None if last is None else uow.team.replies.people_count(post_id=last.id)
         replies = weekly_post_replies(content, prompt, recap_count=recap, first=last is None)

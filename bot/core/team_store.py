@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -85,10 +85,25 @@ def may_manage(row: TeamSubscription, person: Person) -> bool:
     return row.status == "unsubscribed" or row.person_id == person.id or person.is_admin
 
 
+ONE_POST_A_WEEK = timedelta(days=6)
+"""After a post, the next comes no sooner than this: a day or time changed (or a prompt
+resumed) just after this week's post waits for next week instead of posting twice."""
+
+
 def next_post_at(row: TeamSubscription, now: datetime) -> datetime:
     return weekly_post_due_at(
         now, weekday=row.weekday, minute=row.post_minute, time_zone=row.time_zone
     )
+
+
+def next_post_after_a_change(uow: UnitOfWork, row: TeamSubscription, now: datetime) -> datetime:
+    """The next post once settings change or it resumes: at the new day and time, but never a
+    second post in the week of the last one."""
+    last = uow.team.posts.last_posted(subscription_id=row.id)
+    since = now
+    if last is not None and last.posted_at is not None:
+        since = max(now, last.posted_at + ONE_POST_A_WEEK)
+    return next_post_at(row, since)
 
 
 def apply_team_effect(uow: UnitOfWork, person: Person, effect: TeamEffect, now: datetime) -> None:
@@ -121,7 +136,7 @@ def apply_team_effect(uow: UnitOfWork, person: Person, effect: TeamEffect, now: 
         )
         # A post on its way right now still goes; the worker's compare-and-set on the due
         # time then leaves this new one in place.
-        saved.next_due_at = next_post_at(saved, now)
+        saved.next_due_at = next_post_after_a_change(uow, saved, now)
         return
     if row is None or effect.status not in STATUSES or effect.status == row.status:
         return
@@ -129,7 +144,7 @@ def apply_team_effect(uow: UnitOfWork, person: Person, effect: TeamEffect, now: 
     row.paused_reason = None
     row.notice_pending = False
     row.updated_at = now
-    row.next_due_at = next_post_at(row, now) if effect.status == "active" else None
+    row.next_due_at = next_post_after_a_change(uow, row, now) if effect.status == "active" else None
 
 
 def pause_itself(

@@ -13,6 +13,7 @@ from bot.core.schedule import (
     balance_due_at,
     digest_due_at,
     relationship_due_at,
+    weekly_post_due_at,
 )
 
 # A Sunday on which the clocks change in each zone (Kolkata has no daylight saving at all).
@@ -133,3 +134,129 @@ def test_digests_and_the_balance_summary_fall_on_working_mornings() -> None:
     assert digest_due_at(monday, mode="weekly", hours=hours) == datetime(
         2026, 12, 6, 22, 0, tzinfo=UTC
     )
+
+
+# -- a team channel's weekly post ----------------------------------------------------------------
+
+MONDAY_9_CHICAGO = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("weekday", "minute", "expected"),
+    [
+        (1, 540, datetime(2026, 11, 30, 15, 0, tzinfo=UTC)),  # exactly now: next week's
+        (1, 541, datetime(2026, 11, 23, 15, 1, tzinfo=UTC)),  # a minute later today
+        (1, 600, datetime(2026, 11, 23, 16, 0, tzinfo=UTC)),  # later today
+        (1, 539, datetime(2026, 11, 30, 14, 59, tzinfo=UTC)),  # a minute ago: next week's
+        (3, 540, datetime(2026, 11, 25, 15, 0, tzinfo=UTC)),  # Wednesday this week
+        (7, 1380, datetime(2026, 11, 30, 5, 0, tzinfo=UTC)),  # Sunday 23:00, Monday in UTC
+    ],
+)
+def test_the_weekly_post_is_the_next_such_moment_strictly_after_now(
+    weekday: int, minute: int, expected: datetime
+) -> None:
+    due = weekly_post_due_at(
+        MONDAY_9_CHICAGO, weekday=weekday, minute=minute, time_zone="America/Chicago"
+    )
+    assert due == expected
+    assert due > MONDAY_9_CHICAGO
+    assert due - MONDAY_9_CHICAGO <= timedelta(days=7)
+
+
+def test_the_weekly_post_counts_weekdays_in_the_channels_zone_not_in_utc() -> None:
+    sunday_utc = datetime(2026, 11, 29, 21, 0, tzinfo=UTC)  # already Monday 08:00 in Sydney
+    due = weekly_post_due_at(sunday_utc, weekday=1, minute=540, time_zone="Australia/Sydney")
+    assert due == datetime(2026, 11, 29, 22, 0, tzinfo=UTC)  # Monday 09:00 AEDT, that day
+
+
+def test_the_weekly_post_in_an_unknown_zone_is_kept_in_utc() -> None:
+    due = weekly_post_due_at(MONDAY_9_CHICAGO, weekday=1, minute=600, time_zone="Mars/Olympus")
+    assert due == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("weekday", [7, 1], ids=["on-the-day-of-the-change", "the-monday-after"])
+@pytest.mark.parametrize(("time_zone", "change"), CLOCK_CHANGES)
+def test_the_weekly_post_stays_at_its_local_time_across_a_clock_change(
+    time_zone: str, change: date, weekday: int
+) -> None:
+    zone = ZoneInfo(time_zone)
+    ten_days_before = datetime.combine(change - timedelta(days=10), datetime.min.time(), zone)
+    before = weekly_post_due_at(ten_days_before, weekday=weekday, minute=540, time_zone=time_zone)
+    after = weekly_post_due_at(before, weekday=weekday, minute=540, time_zone=time_zone)
+    # The week before the change, then the week of it (the change itself is at night).
+    expected_days = (
+        (change - timedelta(days=7), change)
+        if weekday == 7
+        else (
+            change - timedelta(days=6),
+            change + timedelta(days=1),
+        )
+    )
+    for due, day in zip((before, after), expected_days, strict=True):
+        local = due.astimezone(zone)
+        assert (local.date(), local.hour, local.minute) == (day, 9, 0)
+    gap = after - before
+    if time_zone == "Asia/Kolkata":
+        assert gap == timedelta(days=7)
+    else:
+        assert gap in {timedelta(days=7, hours=1), timedelta(days=7, hours=-1)}
+
+
+SKIPPED_TIMES = [
+    # (zone, a local time the spring-forward night skips, the instant it falls on instead)
+    ("America/Chicago", datetime(2026, 3, 8, 2, 30), datetime(2026, 3, 8, 8, 30, tzinfo=UTC)),
+    ("Europe/London", datetime(2026, 3, 29, 1, 30), datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),
+    ("Australia/Sydney", datetime(2026, 10, 4, 2, 30), datetime(2026, 10, 3, 16, 30, tzinfo=UTC)),
+    ("Pacific/Auckland", datetime(2026, 9, 27, 2, 30), datetime(2026, 9, 26, 14, 30, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("time_zone", "skipped", "expected"), SKIPPED_TIMES)
+def test_a_weekly_post_at_a_skipped_local_time_falls_an_hour_later_that_day(
+    time_zone: str, skipped: datetime, expected: datetime
+) -> None:
+    zone = ZoneInfo(time_zone)
+    day_before = datetime.combine(skipped.date() - timedelta(days=1), skipped.time(), zone)
+    minute = skipped.hour * 60 + skipped.minute
+    weekday = skipped.isoweekday()
+    due = weekly_post_due_at(day_before, weekday=weekday, minute=minute, time_zone=time_zone)
+    assert due == expected
+    local = due.astimezone(zone)
+    assert (local.date(), local.hour, local.minute) == (skipped.date(), skipped.hour + 1, 30)
+    # The week after, the time exists again and is kept.
+    following = weekly_post_due_at(due, weekday=weekday, minute=minute, time_zone=time_zone)
+    local = following.astimezone(zone)
+    assert (local.date(), local.hour, local.minute) == (
+        skipped.date() + timedelta(days=7),
+        skipped.hour,
+        30,
+    )
+
+
+AMBIGUOUS_TIMES = [
+    # (zone, a local time the fall-back night has twice, the first of the two instants)
+    ("America/Chicago", datetime(2026, 11, 1, 1, 30), datetime(2026, 11, 1, 6, 30, tzinfo=UTC)),
+    ("Europe/London", datetime(2026, 10, 25, 1, 30), datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
+    ("Australia/Sydney", datetime(2026, 4, 5, 2, 30), datetime(2026, 4, 4, 15, 30, tzinfo=UTC)),
+    ("Pacific/Auckland", datetime(2026, 4, 5, 2, 30), datetime(2026, 4, 4, 13, 30, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("time_zone", "ambiguous", "first"), AMBIGUOUS_TIMES)
+def test_a_weekly_post_at_a_local_time_that_happens_twice_is_the_first_and_only_once(
+    time_zone: str, ambiguous: datetime, first: datetime
+) -> None:
+    zone = ZoneInfo(time_zone)
+    day_before = datetime.combine(ambiguous.date() - timedelta(days=1), ambiguous.time(), zone)
+    minute = ambiguous.hour * 60 + ambiguous.minute
+    weekday = ambiguous.isoweekday()
+    due = weekly_post_due_at(day_before, weekday=weekday, minute=minute, time_zone=time_zone)
+    assert due == first
+    second_time = first + timedelta(hours=1)  # the same local time, an hour later
+    assert second_time.astimezone(zone).replace(tzinfo=None) == ambiguous
+    next_week = datetime.combine(ambiguous.date() + timedelta(days=7), ambiguous.time(), zone)
+    # Posted at the first: neither at it again nor at the second, but a week later.
+    for now in (first, first + timedelta(minutes=30), second_time):
+        assert weekly_post_due_at(
+            now, weekday=weekday, minute=minute, time_zone=time_zone
+        ) == next_week.astimezone(UTC)
