@@ -96,10 +96,12 @@ class PausedItself(Templates):
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "removed": frozenset({"channel"}),
         "archived": frozenset({"channel"}),
+        "restricted": frozenset({"channel"}),
     }
 
     removed: Text
     archived: Text
+    restricted: Text
 
 
 class TeamWords(Templates):

@@ -86,6 +86,10 @@ MODELS: dict[str, Schedulable] = {
 
 TEAM_KINDS = frozenset({"prompt", "prompt_notice"})
 
+POSTING_NOT_ALLOWED = frozenset({"restricted_action"})
+"""A channel where the coach may not post (only some members may): retrying each week would
+fail the same way, so the prompt pauses itself and its subscriber is told."""
+
 PROMPT_STALE_AFTER = timedelta(days=1)
 """A week's team prompt that could not go out within a day of its time (downtime, an outage
 that kept failing) is skipped: the channel gets the next week's on time instead of this one
@@ -798,6 +802,12 @@ class ScheduledWork:
                 )
                 release_claim(uow.session, model, item_id=due.item_id, until=now + delay)
                 return delay
+            if due.kind == "prompt" and error.code in POSTING_NOT_ALLOWED:
+                uow.plan.deliveries.record(
+                    delivery_id=prepared.delivery_id, status="failed", at=now, error=error.code
+                )
+                self._channel_lost(uow, due, error.code, now)
+                return None
             if error.unreachable:
                 uow.plan.deliveries.record(
                     delivery_id=prepared.delivery_id,
@@ -837,7 +847,13 @@ class ScheduledWork:
                 uow,
                 workspace_id=row.workspace_id,
                 channel_id=row.channel_id,
-                reason="archived" if code == "is_archived" else "removed",
+                reason=(
+                    "archived"
+                    if code == "is_archived"
+                    else "restricted"
+                    if code in POSTING_NOT_ALLOWED
+                    else "removed"
+                ),
                 now=now,
             )
 

@@ -88,7 +88,7 @@ def weekly_post_replies(
 def paused_itself_replies(content: Content, channel: str, reason: str) -> tuple[Reply, ...]:
     """The one DM to whoever set up a channel's prompt, when it paused itself."""
     words = content.prompts.team.paused_itself
-    text = words.archived if reason == "archived" else words.removed
+    text = {"archived": words.archived, "restricted": words.restricted}.get(reason, words.removed)
     return (Reply(text.format(channel=channel)),)
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 STATUSES = ("active", "paused", "unsubscribed")
-PAUSED_ITSELF_REASONS = ("removed", "archived")
-"""Why a subscription paused itself: the coach was removed from the channel, or the channel
-was archived (or deleted)."""
+PAUSED_ITSELF_REASONS = ("removed", "archived", "restricted")
+"""Why a subscription paused itself: the coach was removed from the channel, the channel was
+archived (or deleted), or the coach may not post there."""
 
 
 @dataclass(frozen=True)

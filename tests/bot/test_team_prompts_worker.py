@@ -398,7 +398,12 @@ def test_a_429_waits_out_its_retry_after_then_posts_once(
 
 @pytest.mark.parametrize(
     ("error", "reason"),
-    [("not_in_channel", "removed"), ("channel_not_found", "removed"), ("is_archived", "archived")],
+    [
+        ("not_in_channel", "removed"),
+        ("channel_not_found", "removed"),
+        ("is_archived", "archived"),
+        ("restricted_action", "restricted"),
+    ],
 )
 def test_a_lost_channel_pauses_itself_and_its_subscriber_is_told_once_in_working_hours(
     engine: Engine,
@@ -425,12 +430,14 @@ def test_a_lost_channel_pauses_itself_and_its_subscriber_is_told_once_in_working
     assert worker.tick().sent == 1
     [notice] = posted_to(slack, ANA)
     wording = content.prompts.team.paused_itself
-    expected = (wording.archived if reason == "archived" else wording.removed).format(
-        channel="team"
-    )
-    other = wording.removed if reason == "archived" else wording.archived
-    assert expected in words(notice)
-    assert other.format(channel="team") not in words(notice)
+    by_reason = {
+        "removed": wording.removed,
+        "archived": wording.archived,
+        "restricted": wording.restricted,
+    }
+    assert by_reason.pop(reason).format(channel="team") in words(notice)
+    for other in by_reason.values():
+        assert other.format(channel="team") not in words(notice)
 
     for later in (timedelta(hours=1), timedelta(days=1), WEEK, 3 * WEEK):
         at(clock, NEXT_MONDAY_9 + later)
@@ -439,8 +446,9 @@ def test_a_lost_channel_pauses_itself_and_its_subscriber_is_told_once_in_working
     assert len(posted_to(slack, ANA)) == 1
     row = subscription(engine)
     assert (row.status, row.notice_pending, row.next_due_at) == ("paused", False, None)
+    refused = "failed" if reason == "restricted" else "undeliverable"
     assert [(d.kind, d.status, d.error) for d in deliveries(engine)] == [
-        ("prompt", "undeliverable", error),
+        ("prompt", refused, error),
         ("prompt_notice", "sent", None),
     ]
     with engine.database.unit_of_work() as uow:

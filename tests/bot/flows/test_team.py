@@ -426,7 +426,7 @@ def test_losing_the_channel_pauses_it_once_and_home_says_so(
     home = chat.home().home
     assert home is not None
     [section] = [s for s in home.sections if s.heading == "*Weekly team prompts*"]
-    assert "no longer in the channel" in section.lines[0]
+    assert "I could not post there" in section.lines[0]
     chat.command("coach", "resume")
     row = subscriptions(database)[0]
     assert (row.status, row.paused_reason, row.notice_pending) == ("active", None, False)
