@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -423,7 +424,18 @@ class SelfAssessment(Base):
     """
 
     __tablename__ = "self_assessments"
-    __table_args__ = (Index("ix_self_assessments_person_kind", "person_id", "kind"),)
+    __table_args__ = (
+        Index("ix_self_assessments_person_kind", "person_id", "kind"),
+        # One in progress per person and kind, even when two turns race to start one.
+        Index(
+            "uq_self_assessments_in_progress",
+            "person_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("finished_at IS NULL"),
+            postgresql_where=text("finished_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))

@@ -51,7 +51,7 @@ from bot.flows.team_model import SaveSubscription, SetSubscriptionStatus
 from bot.flows.toolkit import ToolkitFlow
 from content import Content
 from storage.database import Database, UnitOfWork
-from storage.models import Person
+from storage.models import FlowProgress, Person
 
 logger = logging.getLogger(__name__)
 
@@ -362,12 +362,20 @@ class Engine:
             )
         if said in keywords.resume and active is None:
             interrupted = self._interrupted_flow(uow, person)
+            assessing = self._assessment_in_progress(uow, person, after=interrupted)
+            if assessing is not None:
+                # A self-assessment left part-way is picked up where it was left, too.
+                resumed = self.flows["assess"].choose(turn, "resume", assessing)
+                if resumed is not None:
+                    return "assess", resumed
             if interrupted is None:
                 return "coach", StepResult(
                     replies=(Reply(general.nothing_to_resume, choices=welcome_choices(turn)),)
                 )
-            flow = self.flows[interrupted]
-            return interrupted, flow.resume(self._positioned(uow, person, turn, interrupted))
+            flow = self.flows[interrupted.flow_id]
+            return interrupted.flow_id, flow.resume(
+                self._positioned(uow, person, turn, interrupted.flow_id)
+            )
         if active is not None:
             waiting = self._positioned(uow, person, turn, active)
             handler = self.flows[active].states().get(waiting.state or IDLE)
@@ -375,14 +383,30 @@ class Engine:
                 return active, handler(waiting)
         return "coach", coach.welcome(turn)
 
-    def _interrupted_flow(self, uow: UnitOfWork, person: Person) -> str | None:
+    def _interrupted_flow(self, uow: UnitOfWork, person: Person) -> FlowProgress | None:
         """The flow most recently left waiting (paused, or interrupted by another)."""
         waiting = [
             row
             for row in uow.repos.progress.all_for(person_id=person.id)
             if row.state != IDLE and row.flow_id in self.flows
         ]
-        return max(waiting, key=lambda row: row.updated_at).flow_id if waiting else None
+        return max(waiting, key=lambda row: row.updated_at) if waiting else None
+
+    @staticmethod
+    def _assessment_in_progress(
+        uow: UnitOfWork, person: Person, *, after: FlowProgress | None
+    ) -> str | None:
+        """The kind of self-assessment in progress that was answered more recently than the
+        flow left waiting (if any)."""
+        rows = [
+            row for row in uow.assessments.all_for(person_id=person.id) if row.finished_at is None
+        ]
+        if not rows:
+            return None
+        latest = max(rows, key=lambda row: row.updated_at)
+        if after is not None and after.updated_at > latest.updated_at:
+            return None
+        return latest.kind
 
     def _positioned(self, uow: UnitOfWork, person: Person, turn: Turn, flow_id: str) -> Turn:
         progress = uow.repos.progress.get(person_id=person.id, flow_id=flow_id)

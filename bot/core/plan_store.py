@@ -194,7 +194,7 @@ def reschedule_person(uow: UnitOfWork, person: Person, now: datetime) -> None:
         *uow.plan.relationships.all_for(person_id=person.id),
         *uow.plan.actions.all_for(person_id=person.id, include_done=False),
     ]
-    for kind in ("digest", "balance"):
+    for kind in ("digest", "balance", "reassess"):
         schedule = uow.plan.schedules.get(person_id=person.id, kind=kind)
         if schedule is not None:
             rows.append(schedule)

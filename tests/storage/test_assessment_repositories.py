@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
 from storage.database import Database
+from storage.models import SelfAssessment
 from tests.storage.helpers import new_person
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -85,3 +89,25 @@ def test_one_persons_assessments_are_theirs_alone(any_database: Database) -> Non
         assert uow.assessments.in_progress(person_id=bo, kind="leadership") is None
         assert not uow.assessments.discard_in_progress(person_id=bo, kind="leadership")
         assert len(uow.assessments.all_for(person_id=ana)) == 1
+
+
+def test_only_one_in_progress_per_kind_even_when_written_directly(any_database: Database) -> None:
+    _, ana = new_person(any_database)
+    with any_database.unit_of_work() as uow:
+        uow.session.add(SelfAssessment(person_id=ana, kind="leadership", started_at=NOW))
+    with any_database.unit_of_work() as uow:
+        uow.session.add(SelfAssessment(person_id=ana, kind="leadership", started_at=NOW))
+        with pytest.raises(IntegrityError):
+            uow.session.flush()
+        uow.session.rollback()
+    # Finished ones are many; another kind is its own.
+    with any_database.unit_of_work() as uow:
+        uow.session.add(SelfAssessment(person_id=ana, kind="competencies", started_at=NOW))
+        uow.session.add(
+            SelfAssessment(person_id=ana, kind="leadership", started_at=NOW, finished_at=NOW)
+        )
+        uow.session.add(
+            SelfAssessment(person_id=ana, kind="leadership", started_at=NOW, finished_at=NOW)
+        )
+    with any_database.unit_of_work() as uow:
+        assert len(uow.assessments.all_for(person_id=ana)) == 4

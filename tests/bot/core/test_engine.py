@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,28 @@ def test_a_connection_the_server_dropped_is_retried_without_the_person_noticing(
     assert chat.text == content.coach.reflect.saved_free
     assert not chat.last.failed
     assert count(postgres_database, Reflection) == 2
+
+
+def test_resume_picks_up_a_self_assessment_left_part_way(chat: ChatScript) -> None:
+    chat.command("coach", "assess competencies")
+    first = chat.form
+    assert first is not None
+    chat.submit({field.name: "3" for field in first.fields})
+    assert chat.form is not None  # the second page is offered; they leave it there
+    page_two = chat.form.form_id
+    chat.say("resume")
+    assert chat.form is not None
+    assert chat.form.form_id == page_two
+
+
+def test_resume_prefers_what_was_left_most_recently(chat: ChatScript, clock: FixedClock) -> None:
+    chat.command("coach", "assess competencies")
+    first = chat.form
+    assert first is not None
+    chat.submit({field.name: "3" for field in first.fields})
+    clock.advance_to(clock.now() + timedelta(minutes=5))
+    chat.command("coach", "toolkit 1")
+    chat.say("pause")
+    chat.say("resume")
+    assert chat.form is None or not chat.form.form_id.startswith("assess.")
+    assert "Step 1" in chat.text or "step 1" in chat.text.lower()
