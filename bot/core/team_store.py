@@ -189,18 +189,18 @@ class ChannelEvents:
         reply was already kept)."""
         try:
             with self.database.unit_of_work() as uow:
+                # Every thread in every channel the coach is in sends its replies here: only a
+                # prompt's thread is kept, and only its repliers become people the coach knows.
+                post = self._post(uow, platform, workspace_id, channel_id, thread_ts)
+                if post is None:
+                    return False
                 person = uow.repos.people.get_or_create(
                     platform=platform,
                     workspace_external_id=workspace_id,
                     person_external_id=user_id,
                 )
-                post = uow.team.posts.find(
-                    workspace_id=person.workspace_id, channel_id=channel_id, message_ts=thread_ts
-                )
-                if post is None:
-                    return False
                 return uow.team.replies.add(
-                    post_id=post.id,
+                    post_id=post,
                     person_id=person.id,
                     message_ts=message_ts,
                     text=text,

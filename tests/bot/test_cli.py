@@ -50,10 +50,27 @@ def test_manifest_names_every_command_scope_event_and_url(content: Content) -> N
         "app_home_opened",
         "message.im",
         "user_change",
+        # Team prompts: replies in their threads, and the channel lost.
+        "message.channels",
+        "message.groups",
+        "channel_left",
+        "group_left",
+        "member_left_channel",
+        "channel_archive",
+        "group_archive",
+        "channel_deleted",
+        "group_deleted",
     }
-    assert {"commands", "chat:write", "im:history", "users:read"} <= set(
-        manifest["oauth_config"]["scopes"]["bot"]
-    )
+    assert {
+        "commands",
+        "chat:write",
+        "im:history",
+        "users:read",
+        "channels:read",
+        "groups:read",
+        "channels:history",
+        "groups:history",
+    } <= set(manifest["oauth_config"]["scopes"]["bot"])
 
 
 def test_manifest_validates_against_slacks_schema(content: Content) -> None:

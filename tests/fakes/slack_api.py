@@ -2,8 +2,10 @@
 
 Point a `slack_sdk.WebClient` (or Lantern's `SLACK_API_URL`) at `FakeSlackApi().url` and every
 method call lands here: recorded (method, arguments, token), answered with `{"ok": true, ...}`
-and the fields Lantern and Bolt read (`auth.test` ids, a `ts` for `chat.postMessage`, the view
-for `views.open`/`views.publish`). Tests script an error or a delay; benches reuse it as is:
+and the fields Lantern and Bolt read (`auth.test` ids, a `ts` for `chat.postMessage`, a
+`message_ts` for `chat.postEphemeral`, the view for `views.open`/`views.publish`, a channel for
+`conversations.info`, a person for `users.info`). Tests script an error or a delay, set what a
+channel or a person is like, and benches reuse it as is:
 
     with FakeSlackApi(delay=0.02) as fake:
         client = WebClient(token="xoxb-test", base_url=fake.url)
@@ -48,6 +50,18 @@ class ApiCall:
 
 
 @dataclass(frozen=True)
+class FakeChannel:
+    """What conversations.info says of a channel; `error` answers it with that error instead
+    (for example "channel_not_found": a private channel the bot is not in)."""
+
+    is_member: bool = True
+    name: str | None = None  # None: named after its id
+    is_private: bool = False
+    is_mpim: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class _Script:
     body: dict[str, Any]
     status: int
@@ -72,6 +86,11 @@ class FakeSlackApi:
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.time_zone = time_zone  # the `tz` users.info reports
+        # users.info's `is_admin` / `is_owner` for these user ids (everyone else: neither).
+        self.admins: set[str] = set()
+        self.owners: set[str] = set()
+        # conversations.info for these channel ids; any other channel the bot is a member of.
+        self.channels: dict[str, FakeChannel] = {}
         self._calls: list[ApiCall] = []
         self._scripts: dict[str, list[_Script]] = {}
         self._condition = threading.Condition()
@@ -153,6 +172,11 @@ class FakeSlackApi:
         """Answer `method` with `{"ok": false, "error": error}`, e.g. "expired_trigger_id"."""
         reply = {"ok": False, "error": error}
         self.script(method, reply, status=status, headers=headers, times=times)
+
+    def set_channel(self, channel_id: str, **facts: Any) -> None:
+        """How conversations.info describes this channel from now on (see FakeChannel)."""
+        with self._condition:
+            self.channels[channel_id] = FakeChannel(**facts)
 
     def clear_scripts(self) -> None:
         with self._condition:
@@ -292,11 +316,16 @@ class FakeSlackApi:
                     "team_id": self.team_id,
                     "name": user.lower(),
                     "is_bot": False,
+                    "is_admin": user in self.admins or user in self.owners,
+                    "is_owner": user in self.owners,
+                    "is_primary_owner": False,
                     "tz": self.time_zone,
                     "tz_label": self.time_zone,
                     "tz_offset": 0,
                 },
             }
+        if method == "conversations.info":
+            return self._channel_info(str(args.get("channel", "")))
         if method == "files.getUploadURLExternal":
             file_id = f"F{number:06d}"
             return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}upload/{file_id}"}
@@ -312,6 +341,31 @@ class FakeSlackApi:
             users = str(args.get("users", "")).split(",")[0]
             return {"ok": True, "channel": {"id": "D" + users.removeprefix("U")}}
         return {"ok": True}
+
+    def _channel_info(self, channel_id: str) -> dict[str, Any]:
+        with self._condition:
+            facts = self.channels.get(channel_id, FakeChannel())
+        if facts.error:
+            return {"ok": False, "error": facts.error}
+        is_im = channel_id.startswith("D")
+        return {
+            "ok": True,
+            "channel": {
+                "id": channel_id,
+                "name": facts.name or channel_id.lower(),
+                "is_channel": not (is_im or facts.is_mpim or facts.is_private),
+                "is_group": facts.is_private,
+                "is_im": is_im,
+                "is_mpim": facts.is_mpim,
+                "is_private": facts.is_private or facts.is_mpim or is_im,
+                "is_archived": False,
+                "is_general": False,
+                "is_member": facts.is_member,
+                "created": 1_700_000_000,
+                "creator": "U-creator",
+                "context_team_id": self.team_id,
+            },
+        }
 
 
 class _Server(ThreadingHTTPServer):

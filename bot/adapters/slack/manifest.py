@@ -7,8 +7,36 @@ from typing import Any
 from bot.adapters.slack.web import EVENTS_PATH
 from content import Content
 
-BOT_SCOPES = ("commands", "chat:write", "files:write", "im:history", "im:write", "users:read")
-BOT_EVENTS = ("app_home_opened", "message.im", "user_change")
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "files:write",
+    "im:history",
+    "im:write",
+    "users:read",
+    # Team prompts: conversations.info on public and private channels (is the coach in it),
+    # their lifecycle events, and the replies in the prompts' threads.
+    "channels:read",
+    "groups:read",
+    "channels:history",
+    "groups:history",
+)
+BOT_EVENTS = (
+    "app_home_opened",
+    "message.im",
+    "user_change",
+    # Replies in a weekly prompt's thread (and their edits and deletions).
+    "message.channels",
+    "message.groups",
+    # The coach removed from a channel, or the channel archived or deleted.
+    "channel_left",
+    "group_left",
+    "member_left_channel",
+    "channel_archive",
+    "group_archive",
+    "channel_deleted",
+    "group_deleted",
+)
 DEFAULT_URL = "https://example.org"
 
 

@@ -8,6 +8,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -89,6 +90,7 @@ class Outbox:
         replies: tuple[Reply, ...],
         trigger_id: str | None = None,
         acted_on: tuple[str, str] | None = None,
+        privately_in: str | None = None,
     ) -> None:
         """Post the replies in the conversation, in order.
 
@@ -97,6 +99,12 @@ class Outbox:
         queue, because its trigger expires in 3 s; if it cannot open, the reply is posted
         instead. A reply that `replaces` updates the message acted on (channel, ts). Pictures
         and files are uploaded into the conversation after their reply's text.
+
+        With `privately_in` (a channel), the replies are shown only to the person, in that
+        channel (ephemeral messages): what one person pressed under a team's post is not the
+        team's business, and nothing replaces the message everyone sees. Their pictures and
+        files, which an ephemeral message cannot carry, go to the person's DM, and so does a
+        form that cannot open (`channel` is then the DM), where an answer can be typed.
         """
         if not replies:
             return
@@ -106,12 +114,21 @@ class Outbox:
                 self._open_form(client, reply, trigger_id, channel=channel, person=person)
             else:
                 queued.append(reply)
-        if queued:
+        if not queued:
+            return
+        if privately_in is not None:
+            channel_id = privately_in
             self.submit(
-                "send replies",
-                lambda: _post(client, channel, tuple(queued), acted_on),
+                "send private replies",
+                lambda: _post_privately(client, channel_id, person, tuple(queued)),
                 key=f"send:{person}",
             )
+            return
+        self.submit(
+            "send replies",
+            lambda: _post(client, channel, tuple(queued), acted_on),
+            key=f"send:{person}",
+        )
 
     def _open_form(
         self, client: WebClient, reply: Reply, trigger_id: str, *, channel: str, person: str
@@ -150,6 +167,27 @@ def _conversation_id(client: WebClient, channel: str) -> str:
     return channel
 
 
+def _uploads(reply: Reply) -> list[dict[str, Any]]:
+    return [
+        {"content": image.data, "filename": image.filename, "title": image.alt_text}
+        for image in reply.images
+    ] + [
+        {"content": file.data, "filename": file.filename, "title": file.title}
+        for file in reply.files
+    ]
+
+
+def _post_privately(
+    client: WebClient, channel: str, person: str, replies: tuple[Reply, ...]
+) -> None:
+    for reply in replies:
+        for message in render_messages((reply,)):
+            client.chat_postEphemeral(channel=channel, user=person, **message)
+        uploads = _uploads(reply)
+        if uploads:
+            client.files_upload_v2(channel=_conversation_id(client, person), file_uploads=uploads)
+
+
 def _post(
     client: WebClient,
     channel: str,
@@ -167,13 +205,7 @@ def _post(
                 logger.warning("could not update the message acted on; posting instead")
         for message in messages:
             client.chat_postMessage(channel=conversation, **message)
-        uploads = [
-            {"content": image.data, "filename": image.filename, "title": image.alt_text}
-            for image in reply.images
-        ] + [
-            {"content": file.data, "filename": file.filename, "title": file.title}
-            for file in reply.files
-        ]
+        uploads = _uploads(reply)
         if uploads:
             conversation = _conversation_id(client, conversation)
             client.files_upload_v2(channel=conversation, file_uploads=uploads)

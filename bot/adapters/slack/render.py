@@ -30,6 +30,7 @@ from bot.adapters.slack.translate import (
     CHOICE_ACTION_PREFIX,
     FIELD_ACTION_ID,
     FORM_CALLBACK_PREFIX,
+    LINK_ACTION_PREFIX,
 )
 from bot.core.messages import Choice, Form, FormErrors, FormField, HomePage, Reply
 
@@ -43,6 +44,9 @@ METADATA_LIMIT = 3000
 HEADER_LIMIT = 150
 OPTIONS_LIMIT = 100
 CHECKBOXES_LIMIT = 10
+BUTTON_TEXT_LIMIT = 75
+BUTTON_URL_LIMIT = 3000
+CONTEXT_TEXT_LIMIT = 3000
 
 
 def escape(text: str) -> str:
@@ -109,7 +113,9 @@ def _buttons(choices: tuple[Choice, ...], offset: int = 0) -> list[Block]:
             ActionsBlock(
                 elements=[
                     ButtonElement(
-                        text=PlainTextObject(text=_clip(choice.label, 75), emoji=True),
+                        text=PlainTextObject(
+                            text=_clip(choice.label, BUTTON_TEXT_LIMIT), emoji=True
+                        ),
                         action_id=f"{CHOICE_ACTION_PREFIX}{offset + start + index}",
                         value=choice.value[:2000],
                         style=choice.style,
@@ -121,8 +127,32 @@ def _buttons(choices: tuple[Choice, ...], offset: int = 0) -> list[Block]:
     return blocks
 
 
-def reply_blocks(reply: Reply, offset: int = 0) -> list[Block]:
-    blocks = _sections(escape(reply.text))
+def _link_button(label: str, url: str, number: int) -> Block:
+    """A button that opens a URL; its action id is not a choice, so its press is only acked."""
+    return ActionsBlock(
+        elements=[
+            ButtonElement(
+                text=PlainTextObject(text=_clip(label, BUTTON_TEXT_LIMIT), emoji=True),
+                action_id=f"{LINK_ACTION_PREFIX}{number}",
+                url=url[:BUTTON_URL_LIMIT],
+            )
+        ]
+    )
+
+
+def reply_blocks(reply: Reply, offset: int = 0, *, number: int = 0) -> list[Block]:
+    """A reply's blocks: its preface and heading, text, quote, copyable text, notes, link and
+    buttons. `offset` numbers its buttons after earlier replies', `number` its link."""
+    blocks: list[Block] = []
+    if reply.preface:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=_clip(escape(reply.preface), CONTEXT_TEXT_LIMIT))]
+            )
+        )
+    if reply.heading:
+        blocks.append(HeaderBlock(text=PlainTextObject(text=_clip(reply.heading, HEADER_LIMIT))))
+    blocks += _sections(escape(reply.text))
     if reply.quote:
         blocks += _sections(_quote(reply.quote))
     if reply.copyable:
@@ -132,16 +162,24 @@ def reply_blocks(reply: Reply, offset: int = 0) -> list[Block]:
     if reply.notes:
         blocks.append(
             ContextBlock(
-                elements=[MarkdownTextObject(text=_clip(escape(n), 3000)) for n in reply.notes[:10]]
+                elements=[
+                    MarkdownTextObject(text=_clip(escape(n), CONTEXT_TEXT_LIMIT))
+                    for n in reply.notes[:10]
+                ]
             )
         )
+    if reply.link is not None:
+        blocks.append(_link_button(*reply.link, number))
     blocks += _buttons(reply.choices, offset)
     return blocks
 
 
 def fallback_text(replies: tuple[Reply, ...]) -> str:
-    """The notification text: plain, escaped, short."""
-    return _clip(escape(" ".join(reply.text for reply in replies)), FALLBACK_TEXT_LIMIT)
+    """The notification text: plain, escaped, short; a reply's heading comes first."""
+    said = " ".join(
+        f"{reply.heading}: {reply.text}" if reply.heading else reply.text for reply in replies
+    )
+    return _clip(escape(said), FALLBACK_TEXT_LIMIT)
 
 
 def render_messages(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
@@ -150,8 +188,8 @@ def render_messages(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
     current: list[Block] = []
     current_replies: list[Reply] = []
     buttons = 0
-    for reply in replies:
-        blocks = reply_blocks(reply, offset=buttons)
+    for number, reply in enumerate(replies):
+        blocks = reply_blocks(reply, offset=buttons, number=number)
         if current and len(current) + len(blocks) > MESSAGE_BLOCK_LIMIT:
             messages.append(_message(current, current_replies))
             current, current_replies = [], []
@@ -255,8 +293,8 @@ def _iso_date_or_none(text: str | None) -> str | None:
 def render_confirmation_modal(title: str, close: str, replies: tuple[Reply, ...]) -> dict[str, Any]:
     blocks: list[Block] = []
     buttons = 0
-    for reply in replies:
-        blocks += reply_blocks(reply, offset=buttons)
+    for number, reply in enumerate(replies):
+        blocks += reply_blocks(reply, offset=buttons, number=number)
         buttons += len(reply.choices)
     view = View(
         type="modal",

@@ -407,6 +407,8 @@ def test_replies_elsewhere_are_not_kept(engine: Engine, database: Database) -> N
         text="Another workspace.",
     )
     assert replies(database) == []
+    with database.unit_of_work() as uow:  # a reply elsewhere makes no one known to the coach
+        assert uow.session.scalar(select(Person).where(Person.external_id == "U-bo")) is None
 
 
 def test_losing_the_channel_pauses_it_once_and_home_says_so(

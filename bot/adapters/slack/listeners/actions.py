@@ -9,11 +9,21 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.adapters.slack.listeners.context import SlackContext
-from bot.adapters.slack.translate import CHOICE_ACTION_PREFIX, UnsupportedPayload, action_to_inbound
+from bot.adapters.slack.translate import (
+    CHOICE_ACTION_PREFIX,
+    LINK_ACTION_PREFIX,
+    UnsupportedPayload,
+    acted_on_channel,
+    action_to_inbound,
+)
 
 
 def handle_choice(ack: Ack, body: dict[str, Any], client: WebClient, context: SlackContext) -> None:
-    """A button needs nothing back in the HTTP response: ack at once, run the turn after."""
+    """A button needs nothing back in the HTTP response: ack at once, run the turn after.
+
+    Pressed under a message in a team channel (the weekly post, or a private answer there),
+    the answer is for the presser alone, in that channel.
+    """
     ack()
     try:
         inbound = action_to_inbound(body)
@@ -23,7 +33,18 @@ def handle_choice(ack: Ack, body: dict[str, Any], client: WebClient, context: Sl
     acted_on = None
     if container.get("type") == "message" and container.get("channel_id"):
         acted_on = (str(container["channel_id"]), str(container.get("message_ts", "")))
-    context.run_in_background(client, inbound, trigger_id=body.get("trigger_id"), acted_on=acted_on)
+    context.run_in_background(
+        client,
+        inbound,
+        trigger_id=body.get("trigger_id"),
+        acted_on=acted_on,
+        privately_in=acted_on_channel(body),
+    )
+
+
+def handle_link(ack: Ack) -> None:
+    """A button that opens a URL: Slack opens it and tells us; there is nothing to do."""
+    ack()
 
 
 def register(app: App, context: SlackContext) -> None:
@@ -31,3 +52,4 @@ def register(app: App, context: SlackContext) -> None:
         handle_choice(ack, body, client, context)
 
     app.action(re.compile("^" + re.escape(CHOICE_ACTION_PREFIX)))(listener)
+    app.action(re.compile("^" + re.escape(LINK_ACTION_PREFIX)))(handle_link)

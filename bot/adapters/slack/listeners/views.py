@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,10 +13,15 @@ from bot.adapters.slack.listeners.context import SlackContext
 from bot.adapters.slack.render import render_confirmation_modal, render_form_errors
 from bot.adapters.slack.translate import FORM_CALLBACK_PREFIX, UnsupportedPayload, view_to_inbound
 from bot.core.messages import FormErrors
+from content import Content
 
-# Forms that end their conversation: confirmed privately in the modal itself. Any other
-# form is part of a DM conversation, so the modal closes and the conversation goes on there.
-CONFIRMED_IN_MODAL = frozenset({"reflect.today"})
+# Forms that end their conversation: confirmed privately in the modal itself, under the
+# title each names. Any other form is part of a DM conversation, so the modal closes and the
+# conversation goes on there.
+CONFIRMED_IN_MODAL: dict[str, Callable[[Content], str]] = {
+    "reflect.today": lambda content: content.coach.reflect.form_title,
+    "team.settings": lambda content: content.prompts.team.form_title,
+}
 
 
 def handle_submission(
@@ -43,10 +49,12 @@ def handle_submission(
             client, channel=inbound.user_id, person=inbound.user_id, replies=outcome.replies
         )
         return
-    words = context.engine.content.coach.reflect
+    content = context.engine.content
+    title = CONFIRMED_IN_MODAL[inbound.form_id](content)
+    close = content.coach.reflect.form_close
     ack(
         response_action="update",
-        view=render_confirmation_modal(words.form_title, words.form_close, outcome.replies),
+        view=render_confirmation_modal(title, close, outcome.replies),
     )
 
 

@@ -141,15 +141,21 @@ class SlackHarness:
         *,
         user: str = USER,
         channel: str = CHANNEL,
+        channel_name: str | None = None,
         trigger_id: str | None = None,
     ) -> HttpResponse:
+        """A slash command typed in `channel`, which Slack names `channel_name` ("general" for a
+        public channel unless told, "directmessage" for a DM, "privategroup" hides a private
+        channel's name, "mpdm-..." is a group DM)."""
+        if channel_name is None:
+            channel_name = "directmessage" if channel.startswith("D") else "general"
         return self.post_form(
             {
                 "token": "legacy-verification-token",
                 "team_id": TEAM_ID,
                 "team_domain": "lantern-test",
                 "channel_id": channel,
-                "channel_name": "directmessage" if channel.startswith("D") else "general",
+                "channel_name": channel_name,
                 "user_id": user,
                 "user_name": user.lower(),
                 "command": command,
@@ -204,9 +210,13 @@ class SlackHarness:
         user: str = USER,
         channel: str = DM,
         trigger_id: str | None = None,
+        message_ts: str | None = None,
+        ephemeral: bool = False,
     ) -> HttpResponse:
-        ts = f"{int(time.time())}.000100"
-        payload = {
+        """A button pressed under a message in `channel` (the one posted at `message_ts`, or an
+        ephemeral one, which Slack sends without the message itself)."""
+        ts = message_ts or f"{int(time.time())}.000100"
+        payload: dict[str, Any] = {
             "type": "block_actions",
             "user": slack_user(user),
             "api_app_id": APP_ID,
@@ -215,14 +225,16 @@ class SlackHarness:
                 "type": "message",
                 "message_ts": ts,
                 "channel_id": channel,
-                "is_ephemeral": False,
+                "is_ephemeral": ephemeral,
             },
             "trigger_id": trigger_id or new_id("13345224609.738474920.trigger"),
             "team": {"id": TEAM_ID, "domain": "lantern-test"},
             "enterprise": None,
             "is_enterprise_install": False,
-            "channel": {"id": channel, "name": "directmessage"},
-            "message": {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts},
+            "channel": {
+                "id": channel,
+                "name": "directmessage" if channel.startswith("D") else "general",
+            },
             "state": {"values": {}},
             "response_url": f"https://hooks.slack.com/actions/{TEAM_ID}/1/xyz",
             "actions": [
@@ -238,6 +250,13 @@ class SlackHarness:
                 }
             ],
         }
+        if not ephemeral:
+            payload["message"] = {
+                "type": "message",
+                "user": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "ts": ts,
+            }
         return self.post_form({"payload": json.dumps(payload)})
 
     def press(self, button: dict[str, Any], **kwargs: Any) -> HttpResponse:

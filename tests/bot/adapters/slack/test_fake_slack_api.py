@@ -109,3 +109,44 @@ def test_wait_for_names_what_arrived_when_it_times_out(
 
     with pytest.raises(AssertionError, match=r"views\.open.*auth\.test"):
         fake_slack.wait_for("views.open", timeout=0.05)
+
+
+def test_conversations_info_says_whether_the_bot_is_in_each_channel(
+    fake_slack: FakeSlackApi, client: WebClient
+) -> None:
+    fake_slack.set_channel("C-out", is_member=False, name="outside")
+    fake_slack.set_channel("G-hidden", error="channel_not_found")
+    fake_slack.set_channel("G-group", is_mpim=True)
+
+    member = client.conversations_info(channel="C-any")["channel"]
+    outside = client.conversations_info(channel="C-out")["channel"]
+    group = client.conversations_info(channel="G-group")["channel"]
+    with pytest.raises(SlackApiError) as refused:
+        client.conversations_info(channel="G-hidden")
+
+    assert (member["id"], member["is_member"], member["is_channel"]) == ("C-any", True, True)
+    assert (outside["name"], outside["is_member"]) == ("outside", False)
+    assert (group["is_mpim"], group["is_channel"]) == (True, False)
+    assert refused.value.response["error"] == "channel_not_found"
+
+
+def test_users_info_names_admins_and_owners(fake_slack: FakeSlackApi, client: WebClient) -> None:
+    fake_slack.admins.add("U-admin")
+    fake_slack.owners.add("U-owner")
+
+    people = {user: client.users_info(user=user)["user"] for user in ("U-admin", "U-owner", "U-x")}
+
+    assert (people["U-admin"]["is_admin"], people["U-admin"]["is_owner"]) == (True, False)
+    assert (people["U-owner"]["is_admin"], people["U-owner"]["is_owner"]) == (True, True)
+    assert (people["U-x"]["is_admin"], people["U-x"]["is_owner"]) == (False, False)
+    assert all(person["tz"] == fake_slack.time_zone for person in people.values())
+
+
+def test_an_ephemeral_message_is_answered_with_its_message_ts(
+    fake_slack: FakeSlackApi, client: WebClient
+) -> None:
+    answer = client.chat_postEphemeral(channel="C1", user="U1", text="only you")
+
+    assert answer["message_ts"]
+    [call] = fake_slack.calls_to("chat.postEphemeral")
+    assert (call.args["channel"], call.args["user"], call.args["text"]) == ("C1", "U1", "only you")

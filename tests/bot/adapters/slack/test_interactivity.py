@@ -211,20 +211,22 @@ def test_a_garbage_or_stale_button_gets_a_friendly_reply(
     assert slack.stored_nothing()
 
 
-def test_a_button_on_the_ephemeral_confirmation_lists_reflections_in_the_dm(
+def test_a_button_on_the_ephemeral_confirmation_in_a_channel_answers_privately_there(
     slack: SlackHarness, content: Content
 ) -> None:
     answer = slack.command("/reflect", "A thought worth keeping")
     history = button(answer.json()["blocks"], content.coach.labels.reflections)
 
-    response = slack.press(history, channel="C123")
+    response = slack.press(history, channel="C123", ephemeral=True)
 
     assert response.status == 200
-    [post] = slack.fake.wait_for("chat.postMessage")
-    assert post.args["channel"] == USER
-    shown = all_text(post.args["blocks"])
-    assert escaped(content.coach.reflect.history_heading.format(count=1)) in shown
-    assert "A thought worth keeping" in shown
+    [shown] = slack.fake.wait_for("chat.postEphemeral")
+    assert (shown.args["channel"], shown.args["user"]) == ("C123", USER)
+    text = all_text(shown.args["blocks"])
+    assert escaped(content.coach.reflect.history_heading.format(count=1)) in text
+    assert "A thought worth keeping" in text
+    slack.drain()
+    assert slack.fake.calls_to("chat.postMessage") == []  # nothing in the channel, nor the DM
 
 
 def test_reflect_now_on_the_home_tab_opens_the_modal(slack: SlackHarness, content: Content) -> None:
@@ -264,3 +266,19 @@ def test_a_submission_of_a_form_lantern_does_not_know_is_acknowledged_and_ignore
     [post] = slack.fake.wait_for("chat.postMessage")
     assert post.args["channel"] == USER
     assert slack.stored_nothing()
+
+
+def test_a_button_in_a_channel_that_starts_a_conversation_continues_it_in_the_dm(
+    slack: SlackHarness, content: Content
+) -> None:
+    step_one = {"action_id": "lantern.choice.0", "value": "toolkit:open:step-1"}
+
+    slack.press(step_one, channel="C123", ephemeral=True)
+
+    [pointer] = slack.fake.wait_for("chat.postEphemeral")
+    assert (pointer.args["channel"], pointer.args["user"]) == ("C123", USER)
+    assert all_text(pointer.args["blocks"]) == escaped(content.coach.general.continue_in_dm)
+    asked = slack.fake.wait_for("chat.postMessage")
+    assert {post.args["channel"] for post in asked} == {USER}
+    slack.drain()
+    assert len(slack.fake.calls_to("chat.postEphemeral")) == 1

@@ -19,7 +19,7 @@ from bot.adapters.slack.render import (
     render_modal,
     split_text,
 )
-from bot.adapters.slack.translate import view_to_inbound
+from bot.adapters.slack.translate import CHOICE_ACTION_PREFIX, view_to_inbound
 from bot.core.messages import (
     Choice,
     Form,
@@ -29,6 +29,9 @@ from bot.core.messages import (
     HomeSection,
     Reply,
 )
+from bot.flows.prompt_bank import prompt_bank
+from bot.flows.team import weekly_post_replies
+from content import Content
 from tests.bot.adapters.slack.harness import buttons
 from tests.bot.adapters.slack.slack_text import escaped
 
@@ -38,6 +41,8 @@ SECTION_TEXT = 3000
 BUTTON_TEXT = 75
 BUTTON_VALUE = 2000
 MODAL_TITLE = 24
+HEADER_TEXT = 150
+BUTTON_URL = 3000
 ENTITY = re.compile(r"&(amp|lt|gt);")
 
 
@@ -72,7 +77,11 @@ def check_block(block: dict[str, Any]) -> None:
         assert len(block["elements"]) <= 25
         for element in block["elements"]:
             assert len(element["text"]["text"]) <= BUTTON_TEXT
-            assert len(element["value"]) <= BUTTON_VALUE
+            assert len(element.get("value", "")) <= BUTTON_VALUE
+            assert len(element.get("url", "")) <= BUTTON_URL
+    if block["type"] == "header":
+        assert block["text"]["type"] == "plain_text"
+        assert len(block["text"]["text"]) <= HEADER_TEXT
 
 
 def sections_text(blocks: list[dict[str, Any]]) -> list[str]:
@@ -324,3 +333,97 @@ def test_copyable_text_is_preformatted_escaped_and_cannot_end_its_block() -> Non
     assert "&amp; thanks" in copy
     for block in message["blocks"]:
         assert Block.parse(block).to_dict() == block
+
+
+# -- headings, prefaces and links (the weekly team prompt) -----------------------------------
+
+
+def test_a_preface_and_heading_come_before_the_text_and_stay_within_limits() -> None:
+    heading = "Service + Privacy <&> " + "H" * 300
+    reply = Reply("The text <!channel>", heading=heading, preface="3 people & <!here> replied")
+
+    [message] = render_messages((reply,))
+
+    blocks = message["blocks"]
+    for block in blocks:
+        check_block(block)
+    assert [block["type"] for block in blocks[:3]] == ["context", "header", "section"]
+    assert blocks[0]["elements"][0]["text"] == "3 people &amp; &lt;!here&gt; replied"
+    shown_heading = blocks[1]["text"]["text"]
+    assert len(shown_heading) == HEADER_TEXT
+    assert shown_heading.startswith("Service + Privacy <&> HHH")  # plain text: shown as typed
+    assert shown_heading.endswith("…")
+    assert blocks[2]["text"]["text"] == "The text &lt;!channel&gt;"
+    # The notification names the heading too, escaped like all the rest.
+    assert message["text"].startswith("Service + Privacy &lt;&amp;&gt; HHH")
+    assert "The text &lt;!channel&gt;" in message["text"]
+    assert len(message["text"]) <= 3000
+
+
+def test_a_link_is_a_url_button_that_the_choice_listener_never_takes() -> None:
+    url = "https://lantern-test.slack.com/archives/C1/p1700000000000100?thread_ts=1700000000.000100"
+    replies = (
+        Reply("Reply in the thread.", link=("Open the thread " + "L" * 100, url)),
+        Reply("And another.", link=("Open", url + "&x=" + "y" * 4000), choices=many_choices(2)),
+    )
+
+    body = render_ephemeral(replies)
+
+    for block in body["blocks"]:
+        check_block(block)
+    links = [b for b in buttons(body["blocks"]) if "url" in b]
+    choices = [b for b in buttons(body["blocks"]) if "url" not in b]
+    assert [link["url"] for link in links] == [url, (url + "&x=" + "y" * 4000)[:BUTTON_URL]]
+    assert links[0]["text"]["text"].startswith("Open the thread ")
+    assert all("value" not in link for link in links)
+    ids = [b["action_id"] for b in links]
+    assert len(set(ids)) == 2  # unique within the one ephemeral message
+    assert not any(action_id.startswith(CHOICE_ACTION_PREFIX) for action_id in ids)
+    assert all(b["action_id"].startswith(CHOICE_ACTION_PREFIX) for b in choices)
+    assert len(choices) == 2
+
+
+def test_a_huge_reply_with_a_heading_preface_and_link_still_fits_in_messages_of_50_blocks() -> None:
+    reply = Reply(
+        long_text(30_000),
+        heading="Theme",
+        preface="Recap",
+        link=("Open", "https://example.org"),
+        choices=many_choices(60),
+        notes=("n",) * 3,
+    )
+
+    messages = render_messages((reply,))
+
+    rendered = [block for message in messages for block in message["blocks"]]
+    for message in messages:
+        assert len(message["blocks"]) <= MESSAGE_BLOCKS
+        for block in message["blocks"]:
+            check_block(block)
+    assert [block["type"] for block in rendered[:2]] == ["context", "header"]
+    assert len([b for b in buttons(rendered) if "url" in b]) == 1
+    assert len([b for b in buttons(rendered) if "url" not in b]) == 60
+    ephemeral = render_ephemeral((reply,))
+    assert len(ephemeral["blocks"]) <= MESSAGE_BLOCKS
+
+
+@pytest.mark.parametrize("recap", [None, 0, 1, 12])
+def test_every_weekly_post_as_rendered_passes_the_block_kit_checks(
+    content: Content, recap: int | None
+) -> None:
+    for prompt in prompt_bank(content):
+        replies = weekly_post_replies(content, prompt, recap_count=recap, first=recap is None)
+
+        [message] = render_messages(replies)
+
+        blocks = message["blocks"]
+        assert len(blocks) <= MESSAGE_BLOCKS
+        for block in blocks:
+            check_block(block)
+        header = next(block for block in blocks if block["type"] == "header")
+        heading = content.prompts.heading.format(theme=prompt.theme_name)
+        assert header["text"]["text"] == heading, "a heading too long for Slack was clipped"
+        assert message["text"].startswith(escaped(heading))
+        assert (blocks[0]["type"] == "context") is (recap is not None)
+        offered = buttons(blocks)
+        assert [b["value"] for b in offered] == ["team:reply:", f"reflect:prompt:{prompt.id}"]
