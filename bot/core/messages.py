@@ -86,11 +86,16 @@ class Form:
     context: str = ""
 
 
+UPLOAD_TITLE_LIMIT = 80
+"""A picture's title shows above it; a long description belongs in its alt text."""
+
+
 @dataclass(frozen=True)
 class Image:
     filename: str
     data: bytes
-    alt_text: str
+    alt_text: str  # what the picture shows, for people who cannot see it
+    title: str = ""  # a short caption (default: the start of the alt text)
 
 
 @dataclass(frozen=True)

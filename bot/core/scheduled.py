@@ -472,7 +472,7 @@ class ScheduledWork:
             return replies, ()
         if due.kind == "reassess":
             records = AssessReads(uow, person).assessments()
-            return reassess_reminder_replies(content, records, today=today), ()
+            return reassess_reminder_replies(content, records, today=today, zone=hours.zone), ()
         raise ValueError(f"unknown kind of scheduled message {due.kind!r}")
 
     def _prepare_team(self, due: Due, now: datetime) -> Prepared | None:

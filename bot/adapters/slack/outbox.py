@@ -14,7 +14,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.render import render_messages, render_modal
-from bot.core.messages import Reply
+from bot.core.messages import UPLOAD_TITLE_LIMIT, Reply
+from bot.core.text import shorten
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +170,12 @@ def _conversation_id(client: WebClient, channel: str) -> str:
 
 def _uploads(reply: Reply) -> list[dict[str, Any]]:
     return [
-        {"content": image.data, "filename": image.filename, "title": image.alt_text}
+        {
+            "content": image.data,
+            "filename": image.filename,
+            "title": image.title or shorten(image.alt_text, UPLOAD_TITLE_LIMIT),
+            "alt_txt": image.alt_text,
+        }
         for image in reply.images
     ] + [
         {"content": file.data, "filename": file.filename, "title": file.title}

@@ -8,8 +8,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.render import render_messages
-from bot.core.messages import Reply
+from bot.core.messages import UPLOAD_TITLE_LIMIT, Reply
 from bot.core.scheduled import SendError
+from bot.core.text import shorten
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,12 @@ class SlackSender:
                 answer = self._client.chat_postMessage(channel=conversation, **message)
                 ts = str(answer.get("ts") or ts)
             uploads = [
-                {"content": image.data, "filename": image.filename, "title": image.alt_text}
+                {
+                    "content": image.data,
+                    "filename": image.filename,
+                    "title": image.title or shorten(image.alt_text, UPLOAD_TITLE_LIMIT),
+                    "alt_txt": image.alt_text,
+                }
                 for image in reply.images
             ] + [
                 {"content": file.data, "filename": file.filename, "title": file.title}

@@ -64,8 +64,9 @@ def handle_command(
             trigger_id=trigger_id,
         )
         return
-    if outcome.waiting:
-        # A conversation that waits for answers continues in the person's DM with the bot.
+    if outcome.waiting or any(reply.images or reply.files for reply in outcome.replies):
+        # A conversation that waits for answers continues in the person's DM with the bot, and
+        # pictures and files can only be uploaded there (an ephemeral answer cannot hold them).
         in_dm = Reply(context.engine.content.coach.general.continue_in_dm)
         ack(**render_ephemeral((in_dm,)))
         context.outbox.deliver(
@@ -195,6 +196,9 @@ def background_pointer(context: SlackContext, inbound: Inbound) -> str | None:
         return words.general.continue_in_dm
     if name.lower() == "plan" and argument.strip().lower() in {"", "balance"}:
         # The plan shows its balance chart: drawn after the ack, posted with the picture.
+        return words.general.continue_in_dm
+    if name.lower() == "assess" and argument.strip().lower() == "history":
+        # The history draws a trend chart per assessment: after the ack, with the pictures.
         return words.general.continue_in_dm
     return None
 

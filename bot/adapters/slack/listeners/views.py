@@ -10,7 +10,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.adapters.slack.listeners.context import SlackContext
-from bot.adapters.slack.render import render_confirmation_modal, render_form_errors
+from bot.adapters.slack.render import (
+    render_confirmation_modal,
+    render_form_errors,
+    render_modal,
+)
 from bot.adapters.slack.translate import FORM_CALLBACK_PREFIX, UnsupportedPayload, view_to_inbound
 from bot.core.messages import FormErrors
 from content import Content
@@ -22,6 +26,11 @@ CONFIRMED_IN_MODAL: dict[str, Callable[[Content], str]] = {
     "reflect.today": lambda content: content.coach.reflect.form_title,
     "team.settings": lambda content: content.prompts.team.form_title,
 }
+
+
+CHAINED_FORMS = ("assess.",)
+"""Forms that come as a sequence of pages (a self-assessment): each submitted page is replaced
+in the same modal by the next, as Slack's "update" response allows."""
 
 
 def handle_submission(
@@ -42,6 +51,16 @@ def handle_submission(
         first_field = next(iter(inbound.form))
         message = " ".join(reply.text for reply in outcome.replies)
         ack(**render_form_errors(FormErrors({first_field: message})))
+        return
+    chained = next((reply.form for reply in outcome.replies if reply.form is not None), None)
+    if chained is not None and (inbound.form_id or "").startswith(CHAINED_FORMS):
+        # The next page of the same sequence replaces this one in the modal; anything else
+        # said (the results, after the last page) goes to the DM.
+        ack(response_action="update", view=render_modal(chained))
+        rest = tuple(reply for reply in outcome.replies if reply.form is None)
+        context.outbox.deliver(
+            client, channel=inbound.user_id, person=inbound.user_id, replies=rest
+        )
         return
     if outcome.waiting or inbound.form_id not in CONFIRMED_IN_MODAL:
         ack()
