@@ -15,6 +15,7 @@ from content.sources import (
     LeadershipModel,
     RelationshipWorksheet,
     ValuePair,
+    WorkHalf,
 )
 from content.toolkit import Toolkit
 
@@ -42,6 +43,11 @@ ItemKind = Literal["rating", "position", "stage"]
 not charted or ranked); stage: a 1-10 rubric score with the stage's indicators."""
 
 LinkCategory = Literal["abilities", "values", "competencies", "partner_kinds"]
+
+
+def capitalised(text: str) -> str:
+    """A name that starts a line or label ("local govt" -> "Local govt"); the rest unchanged."""
+    return text[:1].upper() + text[1:]
 
 
 def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -124,6 +130,10 @@ class LeadershipAssessmentText(Templates):
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "ability_label": frozenset({"ability", "half"}),
         "ability_question": frozenset({"ability", "half"}),
+        "ability_hint": frozenset({"definition", "detail"}),
+        "ability_hint_again": frozenset({"ability", "half"}),
+        "half_context": frozenset({"half", "description", "items_heading", "items"}),
+        "half_item": frozenset({"item"}),
         "pair_label": frozenset({"pair"}),
         "pair_question": frozenset({"pair"}),
         "position_label": frozenset({"pair", "first", "second"}),
@@ -138,6 +148,10 @@ class LeadershipAssessmentText(Templates):
     values: tuple[Slug, ...] = Field(min_length=1)
     ability_label: Text
     ability_question: Text
+    ability_hint: Text
+    ability_hint_again: Text
+    half_context: Text
+    half_item: Text
     pair_label: Text
     pair_question: Text
     position_label: Text
@@ -236,6 +250,8 @@ class ResultsText(Templates):
         "reflect_intro": frozenset({"area"}),
         "work_on_step": frozenset({"number", "name"}),
         "work_on_strategy": frozenset({"group"}),
+        "work_on_relationship": frozenset({"name", "group"}),
+        "chart_date": frozenset({"day", "month", "year"}),
         "chart_title": frozenset({"assessment", "date"}),
         "latest_legend": frozenset({"date"}),
         "previous_legend": frozenset({"date"}),
@@ -251,8 +267,10 @@ class ResultsText(Templates):
     reflect: Label
     reflect_intro: Text
     work_on_step: Label
-    work_on_strategy: Text
+    work_on_strategy: Label
+    work_on_relationship: Text
     chart_title: Text
+    chart_date: Text
     latest_legend: Text
     previous_legend: Text
     chart_alt: Text
@@ -270,6 +288,7 @@ class HistoryText(Templates):
         "trend_title": frozenset({"assessment"}),
         "trend_alt": frozenset({"assessment", "items"}),
         "trend_alt_item": frozenset({"area", "first", "last", "count"}),
+        "trend_alt_item_once": frozenset({"area", "last"}),
         "single_assessment": frozenset({"assessment"}),
     }
 
@@ -280,6 +299,7 @@ class HistoryText(Templates):
     trend_title: Text
     trend_alt: Text
     trend_alt_item: Text
+    trend_alt_item_once: Text
     single_assessment: Text
 
 
@@ -288,11 +308,14 @@ class ReminderText(Templates):
 
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "text": frozenset({"assessment", "date"}),
+        "confirmed": frozenset({"date"}),
     }
 
     offer: Text
     text: Text
+    first: Text
     set: Text
+    confirmed: Text
     stopped: Text
 
 
@@ -303,12 +326,33 @@ class MenuText(Templates):
         "in_progress": frozenset({"answered", "total"}),
         "finished": frozenset({"date", "count"}),
         "resume": frozenset({"label", "answered", "total"}),
+        "restart_note": frozenset({"assessment", "answered", "total"}),
+        "discard_question": frozenset({"assessment", "answered", "total"}),
+        "discarded": frozenset({"assessment"}),
+        "again_question": frozenset({"assessment"}),
     }
 
     not_started: Text
     in_progress: Text
     finished: Text
     resume: Text
+    restart_note: Text
+    discard_question: Text
+    discarded: Text
+    again_question: Text
+
+
+class HomeText(Templates):
+    """The App Home's section: each assessment's state and a button for what to do next."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "line": frozenset({"assessment", "status"}),
+        "button": frozenset({"label", "assessment"}),
+    }
+
+    heading: Text
+    line: Text
+    button: Text
 
 
 class PagesText(Templates):
@@ -337,6 +381,7 @@ class ErrorsText(ContentModel):
 
     not_a_point: Text
     not_an_indicator: Text
+    all_skipped: Text
 
 
 class SummaryText(Templates):
@@ -364,6 +409,10 @@ class AssessmentButtons(ContentModel):
     results: Label
     history: Label
     reassess: Label
+    discard: Label
+    discard_confirm: Label
+    keep: Label
+    again: Label
     remind_quarterly: Label
     no_reminder: Label
     open: Label
@@ -381,6 +430,7 @@ class AssessmentText(Templates):
     community_engagement: StageAssessmentText
     links: Links
     menu: MenuText
+    home: HomeText
     pages: PagesText
     errors: ErrorsText
     results: ResultsText
@@ -455,7 +505,8 @@ class GrowthLink:
     step: str | None
     step_label: str | None
     strategy: str | None  # a constituency or partner kind id of the relationship plan
-    strategy_label: str | None
+    strategy_label: str | None  # a button adding someone of that group to the plan
+    strategy_name: str | None = None  # the group's name, capitalised to start a label
 
 
 @dataclass(frozen=True)
@@ -463,8 +514,12 @@ class ResolvedItem:
     """One question of an assessment, with its wording drawn from the sources.
 
     `area` groups items that share a source item and its growth link (an ability's two
-    ratings; a pair and its paradox position). `anchor` is the source's description shown with
-    the rating; `detail` the source's further text where it has some.
+    ratings; a pair and its paradox position). `anchor` is the source's description the rating
+    is anchored on; `detail` the source's further text where it has some. `hint` is what is
+    shown under the question, on one line (the terminal italicises it as a whole): the anchor
+    and detail, or for an area's next item only what differs from the one before it.
+    `context` is text that items share, shown once above them (the half of A Leader's Work an
+    ability is rated for: its description and its "My work with" items).
     """
 
     id: str
@@ -478,6 +533,8 @@ class ResolvedItem:
     scale: Scale
     link: GrowthLink
     stages: tuple[ResolvedStage, ...] = ()
+    hint: str = ""
+    context: str | None = None
 
     @property
     def charted(self) -> bool:
@@ -567,6 +624,20 @@ def _pair_anchor(pair: ValuePair) -> str:
     return "\n".join(lines)
 
 
+def _one_line(text: str) -> str:
+    """A hint on one line: the terminal sets it in italics, which do not span lines."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def _half_context(words: LeadershipAssessmentText, half: WorkHalf) -> str:
+    return words.half_context.format(
+        half=half.name,
+        description=half.description,
+        items_heading=half.items_heading,
+        items="\n".join(words.half_item.format(item=item) for item in half.items),
+    )
+
+
 class _Linker:
     """Resolves `links:` and checks that every area rated has one and no other area does."""
 
@@ -624,16 +695,23 @@ class _Linker:
                 name=step.name,
             )
         strategy_label: str | None = None
+        strategy_name: str | None = None
         if ref.strategy is not None:
             if ref.strategy not in self._groups:
                 raise AssessmentError(
                     f"{where}.strategy",
                     f"{ref.strategy!r} is neither a key constituency nor a partner kind",
                 )
-            strategy_label = self._text.results.work_on_strategy.format(
-                group=self._groups[ref.strategy]
+            strategy_name = capitalised(self._groups[ref.strategy])
+            strategy_label = _fill(
+                f"{where}.strategy",
+                self._text.results.work_on_strategy,
+                LABEL_MAX,
+                group=strategy_name,
             )
-        return GrowthLink(ref.prompt, prompts, ref.step, step_label, ref.strategy, strategy_label)
+        return GrowthLink(
+            ref.prompt, prompts, ref.step, step_label, ref.strategy, strategy_label, strategy_name
+        )
 
     def check_unused(self) -> None:
         """Every link names an area some assessment rates (a typo would hide a missing one)."""
@@ -705,8 +783,15 @@ def _leadership(
                 f"leadership.abilities[{index}]", f"How We Lead has no ability {ident!r}"
             ) from None
         link = linker.link("abilities", ability.id)
-        for half in halves:
+        for position, half in enumerate(halves):
             names = {"ability": ability.name, "half": half.name}
+            # The definition and detail under the first half's question; under the next, only
+            # what differs, so a page does not repeat them word for word.
+            hint = (
+                words.ability_hint.format(definition=ability.definition, detail=ability.detail)
+                if position == 0
+                else words.ability_hint_again.format(**names)
+            )
             items.append(
                 ResolvedItem(
                     id=f"abilities/{ability.id}/{half.id}",
@@ -721,6 +806,8 @@ def _leadership(
                     detail=ability.detail,
                     scale=rating,
                     link=link,
+                    hint=_one_line(hint),
+                    context=_half_context(words, half),
                 )
             )
     groups = {
@@ -748,6 +835,7 @@ def _leadership(
                 detail=None,
                 scale=rating,
                 link=link,
+                hint=_one_line(anchor),
             )
         )
         if pair.is_paradox:
@@ -767,6 +855,8 @@ def _leadership(
                     detail=None,
                     scale=_position_scale(text, pair, "position.points"),
                     link=link,
+                    # The pair's terms are in the hint just above: only the paradox note here.
+                    hint=_one_line(pair.paradox or anchor),
                 )
             )
     return ResolvedAssessment(LEADERSHIP, words.title, words.button, words.intro, tuple(items))
@@ -800,6 +890,7 @@ def _competencies(
                 detail=None,
                 scale=rating,
                 link=linker.link("competencies", competency.id),
+                hint=_one_line(competency.definition or words.no_definition),
             )
         )
     return ResolvedAssessment(COMPETENCIES, words.title, words.button, words.intro, tuple(items))
@@ -874,6 +965,7 @@ def _community_engagement(
                 scale=scale,
                 link=linker.link("partner_kinds", kind.id),
                 stages=tuple(stages),
+                hint=_one_line(anchor),
             )
         )
     return ResolvedAssessment(

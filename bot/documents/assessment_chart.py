@@ -53,6 +53,7 @@ _TICK_SIZE = 7.5
 _RADAR_RADII = tuple(110.0 * 1.07**step for step in range(30))  # tried smallest first
 _RADAR_WRAPS = (130.0, 110.0, 92.0, 78.0)  # axis-label wrap widths tried at each radius
 _LABEL_CLEAR = 9.0  # least distance between the outer ring and an axis label
+_DOT_CLEAR = 4.5  # least distance between a scale number and where a rating's dot can be
 _LEGEND_WRAP = 170.0
 _LEGEND_SAMPLE = 22.0  # length of a legend's sample line
 
@@ -67,6 +68,8 @@ _PANEL_GAP_X = 22.0
 _PANEL_GAP_Y = 16.0
 _PANEL_TITLE_SIZE = 9.0
 _PANEL_DATE_SIZE = 7.0
+_PANEL_TICK_GAP = 10.0  # least height between two numbered gridlines of a panel
+_SAME_DAY_STEP = 8.0  # between the dots of assessments finished on the same date
 
 
 @dataclass(frozen=True)
@@ -207,14 +210,14 @@ def radar_figure(
             Line2D((0.0, x), (0.0, y), color=_GRID, linewidth=0.8, zorder=1, gid="lantern-spoke")
         )
     levels = _ticks(scale_min, scale_max)
-    # Beside the top spoke, where no axis label is; every other one from the outer ring down
-    # when there are many, so they do not crowd a narrow chart.
+    # Every other one from the outer ring down when there are many, so they do not crowd a
+    # narrow chart.
     for level in levels[::-1][:: 2 if len(levels) > 5 else 1]:
         text = _number(level)
         width, height = measurer.size(text, _TICK_SIZE)
-        y = point(level, math.pi / 2)[1]
-        box = _Box(3.0, y - height - 3.0, 3.0 + width, y - 3.0)  # clear of the ring's dot
-        scene.add_label(_Label(text, box, _TICK_SIZE, colour=_MUTED, gid="lantern-tick"))
+        box = _tick_box(point, angles, level, scale_max, (width, height))
+        if box is not None:
+            scene.add_label(_Label(text, box, _TICK_SIZE, colour=_MUTED, gid="lantern-tick"))
 
     series = [
         (values, _previous_style(index, len(previous)), f"lantern-previous-{index}")
@@ -267,6 +270,44 @@ def radar_figure(
         if isinstance(artist, Text) and artist.get_gid() == "lantern-tick":
             artist.set_path_effects(halo)
     return figure
+
+
+def _tick_box(
+    point: Callable[[float, float], tuple[float, float]],
+    angles: Sequence[float],
+    level: float,
+    scale_max: float,
+    size: tuple[float, float],
+) -> _Box | None:
+    """Where a ring's number goes: on the ring midway between the first two spokes, off every
+    spoke a rating's dot sits on; None where the spokes are too close there (an inner ring of
+    many spokes). With fewer than three spokes the ring has no edge between them: beside the
+    top spoke, below the ring."""
+    width, height = size
+    if len(angles) < 3:
+        y = point(level, angles[0])[1]
+        return _Box(_DOT_CLEAR, y - height - _DOT_CLEAR, _DOT_CLEAR + width, y - _DOT_CLEAR)
+    (ax, ay), (bx, by) = point(level, angles[0]), point(level, angles[1])
+    box = _Box.around((ax + bx) / 2, (ay + by) / 2, width, height)
+    # A dot may sit anywhere along either spoke (a rating past the scale on the outer ring).
+    for angle in angles[:2]:
+        if _from_segment(box, (0.0, 0.0), point(scale_max, angle)) < _DOT_CLEAR:
+            return None
+    return box
+
+
+def _from_segment(box: _Box, start: tuple[float, float], end: tuple[float, float]) -> float:
+    """The least distance between a box and a line segment (sampled finely enough for text)."""
+    (x0, y0), (x1, y1) = start, end
+    steps = 64
+    nearest = math.inf
+    for index in range(steps + 1):
+        t = index / steps
+        x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+        dx = max(box.x0 - x, 0.0, x - box.x1)
+        dy = max(box.y0 - y, 0.0, y - box.y1)
+        nearest = min(nearest, math.hypot(dx, dy))
+    return nearest
 
 
 def _fit_labels(
@@ -421,12 +462,21 @@ def trend_figure(
     each the area's ratings over time on the same dates and scale, so panels compare at a
     glance and fourteen areas stay as readable as one. Each panel has its name above, the
     scale at the left, the first and last dates below and the latest rating beside its last
-    point. A single assessment shows as one dot in the middle."""
+    point. A single assessment shows as one dot in the middle.
+
+    Points are in date order; points of one date keep the order given (the order they were
+    finished in), so the last of them is the latest, and sit side by side around their date."""
     if scale_max <= scale_min:
         raise ValueError(f"scale_max ({scale_max}) must be above scale_min ({scale_min})")
     measurer = _Measurer()
     scene = _Scene()
     dates = sorted({when for points in series.values() for when, _ in points})
+    # How many points a date holds at most in any panel: the dots it spreads over.
+    per_date: dict[date, int] = {}
+    for points in series.values():
+        for when in {when for when, _ in points}:
+            count = sum(1 for other, _ in points if other == when)
+            per_date[when] = max(per_date.get(when, 0), count)
     names = list(series)
     columns = 1 if len(names) <= 1 else 2 if len(names) <= 4 else 3
     panel_width = _PANEL_TICKS + _PANEL_WIDTH + _PANEL_VALUE
@@ -445,7 +495,7 @@ def trend_figure(
                 measurer,
                 _Panel(name, wrapped, left, top, title_height),
                 series[name],
-                dates,
+                _Dates(dates, per_date),
                 (scale_min, scale_max),
                 format_date,
             )
@@ -454,6 +504,35 @@ def trend_figure(
         scene.extents.append(_Box(0.0, 0.0, panel_width, _PANEL_HEIGHT))
     _add_title(scene, measurer, title)
     return _render(scene)
+
+
+@dataclass(frozen=True)
+class _Dates:
+    """The dates of every panel, and how many points each holds at most."""
+
+    days: Sequence[date]
+    per_date: Mapping[date, int]
+
+
+def _in_date_order(points: Sequence[tuple[date, float]]) -> list[tuple[date, int, float]]:
+    """Each point with its place among the points of its date, sorted by date only (stable:
+    same-date points keep the order given)."""
+    seen: dict[date, int] = {}
+    ordered: list[tuple[date, int, float]] = []
+    for when, value in sorted(points, key=lambda point: point[0]):
+        ordered.append((when, seen.get(when, 0), value))
+        seen[when] = seen.get(when, 0) + 1
+    return ordered
+
+
+def _labelled_levels(levels: Sequence[float], gap: float) -> list[float]:
+    """The gridlines to number, `gap` points apart: all of them when there is room, else every
+    n-th from the lowest so that both ends are numbered (1, 4, 7, 10), else only the ends."""
+    intervals = len(levels) - 1
+    for step in range(1, max(intervals, 1) + 1):
+        if gap * step >= _PANEL_TICK_GAP and intervals % step == 0:
+            return list(levels[::step])
+    return [levels[0], levels[-1]]
 
 
 @dataclass(frozen=True)
@@ -470,12 +549,13 @@ def _add_panel(
     measurer: _Measurer,
     panel: _Panel,
     points: Sequence[tuple[date, float]],
-    dates: Sequence[date],
+    shared: _Dates,
     scale: tuple[float, float],
     format_date: Callable[[date], str],
 ) -> float:
     """One area's panel below `panel.top`; returns the panel's bottom."""
     low, high = scale
+    dates = shared.days
     title_size = measurer.size(panel.title, _PANEL_TITLE_SIZE, "bold")
     title_box = _Box(panel.left, panel.top - title_size[1], panel.left + title_size[0], panel.top)
     scene.add_label(
@@ -508,24 +588,33 @@ def _add_panel(
         scene.artists.append(
             Line2D((plot.x0, plot.x1), (y, y), color=_GRID, linewidth=0.6, zorder=1)
         )
-    # Every number of a short scale; only its ends when a long one would crowd the panel.
-    for level in levels if len(levels) <= 6 else (levels[0], levels[-1]):
+    # Every number of a short scale; of a long one, as many as fit evenly.
+    spacing = (y_of(levels[1]) - y_of(levels[0])) if len(levels) > 1 else _PANEL_HEIGHT
+    for level in _labelled_levels(levels, spacing):
         text = _number(level)
         width, height = measurer.size(text, _PANEL_DATE_SIZE)
         y = y_of(level)
         box = _Box(plot.x0 - 3.0 - width, y - height / 2, plot.x0 - 3.0, y + height / 2)
         scene.add_label(_Label(text, box, _PANEL_DATE_SIZE, colour=_MUTED, gid="lantern-tick"))
 
-    def x_of(when: date) -> float:
+    def x_of(when: date, place: int = 0) -> float:
         if len(dates) < 2:
-            return plot.centre_x
-        span = (dates[-1] - dates[0]).days or 1
-        inner = plot.width - 2 * _PANEL_PAD
-        return plot.x0 + _PANEL_PAD + inner * (when - dates[0]).days / span
+            x = plot.centre_x
+        else:
+            span = (dates[-1] - dates[0]).days or 1
+            inner = plot.width - 2 * _PANEL_PAD
+            x = plot.x0 + _PANEL_PAD + inner * (when - dates[0]).days / span
+        # Points of one date side by side around it, in the order they came, inside the frame.
+        spread = (place - (shared.per_date.get(when, 1) - 1) / 2) * _SAME_DAY_STEP
+        return min(max(x + spread, plot.x0 + 2.0), plot.x1 - 2.0)
 
-    shown = sorted((when, _clamp(v, low, high)) for when, v in points if not math.isnan(v))
+    shown = [
+        (x_of(when, place), _clamp(value, low, high))
+        for when, place, value in _in_date_order(points)
+        if not math.isnan(value)
+    ]
     if shown:
-        xs = [x_of(when) for when, _ in shown]
+        xs = [x for x, _ in shown]
         ys = [y_of(value) for _, value in shown]
         line = Line2D(
             xs,
@@ -577,20 +666,25 @@ def trend_alt_text(
     *,
     template: str,
     item_template: str,
+    once_template: str | None = None,
     **fields: object,
 ) -> str:
     """A text for screen readers: `template` filled with `fields` and {items}, each area's
     `item_template` filled with {area}, {first}, {last} and {count} (its first and latest
-    rating and how many there are); areas with no rating are left out."""
+    rating, in date order and same-date ratings in the order given, and how many there are),
+    or `once_template` ({area}, {last}) for an area rated once when given; areas with no
+    rating are left out."""
     items: list[str] = []
     for name, points in series.items():
-        shown = sorted((when, v) for when, v in points if not math.isnan(v))
-        if shown:
+        shown = [value for _, _, value in _in_date_order(points) if not math.isnan(value)]
+        if len(shown) == 1 and once_template is not None:
+            items.append(once_template.format(area=name, last=_number(shown[0])))
+        elif shown:
             items.append(
                 item_template.format(
                     area=name,
-                    first=_number(shown[0][1]),
-                    last=_number(shown[-1][1]),
+                    first=_number(shown[0]),
+                    last=_number(shown[-1]),
                     count=len(shown),
                 )
             )

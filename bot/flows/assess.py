@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
-from bot.core.schedule import zone
+from bot.core.messages import Choice, Form, FormErrors, FormField, HomeSection, Image, Reply
+from bot.core.schedule import WorkingHours, reassess_due_at, zone
 from bot.core.text import parse_int, shorten
 from bot.documents.assessment_chart import draw_radar, draw_trend, radar_alt_text, trend_alt_text
 from bot.flows.assess_model import (
@@ -26,6 +27,7 @@ from content.assessment import (
     ResolvedAssessment,
     ResolvedItem,
     ResolvedStage,
+    capitalised,
     resolve_assessments,
 )
 
@@ -73,6 +75,9 @@ class Page:
     number: int  # from 1, as in the form id "assess.<kind>.<number>"
     items: tuple[ResolvedItem, ...]
     indicators: bool = False
+
+    def field_names(self) -> list[str]:
+        return [INDICATORS] if self.indicators else [item.id for item in self.items]
 
 
 def pages(assessment: ResolvedAssessment) -> tuple[Page, ...]:
@@ -194,7 +199,7 @@ class AssessFlow(Flow):
         assessment = find_assessment(turn.content, wanted) if wanted else None
         if assessment is None:
             return self.menu(turn)
-        return self._continue(turn, assessment)
+        return self._continue(turn, assessment, confirm_again=True)
 
     def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
         if action == "start" and not argument:
@@ -203,15 +208,37 @@ class AssessFlow(Flow):
             return self.history(turn)
         if action == "remind" and argument in {"on", "off"}:
             return self._remind(turn, on=argument == "on")
+        if action == "area":
+            return _area_reply(turn, argument)
         assessment = find_assessment(turn.content, argument)
         if assessment is None:
             return None
-        if action in {"start", "resume"}:
-            return self._continue(turn, assessment)
+        records = turn.reads.assessments()
+        current = _in_progress(records, assessment.id)
+        if action in {"start", "resume", "again"}:
+            return self._continue(turn, assessment, confirm_again=action == "start")
         if action == "restart":
-            return _ask(turn, assessment, pages(assessment)[0], RESTART, {}, {})
+            if current is None:  # thrown away or finished since: a fresh start
+                return self._continue(turn, assessment)
+            return _ask(turn, assessment, pages(assessment)[0], RESTART, {}, {}, current=current)
+        if action == "discard":
+            return None if current is None else _discard_question(turn, assessment, current)
+        if action == "discard-confirm":
+            if current is None:
+                return None
+            words = turn.content.assessment
+            reply = Reply(
+                words.menu.discarded.format(assessment=assessment.title),
+                choices=(
+                    _start_button(turn, assessment, records),
+                    _button("start", words.buttons.open),
+                ),
+            )
+            return StepResult(
+                replies=(reply,), effects=(DiscardAssessment(assessment.id),), keep_state=True
+            )
         if action == "results":
-            finished = _finished(turn.reads.assessments(), assessment.id)
+            finished = _finished(records, assessment.id)
             if not finished:
                 return None
             replies = results_replies(
@@ -244,6 +271,10 @@ class AssessFlow(Flow):
         answers.update(new_answers)
         ticked.update(new_ticked)
         following = _next_page(assessment, answers, ticked)
+        if following is None and all(value is None for value in answers.values()):
+            # Finishing would keep an assessment that says nothing: ask for one rating.
+            message = turn.content.assessment.errors.all_skipped
+            return StepResult(form_errors=FormErrors({page.field_names()[0]: message}))
         effects: list[Effect] = []
         if token == RESTART and current is not None:
             effects.append(DiscardAssessment(assessment.id))
@@ -282,31 +313,7 @@ class AssessFlow(Flow):
         records = turn.reads.assessments()
         replies = [Reply(words.intro, heading=words.title)]
         for assessment in resolved_assessments(content):
-            current = _in_progress(records, assessment.id)
-            finished = _finished(records, assessment.id)
-            total = len(assessment.items)
-            statuses: list[str] = []
-            choices: tuple[Choice, ...]
-            if finished:
-                last = finished[-1].finished_at or finished[-1].started_at
-                statuses.append(
-                    words.menu.finished.format(date=_day(turn, last), count=len(finished))
-                )
-            if current is not None:
-                answered = _answered_count(assessment, current)
-                statuses.append(words.menu.in_progress.format(answered=answered, total=total))
-                resume = words.menu.resume.format(
-                    label=words.buttons.resume, answered=answered, total=total
-                )
-                choices = (
-                    _button("resume", shorten(resume, LABEL_MAX), assessment.id, primary=True),
-                    _button("restart", words.buttons.start_over, assessment.id),
-                )
-            else:
-                choices = (_button("start", words.buttons.start, assessment.id, primary=True),)
-            if finished:
-                choices += (_button("results", words.buttons.results, assessment.id),)
-            status = " ".join(statuses) or words.menu.not_started
+            status, choices = _standing(turn, assessment, records)
             text = f"*{assessment.button}*\n{assessment.intro}\n_{status}_"
             replies.append(Reply(text, choices=choices))
         replies.append(_reminder_reply(turn))
@@ -348,10 +355,18 @@ class AssessFlow(Flow):
             text += "\n\n" + "\n".join(waiting)
         return reply_only(Reply(text, choices=(start,)), *charts)
 
-    def _continue(self, turn: Turn, assessment: ResolvedAssessment) -> StepResult:
-        """The first page not answered of the one in progress, or the first of a new one."""
-        current = _in_progress(turn.reads.assessments(), assessment.id)
+    def _continue(
+        self, turn: Turn, assessment: ResolvedAssessment, *, confirm_again: bool = False
+    ) -> StepResult:
+        """The first page not answered of the one in progress, or the first of a new one (after
+        asking, with `confirm_again`, when one of this kind was finished today)."""
+        records = turn.reads.assessments()
+        current = _in_progress(records, assessment.id)
         if current is None:
+            finished = _finished(records, assessment.id)
+            last = finished[-1].finished_at if finished else None
+            if confirm_again and last is not None and _local_date(turn, last) == turn.today:
+                return _again_question(turn, assessment)
             return _ask(turn, assessment, pages(assessment)[0], NEW, {}, {})
         page = _next_page(assessment, current.answers, current.indicators)
         if page is not None:
@@ -364,7 +379,13 @@ class AssessFlow(Flow):
                 current.indicators,
             )
         # Everything is answered but it was never finished (the content lost a question since).
-        earlier = _finished(turn.reads.assessments(), assessment.id)
+        if all(value is None for value in current.answers.values()):
+            # Nothing rated to keep: its last page of questions again, where finishing asks
+            # for a rating.
+            last_page = next(p for p in reversed(pages(assessment)) if not p.indicators)
+            token = _token(current.started_at)
+            return _ask(turn, assessment, last_page, token, current.answers, current.indicators)
+        earlier = _finished(records, assessment.id)
         done = AssessmentRecordView(
             id=current.id,
             kind=current.kind,
@@ -382,9 +403,126 @@ class AssessFlow(Flow):
         )
 
     def _remind(self, turn: Turn, *, on: bool) -> StepResult:
-        words = turn.content.assessment.reminder
-        reply = Reply(words.set if on else words.stopped)
+        words = turn.content.assessment
+        if not on:
+            reply = Reply(words.reminder.stopped)
+        else:
+            first = _first_reminder_day(turn)
+            reply = Reply(
+                words.reminder.confirmed.format(
+                    date=day_text(turn.content, first, today=turn.today)
+                ),
+                choices=(_button("remind", words.buttons.no_reminder, "off"),),
+            )
         return StepResult(replies=(reply,), effects=(SetReassessReminder(on),), keep_state=True)
+
+
+def home_section(turn: Turn) -> HomeSection:
+    """The App Home's self-assessment section: where each assessment stands, as the menu says
+    it, and a button for what to do next with each (named, as they share one row)."""
+    content = turn.content
+    words = content.assessment
+    records = turn.reads.assessments()
+    lines: list[str] = []
+    choices: list[Choice] = []
+    for assessment in resolved_assessments(content):
+        status, offered = _standing(turn, assessment, records)
+        lines.append(words.home.line.format(assessment=assessment.title, status=status))
+        primary = offered[0]  # the thing to do next; its counts are in the line already
+        resuming = primary.value == choice_value(FLOW, "resume", assessment.id)
+        label = words.home.button.format(
+            label=words.buttons.resume if resuming else primary.label,
+            assessment=assessment.title,
+        )
+        choices.append(replace(primary, label=shorten(label, LABEL_MAX)))
+    if any(r.finished_at is not None for r in records):
+        choices.append(_button(HISTORY, words.buttons.history))
+    choices.append(_button("start", words.buttons.open))
+    return HomeSection(heading=words.home.heading, lines=tuple(lines), choices=tuple(choices))
+
+
+def _standing(
+    turn: Turn, assessment: ResolvedAssessment, records: Sequence[AssessmentRecordView]
+) -> tuple[str, tuple[Choice, ...]]:
+    """Where an assessment stands (its finished ones, the one in progress) and what can be done
+    with it now, the thing to do next first."""
+    words = turn.content.assessment
+    current = _in_progress(records, assessment.id)
+    finished = _finished(records, assessment.id)
+    total = len(assessment.items)
+    statuses: list[str] = []
+    choices: tuple[Choice, ...]
+    if finished:
+        last = finished[-1].finished_at or finished[-1].started_at
+        statuses.append(words.menu.finished.format(date=_day(turn, last), count=len(finished)))
+    if current is not None:
+        answered = _answered_count(assessment, current)
+        statuses.append(words.menu.in_progress.format(answered=answered, total=total))
+        resume = words.menu.resume.format(
+            label=words.buttons.resume, answered=answered, total=total
+        )
+        choices = (
+            _button("resume", shorten(resume, LABEL_MAX), assessment.id, primary=True),
+            _button("restart", words.buttons.start_over, assessment.id),
+            _button("discard", words.buttons.discard, assessment.id),
+        )
+    else:
+        choices = (_start_button(turn, assessment, records),)
+    if finished:
+        choices += (_button("results", words.buttons.results, assessment.id),)
+    return " ".join(statuses) or words.menu.not_started, choices
+
+
+def _start_button(
+    turn: Turn, assessment: ResolvedAssessment, records: Sequence[AssessmentRecordView]
+) -> Choice:
+    """Start, or Reassess for a kind already finished."""
+    buttons = turn.content.assessment.buttons
+    label = buttons.reassess if _finished(records, assessment.id) else buttons.start
+    return _button("start", label, assessment.id, primary=True)
+
+
+def _discard_question(
+    turn: Turn, assessment: ResolvedAssessment, current: AssessmentRecordView
+) -> StepResult:
+    words = turn.content.assessment
+    text = words.menu.discard_question.format(
+        assessment=assessment.title,
+        answered=_answered_count(assessment, current),
+        total=len(assessment.items),
+    )
+    choices = (
+        _button("discard-confirm", words.buttons.discard_confirm, assessment.id),
+        _button("resume", words.buttons.keep, assessment.id, primary=True),
+    )
+    return reply_only(Reply(text, choices=choices))
+
+
+def _again_question(turn: Turn, assessment: ResolvedAssessment) -> StepResult:
+    words = turn.content.assessment
+    choices = (
+        _button("again", words.buttons.again, assessment.id, primary=True),
+        _button("results", words.buttons.results, assessment.id),
+    )
+    return reply_only(
+        Reply(words.menu.again_question.format(assessment=assessment.title), choices=choices)
+    )
+
+
+def _first_reminder_day(turn: Turn) -> date:
+    """The local day of the first quarterly reminder, as the engine schedules it: a quarter
+    after the latest finished assessment (or from now), on a working day, never in the past."""
+    settings = turn.reads.nudge_settings()
+    hours = WorkingHours(
+        time_zone=settings.time_zone,
+        days=settings.work_days,
+        start_minute=settings.start_minute,
+        end_minute=settings.end_minute,
+    )
+    finished = [r.finished_at for r in turn.reads.assessments() if r.finished_at is not None]
+    since = max(finished, default=turn.now)
+    due = max(reassess_due_at(since, hours=hours), turn.now)
+    return due.astimezone(hours.zone).date()
 
 
 def _button(action: str, label: str, argument: str = "", *, primary: bool = False) -> Choice:
@@ -418,13 +556,16 @@ def _locate(content: Content, form_id: str) -> tuple[ResolvedAssessment, Page] |
     return (assessment, every[index - 1]) if 1 <= index <= len(every) else None
 
 
+def _zone(turn: Turn) -> ZoneInfo:
+    return zone(turn.reads.nudge_settings().time_zone)
+
+
 def _day(turn: Turn, moment: datetime) -> str:
-    local = moment.astimezone(zone(turn.reads.nudge_settings().time_zone)).date()
-    return day_text(turn.content, local, today=turn.today)
+    return day_text(turn.content, _local_date(turn, moment), today=turn.today)
 
 
 def _local_date(turn: Turn, moment: datetime) -> date:
-    return moment.astimezone(zone(turn.reads.nudge_settings().time_zone)).date()
+    return moment.astimezone(_zone(turn)).date()
 
 
 # ----- the forms --------------------------------------------------------------------------------
@@ -439,15 +580,25 @@ def _ask(
     ticked: Mapping[str, Sequence[str]],
     *,
     saved: bool = False,
+    current: AssessmentRecordView | None = None,
 ) -> StepResult:
     """A page's form, in a reply that says what the form does not show everywhere (the
     terminal asks its fields only) and whose button opens the form where it cannot open at
-    once (Slack: after a modal is submitted, the next one is a button away in the DM)."""
+    once (Slack: after a modal is submitted, the next one is a button away in the DM).
+    `current`: the one in progress that this page (Start over) replaces once saved."""
     words = turn.content.assessment
-    form = _page_form(turn, assessment, page, token, answers, ticked)
+    notes = _page_notes(turn, assessment, page, answers)
+    if current is not None:
+        replaced = words.menu.restart_note.format(
+            assessment=assessment.title,
+            answered=_answered_count(assessment, current),
+            total=len(assessment.items),
+        )
+        notes = [replaced, *notes]
+    form = _page_form(turn, assessment, page, token, answers, ticked, notes)
     where = {"assessment": assessment.title, "page": page.number, "pages": len(pages(assessment))}
     lead = words.pages.saved.format(**where) if saved else words.pages.intro.format(**where)
-    text = "\n\n".join([lead, *_page_notes(turn, assessment, page, answers)])
+    text = "\n\n".join([lead, *notes])
     if token == RESTART:
         again = _button("restart", words.buttons.start_over, assessment.id)
     elif saved:
@@ -460,13 +611,26 @@ def _ask(
 def _page_notes(
     turn: Turn, assessment: ResolvedAssessment, page: Page, answers: Mapping[str, int | None]
 ) -> list[str]:
-    """What a page says above its fields: the assessment's intro on its first page; for a
-    stage, its indicators in full (a checkbox shows 75 characters) and the way forward; else
-    how to skip a question."""
+    """What a page says above its fields, in the form and in the reply that carries it (the
+    terminal shows only the reply): the assessment's intro on its first page; for a stage,
+    its indicators in full (a checkbox shows 75 characters) and the way forward; else what
+    the page's questions share (a half of A Leader's Work), what each point of the rating
+    scale means, and how to skip a question."""
     content = turn.content
     words = content.assessment
     notes = [assessment.intro] if page.number == 1 else []
     if not page.indicators:
+        contexts = [item.context for item in page.items if item.context]
+        notes += list(dict.fromkeys(contexts))  # each once, in order
+        rated = next((item for item in page.items if item.kind == "rating"), None)
+        if rated is not None:
+            notes.append(
+                "\n".join(
+                    words.pages.legend_line.format(point=point.label, hint=point.hint)
+                    for point in rated.scale.points
+                    if point.hint
+                )
+            )
         return [*notes, words.pages.skip_note]
     item = page.items[0]
     stage = _stage(item, answers.get(item.id))
@@ -487,12 +651,13 @@ def _page_form(
     token: str,
     answers: Mapping[str, int | None],
     ticked: Mapping[str, Sequence[str]],
+    notes: Sequence[str],
 ) -> Form:
     words = turn.content.assessment
     every = pages(assessment)
     intro = [
         words.pages.intro.format(assessment=assessment.title, page=page.number, pages=len(every)),
-        *_page_notes(turn, assessment, page, answers),
+        *notes,
     ]
     fields: tuple[FormField, ...]
     if page.indicators:
@@ -516,19 +681,11 @@ def _page_form(
             ),
         )
     else:
-        rated = next((item for item in page.items if item.kind == "rating"), None)
-        if rated is not None:  # what each point of the rating scale means, before the skip note
-            legend = "\n".join(
-                words.pages.legend_line.format(point=point.label, hint=point.hint)
-                for point in rated.scale.points
-                if point.hint
-            )
-            intro.insert(-1, legend)
         fields = tuple(
             FormField(
                 name=item.id,
                 label=item.question,
-                hint=item.anchor,
+                hint=item.hint or _one_line(item.anchor),
                 options=tuple((str(point.value), point.label) for point in item.scale.points),
                 optional=True,
                 initial=_initial(answers.get(item.id)),
@@ -545,6 +702,10 @@ def _page_form(
         intro="\n\n".join(part for part in intro if part),
         context=token,
     )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _initial(value: int | None) -> str | None:
@@ -623,14 +784,15 @@ def _areas(
 
 
 def _area_name(content: Content, area: str, item: ResolvedItem) -> str:
-    """An ability's name for its two ratings; otherwise the item's own label."""
+    """An ability's name for its two ratings; otherwise the item's own label. Capitalised: it
+    starts a bullet or a button ("local govt" -> "Local govt")."""
     kind, _, ident = area.partition("/")
     if kind == "abilities":
         try:
-            return content.leadership.ability(ident).name
+            return capitalised(content.leadership.ability(ident).name)
         except KeyError:
-            return item.label
-    return item.label
+            pass
+    return capitalised(item.label)
 
 
 def _rank_areas(areas: Sequence[_Area]) -> tuple[list[_Area], list[_Area]] | None:
@@ -661,7 +823,8 @@ def results_replies(
     offer_reminder: bool,
 ) -> tuple[Reply, ...]:
     """A finished assessment: the radar of its ratings over the earlier ones, the strongest
-    areas and those to grow, each with a reflection and the work that builds it."""
+    areas and those to grow, each with a reflection and the work that builds it. The first
+    reply names no rating: a notification shows its words."""
     content = turn.content
     words = content.assessment.results
     finished_at = latest.finished_at or turn.now
@@ -669,7 +832,7 @@ def results_replies(
     heading = words.heading.format(assessment=assessment.title, date=day)
     history = (_button(HISTORY, content.assessment.buttons.history),)
     areas = _areas(content, assessment, latest.answers)
-    if not areas:  # every question skipped: nothing to chart or rank
+    if not areas:  # every question skipped (kept from before that was refused)
         replies = [Reply(heading, choices=history), Reply(words.nothing_rated)]
     else:
         radar = _radar(turn, assessment, latest, earlier)
@@ -691,40 +854,73 @@ def _ranked_replies(turn: Turn, areas: Sequence[_Area]) -> list[Reply]:
     words = turn.content.assessment.results
     ranked = _rank_areas(areas)
     if ranked is None:
-        return [Reply(words.all_equal)]
+        # Nothing stands out: each area is a button to its reflection and work.
+        choices = tuple(_button("area", shorten(area.name, LABEL_MAX), area.id) for area in areas)
+        return [Reply(words.all_equal, choices=choices)]
     strongest, growth = ranked
     lines = [f"*{words.strongest}*"]
     lines += [words.area_line.format(area=a.name, rating=a.rating) for a in strongest]
     replies = [Reply("\n".join(lines))]
     relationships = turn.reads.relationships()
     for index, area in enumerate(growth):
-        text = words.area_line.format(area=area.name, rating=area.rating)
-        stage = _stage(area.item, round(area.value)) if area.item.kind == "stage" else None
-        if stage is not None:
-            text += f"\n{stage.way_forward}"
+        text = _area_text(turn, area)
         if index == 0:
             text = f"*{words.growth}*\n{text}"
         replies.append(Reply(text, choices=_growth_choices(turn, area, relationships)))
     return replies
 
 
+def _area_text(turn: Turn, area: _Area) -> str:
+    """An area's line (its rating) and, for a stage, the way forward from it."""
+    text = turn.content.assessment.results.area_line.format(area=area.name, rating=area.rating)
+    stage = _stage(area.item, round(area.value)) if area.item.kind == "stage" else None
+    return f"{text}\n{stage.way_forward}" if stage is not None else text
+
+
+def _area_reply(turn: Turn, area_id: str) -> StepResult | None:
+    """One area of the latest finished assessment that rates it, with its reflection and the
+    work that builds it (picked where every area was rated the same)."""
+    content = turn.content
+    for assessment in resolved_assessments(content):
+        if not any(item.area == area_id for item in assessment.items):
+            continue
+        finished = _finished(turn.reads.assessments(), assessment.id)
+        if not finished:
+            return None
+        area = next(
+            (a for a in _areas(content, assessment, finished[-1].answers) if a.id == area_id), None
+        )
+        if area is None:
+            return None
+        choices = _growth_choices(turn, area, turn.reads.relationships())
+        return reply_only(Reply(_area_text(turn, area), choices=choices))
+    return None
+
+
 def _growth_choices(
     turn: Turn, area: _Area, relationships: Sequence[RelationshipView]
 ) -> tuple[Choice, ...]:
-    """Reflect on the area's prompt, open the toolkit step, see the plan's group."""
+    """Reflect on the area's prompt, open the toolkit step, and the plan's group: its first
+    relationship (one not paused first), or adding someone of that group when it has none."""
     words = turn.content.assessment.results
     link = area.item.link
     choices = [Choice(choice_value("reflect", "growth", area.id), words.reflect)]
     if link.step is not None and link.step_label is not None:
         choices.append(Choice(choice_value("toolkit", "open", link.step), link.step_label))
     if link.strategy is not None and link.strategy_label is not None:
-        member = next((r for r in relationships if r.constituency == link.strategy), None)
-        value = (
-            choice_value("plan", "show", str(member.id))
-            if member is not None
-            else choice_value("plan", "start")
+        members = sorted(
+            (r for r in relationships if r.constituency == link.strategy),
+            key=lambda r: r.paused,
         )
-        choices.append(Choice(value, shorten(link.strategy_label, LABEL_MAX)))
+        if members:
+            label = words.work_on_relationship.format(
+                name=members[0].name, group=link.strategy_name or link.strategy
+            )
+            value = choice_value("plan", "show", str(members[0].id))
+            choices.append(Choice(value, shorten(label, LABEL_MAX)))
+        else:
+            value = choice_value("plan", "add", link.strategy)
+            choices.append(Choice(value, link.strategy_label))
     return tuple(choices)
 
 
@@ -749,28 +945,50 @@ def _values(items: Sequence[ResolvedItem], answers: Mapping[str, int | None]) ->
     return values
 
 
+def _chart_day(content: Content, day: date) -> str:
+    """A date in a chart, always with its year: the picture is kept and read later."""
+    months = content.checkin.dates.months
+    return content.assessment.results.chart_date.format(
+        day=day.day, month=months[day.month - 1], year=day.year
+    )
+
+
+def _stamp(turn: Turn, moment: datetime) -> str:
+    """A picture's name part: the local time of the assessment to the second, so two finished
+    the same day keep their own pictures where pictures are saved by name (the terminal)."""
+    return moment.astimezone(_zone(turn)).strftime("%Y-%m-%d-%H%M%S")
+
+
 def _radar(
     turn: Turn,
     assessment: ResolvedAssessment,
     latest: AssessmentRecordView,
     earlier: Sequence[AssessmentRecordView],
 ) -> Image:
-    words = turn.content.assessment.results
+    content = turn.content
+    words = content.assessment.results
     items = assessment.charted_items()
     labels = [item.label for item in items]
     shown = list(earlier)[-PREVIOUS_ON_RADAR:]
-    day = _day(turn, latest.finished_at or turn.now)
+    finished_at = latest.finished_at or turn.now
+    day = _chart_day(content, _local_date(turn, finished_at))
     latest_values = _values(items, latest.answers)
     scale_max = max(item.scale.max for item in items)
+    scale_min = min(item.scale.min for item in items)
     data = draw_radar(
         labels,
         latest_values,
         [_values(items, record.answers) for record in shown],
         scale_max=scale_max,
+        # The centre is a step below the lowest point, so a lowest rating stays a visible
+        # ring rather than vanishing into the centre, and no ring is numbered 0.
+        scale_min=scale_min - 1,
         title=words.chart_title.format(assessment=assessment.title, date=day),
         latest_label=words.latest_legend.format(date=day),
         previous_labels=[
-            words.previous_legend.format(date=_day(turn, r.finished_at or r.started_at))
+            words.previous_legend.format(
+                date=_chart_day(content, _local_date(turn, r.finished_at or r.started_at))
+            )
             for r in shown
         ],
     )
@@ -783,14 +1001,23 @@ def _radar(
         assessment=assessment.title,
         date=day,
     )
-    when = _local_date(turn, latest.finished_at or turn.now).isoformat()
-    return Image(f"self-assessment-{assessment.id}-{when}.png", data, alt)
+    name = f"self-assessment-{assessment.id}-{_stamp(turn, finished_at)}.png"
+    # The chart's own title as the caption: the ratings stay in the alt text, out of previews.
+    title = words.chart_title.format(assessment=assessment.title, date=day)
+    return Image(name, data, alt, title=title)
 
 
 def _trend_reply(
     turn: Turn, assessment: ResolvedAssessment, finished: Sequence[AssessmentRecordView]
 ) -> Reply:
-    words = turn.content.assessment.history
+    """A kind's trend chart over its finished assessments (oldest first); with only one, no
+    chart (a lone dot per area says nothing), only how to get a trend."""
+    content = turn.content
+    words = content.assessment.history
+    results = _button("results", content.assessment.buttons.results, assessment.id)
+    if len(finished) == 1:
+        text = words.single_assessment.format(assessment=assessment.title)
+        return Reply(text, choices=(results,))
     items = assessment.charted_items()
     days = [_local_date(turn, r.finished_at or r.started_at) for r in finished]
     series = {
@@ -803,51 +1030,58 @@ def _trend_reply(
     data = draw_trend(
         series,
         scale_max=max(item.scale.max for item in items),
+        scale_min=min(item.scale.min for item in items),
         title=title,
-        format_date=lambda day: day_text(turn.content, day, today=turn.today),
+        format_date=lambda day: _chart_day(content, day),
     )
     alt = trend_alt_text(
         series,
         template=words.trend_alt,
         item_template=words.trend_alt_item,
+        once_template=words.trend_alt_item_once,
         assessment=assessment.title,
     )
-    text = (
-        words.single_assessment.format(assessment=assessment.title) if len(finished) == 1 else title
-    )
-    image = Image(f"self-assessment-{assessment.id}-trend.png", data, alt)
-    results = _button("results", turn.content.assessment.buttons.results, assessment.id)
-    return Reply(text, images=(image,), choices=(results,))
+    last = finished[-1].finished_at or finished[-1].started_at
+    name = f"self-assessment-{assessment.id}-trend-{_stamp(turn, last)}.png"
+    image = Image(name, data, alt, title=title)
+    return Reply(title, images=(image,), choices=(results,))
 
 
 # ----- for the worker and the export ------------------------------------------------------------
 
 
 def reassess_reminder_replies(
-    content: Content, records: Sequence[AssessmentRecordView], *, today: date
+    content: Content, records: Sequence[AssessmentRecordView], *, today: date, zone: ZoneInfo
 ) -> tuple[Reply, ...]:
-    """The quarterly reminder: it names the assessment whose latest was finished longest ago,
-    with a button to reassess it (and each other one finished before) and one to stop the
-    reminders; () when nothing was ever finished."""
+    """The quarterly reminder (the schedule counts a quarter from the latest assessment
+    finished, of any kind): it names that latest one, on its local date in `zone`, with a
+    button to reassess it, one for each other assessment and one to stop the reminders. When
+    none was ever finished, a reminder to take a first one, with a button for each."""
     words = content.assessment
     latest: list[tuple[datetime, ResolvedAssessment]] = []
     for assessment in resolved_assessments(content):
         finished = _finished(records, assessment.id)
         if finished:
             latest.append((finished[-1].finished_at or finished[-1].started_at, assessment))
+    stop = _button("remind", words.buttons.no_reminder, "off")
     if not latest:
-        return ()
-    when, oldest = min(latest, key=lambda pair: pair[0])
+        starts = [
+            _button("start", a.button, a.id, primary=index == 0)
+            for index, a in enumerate(resolved_assessments(content))
+        ]
+        return (Reply(words.reminder.first, choices=(*starts, stop)),)
+    when, newest = max(latest, key=lambda pair: pair[0])
+    local = when.astimezone(zone).date()
     text = words.reminder.text.format(
-        assessment=oldest.title, date=day_text(content, when.date(), today=today)
+        assessment=newest.title, date=day_text(content, local, today=today)
     )
-    choices = [_button("start", words.buttons.reassess, oldest.id, primary=True)]
+    choices = [_button("start", words.buttons.reassess, newest.id, primary=True)]
     choices += [
         _button("start", assessment.button, assessment.id)
-        for _, assessment in latest
-        if assessment is not oldest
+        for assessment in resolved_assessments(content)
+        if assessment is not newest
     ]
-    choices.append(_button("remind", words.buttons.no_reminder, "off"))
+    choices.append(stop)
     return (Reply(text, choices=tuple(choices)),)
 
 

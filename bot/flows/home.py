@@ -1,4 +1,4 @@
-"""The person's home page: what's next, their relationship plan, the toolkit, reflections."""
+"""The person's home page: what's next, the plan, the toolkit, reflections, self-assessment."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.messages import Choice, HomePage, HomeSection
 from bot.core.schedule import zone
+from bot.flows.assess import home_section as _self_assessment
 from bot.flows.base import Turn, choice_value
 from bot.flows.nudges import day_text
 from bot.flows.team import TeamFlow
@@ -27,6 +28,7 @@ def build_home(turn: Turn) -> HomePage:
             _relationships(turn),
             _steps(turn),
             _reflections(turn),
+            _self_assessment(turn),
             _team_prompts(turn),
             HomeSection(
                 heading=words.help_heading,
@@ -144,8 +146,6 @@ def _reflections(turn: Turn) -> HomeSection:
     choices = (
         Choice(choice_value("reflect", "start"), coach.labels.reflect),
         Choice(choice_value("reflect", "history"), coach.labels.reflections),
-        # The self-assessment is private reflection too; it opens /coach assess.
-        Choice(choice_value("assess", "start"), turn.content.assessment.buttons.open),
     )
     return HomeSection(heading=words.reflections_heading, lines=lines, choices=choices)
 

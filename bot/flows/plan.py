@@ -23,6 +23,7 @@ from bot.flows.plan_forms import (
     cadence_words,
     clip,
     constituency_name,
+    constituency_options,
     due_date,
     goals_form,
     group_name,
@@ -96,7 +97,6 @@ class PlanFlow(Flow):
         plain: Mapping[str, Callable[[Turn], StepResult]] = {
             "start": self._overview,
             "goals": self._goals,
-            "add": self._add,
             "actions": self._actions,
             "action-add": self._action_add,
             "action-import": self._action_import,
@@ -106,6 +106,8 @@ class PlanFlow(Flow):
         }
         if action in plain:
             return plain[action](turn)
+        if action == "add":
+            return self._add_to_group(turn, argument) if argument else self._add(turn)
         on_relationship: Mapping[str, Callable[[Turn, RelationshipView], StepResult]] = {
             "show": self._show,
             "edit": self._edit,
@@ -244,6 +246,14 @@ class PlanFlow(Flow):
     def _add(self, turn: Turn) -> StepResult:
         form = relationship_form(turn, None)
         return _with_form(form, _button("add", turn.content.plan.labels.open_form))
+
+    def _add_to_group(self, turn: Turn, constituency: str) -> StepResult | None:
+        """The form for a new relationship with its group chosen already (a growth area of a
+        self-assessment offers to add someone of its group); None for a group not offered."""
+        if constituency not in {value for value, _ in constituency_options(turn.content)}:
+            return None
+        form = relationship_form(turn, None, constituency=constituency)
+        return _with_form(form, _button("add", turn.content.plan.labels.open_form, constituency))
 
     def _edit(self, turn: Turn, relationship: RelationshipView) -> StepResult:
         form = relationship_form(turn, relationship)

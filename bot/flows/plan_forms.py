@@ -166,7 +166,10 @@ def read_goals(turn: Turn) -> SavePlan | Errors:
 # ----- a relationship ------------------------------------------------------------------------
 
 
-def relationship_form(turn: Turn, relationship: RelationshipView | None) -> Form:
+def relationship_form(
+    turn: Turn, relationship: RelationshipView | None, *, constituency: str | None = None
+) -> Form:
+    """Add (`relationship` None; `constituency` chosen already, when it is known) or edit."""
     content = turn.content
     words = content.plan.relationship
     cadence_options = tuple((c, content.plan.cadences.options[c]) for c in CADENCES)
@@ -196,7 +199,7 @@ def relationship_form(turn: Turn, relationship: RelationshipView | None) -> Form
                 name="constituency",
                 label=words.constituency_label,
                 options=constituency_options(content),
-                initial=r.constituency if r else None,
+                initial=r.constituency if r else constituency,
             ),
             FormField(
                 name="own_label",

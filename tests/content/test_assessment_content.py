@@ -93,7 +93,7 @@ def missing_from(content: Content, assessments: tuple[ResolvedAssessment, ...]) 
     """Every source item (derived from the loaded sources) that no assessment shows."""
     shown = {item.id: item for item in items(assessments)}
     everything = "\n".join(
-        "\n".join([item.label, item.question, item.anchor, item.detail or ""])
+        "\n".join([item.label, item.question, item.anchor, item.detail or "", item.context or ""])
         + "\n".join(p.label for p in item.scale.points)
         for item in shown.values()
     )
@@ -104,6 +104,12 @@ def missing_from(content: Content, assessments: tuple[ResolvedAssessment, ...]) 
             item = shown.get(f"abilities/{ability.id}/{half.id}")
             if item is None or item.anchor != ability.definition or half.name not in item.label:
                 missing.append(f"ability {ability.id} for {half.id}")
+                continue
+            # Each half's description and "My work with" items come with its questions.
+            context = item.context or ""
+            for text in (half.description, half.items_heading, *half.items):
+                if text not in context:
+                    missing.append(f"{half.id} text {text[:30]!r} with {ability.id}")
     for pair in content.leadership.value_pairs():
         item = shown.get(f"values/{pair.id}")
         if item is None or pair.name not in item.label:
@@ -191,6 +197,22 @@ def test_the_coverage_check_can_fail(content: Content) -> None:
         "ability advocating for neighborhoods-and-communities",
         "competency self-awareness",
     ]
+
+
+def test_the_coverage_check_misses_a_half_s_items(content: Content) -> None:
+    text = content.assessment
+    without_items = text.model_copy(
+        update={
+            "leadership": text.leadership.model_copy(
+                update={"half_context": "*{half}*: {description}"}
+            )
+        }
+    )
+    missing = missing_from(content, resolve(content, without_items))
+    halves = content.leadership.leaders_work.halves
+    per_ability = sum(1 + len(half.items) for half in halves)  # the heading and each item
+    assert len(missing) == per_ability * len(content.leadership.abilities())
+    assert all(" text " in entry for entry in missing)
 
 
 def test_item_counts(content: Content) -> None:
@@ -285,6 +307,20 @@ def test_ability_items_are_anchored_on_the_source(content: Content) -> None:
     item = leadership.item("abilities/engagement/neighborhoods-and-communities")
     assert item.anchor == engagement.definition
     assert item.detail == engagement.detail
+    # Shown under the questions: the definition and detail under the first half's; under the
+    # second's, what differs rather than the same words again.
+    first = leadership.item("abilities/engagement/individuals")
+    assert first.hint == f"{engagement.definition} {engagement.detail}"
+    assert item.hint == (
+        "Engagement, as described just above, now in your work with Neighborhoods and Communities."
+    )
+    half = content.leadership.half("neighborhoods-and-communities")
+    assert item.context is not None
+    assert item.context.splitlines() == [
+        f"*{half.name}*: {half.description}",
+        half.items_heading,
+        *[f"• {text}" for text in half.items],
+    ]
     assert item.group == "How We Lead"
     assert item.question == (
         "How well do you practise Engagement in your work with Neighborhoods and Communities?"
@@ -380,7 +416,10 @@ def test_every_area_links_to_a_prompt_and_to_work(content: Content) -> None:
     assert engagement.step_label == "Toolkit Step 4: Interview"
     developing = resolved["competencies"].item("competencies/developing-others").link
     assert (developing.step, developing.strategy) == (None, "staff")
-    assert developing.strategy_label == "Strategies for staff in your plan"
+    assert developing.strategy_label == "Add to your plan: Staff"  # capitalised: it starts it
+    assert developing.strategy_name == "Staff"
+    local = resolved["community-engagement"].item("stage/local-government").link
+    assert local.strategy_label == "Add to your plan: Local govt"
 
 
 def test_an_ability_s_two_items_share_its_link(content: Content) -> None:
@@ -392,6 +431,19 @@ def test_an_ability_s_two_items_share_its_link(content: Content) -> None:
 
 
 # --- limits ------------------------------------------------------------------------------------
+
+
+def test_hints_are_one_line_without_markup(content: Content) -> None:
+    """The terminal sets a hint in italics (_..._), which neither spans lines nor nests."""
+    for item in items(resolve(content)):
+        assert item.hint, item.id
+        assert "\n" not in item.hint, item.id
+        assert not set(item.hint) & {"_", "*", "`"}, item.id
+        assert len(item.hint) <= 2000, item.id  # Slack's limit for an input's hint
+    pair = by_id(content)["leadership"].item("values/service-and-privacy")
+    assert pair.hint == " ".join(pair.anchor.splitlines())
+    position = by_id(content)["leadership"].item("values/service-and-privacy/paradox")
+    assert position.hint == "paradox: do both simultaneously to resolve tension"
 
 
 def test_modal_titles_and_labels_fit_slack(content: Content) -> None:

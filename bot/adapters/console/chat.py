@@ -234,7 +234,8 @@ class ConsoleChat:
         while index < len(form.fields):
             form_field = form.fields[index]
             if form_field.hint:
-                self.say(f"_{form_field.hint}_")
+                for line in form_field.hint.splitlines():  # italics do not span lines
+                    self.say(f"_{line}_")
             text = (
                 self._read_options(form_field)
                 if form_field.options

@@ -278,8 +278,43 @@ def test_an_area_not_rated_breaks_the_outline_and_the_fill() -> None:
 
 
 def test_long_scales_number_every_other_ring() -> None:
-    figure = radar(3, 0, scale_max=10)
+    figure = radar(5, 0, scale_max=10)
     assert gids(figure, "lantern-tick") == ["10", "8", "6", "4", "2"]
+
+
+def spoke_segments(figure: Figure) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    return [
+        (points[0], points[1])
+        for points in (vertices(line) for line in lines(figure, "lantern-spoke"))
+    ]
+
+
+def from_segment(
+    box: tuple[float, float, float, float], start: tuple[float, float], end: tuple[float, float]
+) -> float:
+    x0, y0, x1, y1 = box
+    nearest = math.inf
+    for step in range(201):
+        t = step / 200
+        x = start[0] + (end[0] - start[0]) * t
+        y = start[1] + (end[1] - start[1]) * t
+        nearest = min(nearest, math.hypot(max(x0 - x, 0.0, x - x1), max(y0 - y, 0.0, y - y1)))
+    return nearest
+
+
+@pytest.mark.parametrize(("axes", "scale_max"), [(3, 5), (5, 10), (13, 5), (14, 5), (16, 10)])
+def test_scale_numbers_keep_off_every_spoke_a_dot_can_sit_on(axes: int, scale_max: int) -> None:
+    """A rating's dot sits on a spoke (the top one too): the numbers are between spokes."""
+    figure = radar(axes, 1, scale_max=scale_max)
+    (plot,) = figure.axes
+    assert isinstance(plot, Axes)
+    to_data = plot.transData.inverted()
+    ticks = text_boxes(figure, "lantern-tick")
+    assert ticks[0][0] == str(scale_max)  # the outer ring is always numbered
+    for text, box in ticks:
+        (x0, y0), (x1, y1) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
+        for start, end in spoke_segments(figure):
+            assert from_segment((x0, y0, x1, y1), start, end) >= 4.0, (text, axes)
 
 
 @pytest.mark.parametrize(
@@ -402,6 +437,57 @@ def test_long_date_formats_stack_instead_of_overlapping() -> None:
     assert len(boxes) == 8
     assert overlapping(text_boxes(figure)) == []
     assert outside(figure, text_boxes(figure)) == []
+
+
+def test_same_day_assessments_keep_the_order_they_were_finished_in() -> None:
+    day = date(2025, 3, 1)
+    figure = trend_figure({"A": [(day, 5.0), (day, 2.0)]}, scale_max=5, scale_min=1, title="t")
+    assert gids(figure, "lantern-value") == ["2"]  # the latest, not the lowest
+    (trend,) = lines(figure, "lantern-trend")
+    (first_x, first_y), (second_x, second_y) = vertices(trend)
+    assert first_x < second_x  # side by side, in the order given
+    assert first_y > second_y  # the 5, then the 2
+    text = trend_alt_text(
+        {"A": [(day, 5.0), (day, 2.0)]},
+        template="{items}",
+        item_template="{area} from {first} to {last} over {count} assessments",
+    )
+    assert text == "A from 5 to 2 over 2 assessments"
+
+
+def test_same_day_dots_line_up_across_panels() -> None:
+    day, later = date(2025, 3, 1), date(2025, 6, 1)
+    figure = trend_figure(
+        {
+            "A": [(day, 5.0), (day, 2.0), (later, 3.0)],
+            "B": [(day, math.nan), (day, 4.0), (later, 1.0)],  # the first not rated
+        },
+        scale_max=5,
+        scale_min=1,
+        title="t",
+    )
+    a, b = lines(figure, "lantern-trend")
+    a_xs = [x for x, _ in vertices(a)]
+    b_xs = [x for x, _ in vertices(b)]
+    panel_shift = b_xs[-1] - a_xs[-1]  # B's panel is beside A's
+    assert [x + panel_shift for x in a_xs[1:]] == pytest.approx(b_xs)
+
+
+def test_a_one_to_ten_scale_numbers_both_ends_evenly() -> None:
+    figure = trend_figure(series(1, 3), scale_max=10, scale_min=1, title="t")
+    assert gids(figure, "lantern-tick") == ["1", "4", "7", "10"]
+    figure = trend_figure(series(1, 3), scale_max=5, scale_min=1, title="t")
+    assert gids(figure, "lantern-tick") == ["1", "2", "3", "4", "5"]  # no 0
+
+
+def test_trend_alt_text_for_an_area_rated_once() -> None:
+    text = trend_alt_text(
+        {"A": [(date(2025, 1, 1), math.nan), (date(2025, 4, 1), 3.0)]},
+        template="{items}",
+        item_template="{area} from {first} to {last} over {count} assessments",
+        once_template="{area} {last}, rated once",
+    )
+    assert text == "A 3, rated once"
 
 
 def test_trend_alt_text() -> None:

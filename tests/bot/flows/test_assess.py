@@ -21,8 +21,8 @@ from bot.adapters.console.chat import ConsoleChat, terminal_console
 from bot.adapters.slack.render import render_modal
 from bot.core.clock import FixedClock
 from bot.core.engine import Engine
-from bot.core.messages import FormField
-from bot.documents.assessment_chart import draw_radar
+from bot.core.messages import Form, FormField, HomeSection
+from bot.documents.assessment_chart import draw_radar, draw_trend
 from bot.flows.assess import (
     assessment_summaries,
     pages,
@@ -136,6 +136,50 @@ def test_help_and_home_lead_to_the_self_assessment(chat: ChatScript, content: Co
     assert chat.replies[0].heading == content.assessment.title
 
 
+def home_section(chat: ChatScript, content: Content) -> HomeSection:
+    chat.home()
+    page = chat.last.home
+    assert page is not None
+    [section] = [s for s in page.sections if s.heading == content.assessment.home.heading]
+    return section
+
+
+def test_home_shows_where_each_assessment_stands_with_a_button_for_each(
+    chat: ChatScript, content: Content
+) -> None:
+    section = home_section(chat, content)
+    assert section.lines == (
+        "Leadership abilities: Not taken yet.",
+        "Competencies: Not taken yet.",
+        "Community engagement: Not taken yet.",
+    )
+    assert [(c.label, c.value) for c in section.choices] == [
+        ("Start: Leadership abilities", "assess:start:leadership"),
+        ("Start: Competencies", "assess:start:competencies"),
+        ("Start: Community engagement", "assess:start:community-engagement"),
+        ("Self-assessment", "assess:start:"),
+    ]
+    take(chat, COMPETENCIES, rate("3"))
+    chat.press("assess:start:leadership")
+    answer(chat, LEADERSHIP, rate("3"), pages_to_answer=1)
+    section = home_section(chat, content)
+    assert section.lines == (
+        "Leadership abilities: In progress: 6 of 19 answered.",
+        "Competencies: Last finished Mon 23 Nov (1 in all).",
+        "Community engagement: Not taken yet.",
+    )
+    assert [(c.label, c.value) for c in section.choices] == [
+        ("Pick up where I left off: Leadership abilities", "assess:resume:leadership"),
+        ("Reassess now: Competencies", "assess:start:competencies"),
+        ("Start: Community engagement", "assess:start:community-engagement"),
+        ("History", "assess:history:"),
+        ("Self-assessment", "assess:start:"),
+    ]
+    chat.press(section.choices[0].value)
+    assert chat.form is not None
+    assert chat.form.form_id == "assess.leadership.2"
+
+
 def test_the_pages_hold_a_few_questions_each_and_never_split_an_area(content: Content) -> None:
     for resolved in resolved_assessments(content):
         every = pages(resolved)
@@ -150,26 +194,53 @@ def test_the_pages_hold_a_few_questions_each_and_never_split_an_area(content: Co
     assert [p.indicators for p in community] == [False, True] * 3
 
 
-def test_every_page_fits_a_slack_modal(chat: ChatScript) -> None:
-    """slack_sdk checks its limits (titles, labels, hints, option texts) when it renders."""
-    rendered = 0
-    for kind in (LEADERSHIP, COMPETENCIES, COMMUNITY):
-        chat.press(f"assess:start:{kind}")
-        while chat.form is not None and chat.form.form_id.startswith(f"assess.{kind}."):
-            view = render_modal(chat.form)
-            rendered += 1
-            assert len(view["blocks"]) <= 100
-            assert len(view["private_metadata"]) < 3000
-            options = [o for block in view["blocks"] for o in _options(block)]
-            assert all(len(option["text"]["text"]) <= 75 for option in options)
-            chat.submit({field.name: field.options[-1][0] for field in chat.form.fields})
-            assert chat.last.form_errors is None
-    assert rendered == 4 + 3 + 6
+def assert_fits_a_modal(form: Form) -> None:
+    """Slack's limits, on the form itself: the renderer clips what is too long, which would
+    hide a label or hint cut short."""
+    assert 0 < len(form.title) <= 24
+    assert 0 < len(form.submit_label) <= 24
+    assert len(form.context) < 3000
+    for field in form.fields:
+        assert 0 < len(field.label) <= 2000
+        assert field.hint is None or len(field.hint) <= 2000
+        assert field.hint is None or "\n" not in field.hint  # set in italics as one line
+        assert 0 < len(field.options) <= (10 if field.multiple else 100)
+        assert all(len(label) <= 75 and len(value) <= 150 for value, label in field.options)
+    view = render_modal(form)
+    assert len(view["blocks"]) < 100  # none cut off
 
 
-def _options(block: dict[str, Any]) -> list[dict[str, Any]]:
-    element = block.get("element", {})
-    return list(element.get("options", []))
+def test_every_page_fits_a_slack_modal(engine: Engine, content: Content) -> None:
+    """Every page of each assessment, and the indicators page of every stage of every partner
+    kind (three people score each partner kind in a different stage)."""
+    seen: set[str] = set()
+    indicator_pages: set[tuple[str, str]] = set()
+    community = assessment(content, COMMUNITY)
+    for person, scores in enumerate([(2, 6, 9), (6, 9, 2), (9, 2, 6)]):
+        chat = ChatScript(engine, user_id=f"U-{person}")
+        ratings = {item.id: str(score) for item, score in zip(community.items, scores, strict=True)}
+        for kind in (LEADERSHIP, COMPETENCIES, COMMUNITY):
+            chat.press(f"assess:start:{kind}")
+            while chat.form is not None and chat.form.form_id.startswith(f"assess.{kind}."):
+                form = chat.form
+                assert_fits_a_modal(form)
+                seen.add(form.form_id)
+                values = {f.name: ratings.get(f.name, f.options[-1][0]) for f in form.fields}
+                if form.fields[0].multiple:  # an indicators page: the stage just scored
+                    page = pages(community)[int(form.form_id.rsplit(".", 1)[1]) - 1]
+                    item = page.items[0]
+                    stage = item.stage_for(int(ratings[item.id]))
+                    assert [v for v, _ in form.fields[0].options] == [
+                        i.id for i in stage.indicators
+                    ]
+                    indicator_pages.add((item.id, stage.id))
+                    values = {"indicators": ",".join(v for v, _ in form.fields[0].options)}
+                chat.submit(values)
+                assert chat.last.form_errors is None
+    assert len(seen) == 4 + 3 + 6
+    assert indicator_pages == {
+        (item.id, stage.id) for item in community.items for stage in item.stages
+    }
 
 
 # ----- finishing each of the three --------------------------------------------------------------
@@ -189,11 +260,22 @@ def test_finishing_leadership_stores_every_answer_and_shows_the_results(
     )
     assert resolved.intro in (form.intro or "")
     assert content.assessment.pages.skip_note in (form.intro or "")
-    first = form.fields[0]
+    first, second = form.fields[:2]
     engagement = resolved.items[0]
+    ability = content.leadership.ability("engagement")
     assert first.name == engagement.id
     assert first.label == engagement.question
-    assert first.hint == engagement.anchor  # the source's description anchors the rating
+    # The source's description anchors the rating, with its detail; the other half's question
+    # says what differs instead of repeating it.
+    assert first.hint == f"{ability.definition} {ability.detail}"
+    assert second.label == resolved.items[1].question
+    assert second.hint is not None
+    assert "Neighborhoods and Communities" in second.hint
+    assert ability.definition not in second.hint
+    # What each half of A Leader's Work means, once above the questions.
+    for half in content.leadership.leaders_work.halves:
+        assert (form.intro or "").count(half.description) == 1
+        assert all(item in (form.intro or "") for item in half.items)
     assert first.optional  # empty is skipped
     assert first.options[2] == ("3", "3 — Developing")
     assert stored(database) == []  # nothing until a page is submitted
@@ -215,7 +297,8 @@ def test_finishing_leadership_stores_every_answer_and_shows_the_results(
     assert row.answers["values/service-and-privacy/paradox"] == 3  # a position, asked too
 
     heading, strongest, growth_1, growth_2, offer = chat.replies
-    assert heading.text == "*Leadership abilities*, Mon 23 Nov"
+    # A notification shows the first words: they name no rating.
+    assert heading.text == "Your Leadership abilities results, Mon 23 Nov"
     [radar] = heading.images
     assert radar.data.startswith(PNG)
     assert "Engagement: Individuals 3 of 5" in radar.alt_text
@@ -231,7 +314,7 @@ def test_finishing_leadership_stores_every_answer_and_shows_the_results(
     assert [(c.label, c.value) for c in growth_2.choices] == [
         ("Reflect on it", "reflect:growth:abilities/sharing"),
         ("Toolkit Step 5: Connect the dots", "toolkit:open:step-5"),
-        ("Strategies for staff in your plan", "plan:start:"),
+        ("Add to your plan: Staff", "plan:add:staff"),  # nobody of that group yet
     ]
     assert offer.text == content.assessment.reminder.offer  # the reminder is off
     assert [c.value for c in offer.choices] == ["assess:remind:on"]
@@ -243,8 +326,24 @@ def test_finishing_competencies(chat: ChatScript, database: Database, content: C
     [row] = stored(database)
     assert row.finished_at is not None
     assert list(row.answers.values()) == [4] * 13
-    assert chat.replies[1].text == content.assessment.results.all_equal  # nothing stands out
+    equal = chat.replies[1]
+    assert equal.text == content.assessment.results.all_equal  # nothing stands out
     assert chat.replies[0].images[0].data.startswith(PNG)
+    # ... so every area is offered, each leading to its reflection and work.
+    resolved = assessment(content, COMPETENCIES)
+    assert [(c.label, c.value) for c in equal.choices] == [
+        (item.label, f"assess:area:{item.area}") for item in resolved.items
+    ]
+    chat.choose("Learning Agility")
+    [area] = chat.replies
+    assert area.text == "• *Learning Agility*: 4 — Consistent"
+    assert [c.value for c in area.choices] == [
+        "reflect:growth:competencies/learning-agility",
+        "toolkit:open:step-7",
+    ]
+    chat.choose("Reflect on it")
+    assert chat.form is not None
+    assert chat.form.form_id == "reflect.today"
 
 
 def test_community_engagement_asks_the_indicators_of_the_stage_just_scored(
@@ -296,13 +395,20 @@ def test_community_engagement_asks_the_indicators_of_the_stage_just_scored(
     }
     heading, strongest, growth = chat.replies[:3]
     assert heading.images[0].data.startswith(PNG)
-    assert "• *local govt*: 6 — Intentional" in strongest.text
-    assert "• *leaders around science issues*: 2 — Aware" in growth.text
+    assert "• *Local govt*: 6 — Intentional" in strongest.text  # capitalised, starting a line
+    assert "• *Leaders around science issues*: 2 — Aware" in growth.text
     assert aware.way_forward in growth.text  # the way forward from where they are
-    assert [c.value for c in growth.choices] == [
-        "reflect:growth:stage/science-issue-leaders",
-        "plan:start:",
+    assert [(c.label, c.value) for c in growth.choices] == [
+        ("Reflect on it", "reflect:growth:stage/science-issue-leaders"),
+        ("Add to your plan: Leaders around science issues", "plan:add:science-issue-leaders"),
     ]
+    # Adding someone from that group: the plan's form with the group chosen already.
+    chat.choose("Add to your plan: Leaders around science issues")
+    form = chat.form
+    assert form is not None
+    assert form.form_id == "plan.relationship"
+    constituency = next(f for f in form.fields if f.name == "constituency")
+    assert constituency.initial == "science-issue-leaders"
 
 
 def test_a_growth_area_leads_to_the_relationship_in_that_group(
@@ -327,8 +433,11 @@ def test_a_growth_area_leads_to_the_relationship_in_that_group(
         relationship_id = relationship.id
     take(chat, COMMUNITY, by_item({"stage/local-government": "2"}, default="9"))
     growth = chat.replies[2]
-    assert "local govt" in growth.text
-    assert growth.choices[-1].value == f"plan:show:{relationship_id}"
+    assert "Local govt" in growth.text
+    assert (growth.choices[-1].label, growth.choices[-1].value) == (
+        "Strategies for City manager (Local govt) in your plan",
+        f"plan:show:{relationship_id}",
+    )
     chat.press(growth.choices[-1].value)
     assert "City manager" in chat.text
 
@@ -353,6 +462,7 @@ def test_leaving_mid_way_keeps_the_answers_and_picks_up_at_the_first_unanswered_
     assert [c.label for c in leadership.choices] == [
         "Pick up where I left off (10/19)",
         content.assessment.buttons.start_over,
+        content.assessment.buttons.discard,
     ]
     later.choose("Pick up where I left off (10/19)")
     assert later.form is not None
@@ -389,6 +499,10 @@ def test_start_over_throws_away_the_one_in_progress_once_its_first_page_is_saved
     chat.choose("Start over")
     assert chat.form is not None
     assert (chat.form.form_id, chat.form.context) == ("assess.leadership.1", "restart")
+    # It says what saving it does, in the form and in the terminal's reply.
+    note = "saving this first page replaces your answers so far (6 of 19 answered)"
+    assert note in (chat.form.intro or "")
+    assert note in chat.text
     assert len(stored(database)[0].answers) == 6  # closing this form would lose nothing
     chat.submit({field.name: "5" for field in chat.form.fields})
     [row] = stored(database)
@@ -399,14 +513,191 @@ def test_start_over_throws_away_the_one_in_progress_once_its_first_page_is_saved
     assert chat.form.context == "2026-11-24T15:00:00+00:00"
 
 
+def test_discard_throws_away_the_one_in_progress_once_confirmed(
+    chat: ChatScript, database: Database, content: Content
+) -> None:
+    take(chat, COMPETENCIES, rate("2"))
+    chat.press("assess:start:competencies")
+    chat.choose(content.assessment.buttons.again)
+    answer(chat, COMPETENCIES, rate("4"), pages_to_answer=1)
+    chat.command("coach", "assess")
+    chat.choose(content.assessment.buttons.discard)
+    [question] = chat.replies
+    assert question.text.startswith(
+        "Throw away your Competencies assessment in progress (4 of 13 answered)?"
+    )
+    chat.choose(content.assessment.buttons.keep)  # changed their mind: it goes on
+    assert chat.form is not None
+    assert chat.form.form_id == "assess.competencies.2"
+    assert len(stored(database)) == 2
+
+    chat.command("coach", "assess")
+    chat.choose(content.assessment.buttons.discard)
+    chat.choose(content.assessment.buttons.discard_confirm)
+    assert chat.text == "Your Competencies assessment in progress is thrown away."
+    [kept] = stored(database)  # the finished one stays
+    assert kept.finished_at is not None
+    assert set(kept.answers.values()) == {2}
+    chat.press("assess:discard-confirm:competencies")  # pressed again: nothing left to discard
+    assert chat.text.startswith(content.coach.general.stale_choice)
+    assert len(stored(database)) == 1
+
+
+def test_a_finished_kind_is_offered_again_as_reassess_and_asks_first_on_the_same_day(
+    chat: ChatScript, database: Database, clock: FixedClock, content: Content
+) -> None:
+    take(chat, COMPETENCIES, rate("2"))
+    chat.command("coach", "assess")
+    competencies = chat.replies[2]
+    assert [(c.label, c.value) for c in competencies.choices] == [
+        ("Reassess now", "assess:start:competencies"),
+        ("See results", "assess:results:competencies"),
+    ]
+    chat.choose("Reassess now")
+    assert chat.form is None  # finished today already: asks first
+    assert chat.text == content.assessment.menu.again_question.format(assessment="Competencies")
+    assert len(stored(database)) == 1
+    chat.choose(content.assessment.buttons.again)
+    assert chat.form is not None
+    assert (chat.form.form_id, chat.form.context) == ("assess.competencies.1", "new")
+
+    clock.advance_to(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))  # another day: no question
+    chat.press("assess:start:competencies")
+    assert chat.form is not None
+    assert chat.form.form_id == "assess.competencies.1"
+
+
+def test_pictures_of_the_same_day_are_named_apart(
+    chat: ChatScript, clock: FixedClock, content: Content
+) -> None:
+    """The terminal saves a picture by its name: two results or trends must not share one."""
+    take(chat, COMPETENCIES, rate("2"))
+    first = chat.replies[0].images[0].filename
+    clock.advance_to(datetime(2026, 11, 23, 16, 30, tzinfo=UTC))
+    chat.press("assess:start:competencies")
+    chat.choose(content.assessment.buttons.again)
+    answer(chat, COMPETENCIES, rate("4"))
+    second = chat.replies[0].images[0].filename
+    assert first == "self-assessment-competencies-2026-11-23-090000.png"  # local time
+    assert second == "self-assessment-competencies-2026-11-23-103000.png"
+    chat.command("coach", "assess history")
+    trend = chat.replies[1].images[0].filename
+    clock.advance_to(datetime(2026, 11, 23, 17, 0, tzinfo=UTC))
+    chat.press("assess:start:competencies")
+    chat.choose(content.assessment.buttons.again)
+    answer(chat, COMPETENCIES, rate("5"))
+    chat.command("coach", "assess history")
+    assert chat.replies[1].images[0].filename != trend
+
+
+def test_the_trend_starts_its_scale_at_1_and_dates_carry_their_year(
+    chat: ChatScript, clock: FixedClock, content: Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[dict[str, Any]] = []
+    real = draw_trend
+
+    def spy(*args: Any, **kwargs: Any) -> bytes:
+        drawn.append({"args": args, **kwargs})
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assess, "draw_trend", spy)
+    take(chat, COMPETENCIES, by_item({"competencies/influence": ""}, default="2"))
+    clock.advance_to(datetime(2027, 2, 24, 16, 0, tzinfo=UTC))
+    take(chat, COMPETENCIES, rate("3"))
+    take(chat, COMMUNITY, rate("6"))
+    chat.command("coach", "assess history")
+    [competencies] = drawn  # community has one finished: no chart
+    assert (competencies["scale_min"], competencies["scale_max"]) == (1, 5)
+    format_date = competencies["format_date"]
+    assert format_date(date(2027, 2, 24)) == "24 Feb 2027"
+    alt = chat.replies[1].images[0].alt_text
+    assert "Influence 3, rated once" in alt  # not "over 1 assessments"
+    assert "Self-Awareness from 2 to 3 over 2 assessments" in alt
+
+
 def test_an_empty_answer_is_a_skip(chat: ChatScript, database: Database, content: Content) -> None:
-    take(chat, COMPETENCIES, lambda field: "")
+    take(chat, COMPETENCIES, by_item({"competencies/influence": "2"}, default=""))
     [row] = stored(database)
     assert row.finished_at is not None
-    assert set(row.answers.values()) == {None}
-    heading, nothing = chat.replies[:2]
-    assert not heading.images  # nothing to chart
-    assert nothing.text == content.assessment.results.nothing_rated
+    assert row.answers["competencies/influence"] == 2
+    assert [value for value in row.answers.values() if value is not None] == [2]
+    radar = chat.replies[0].images[0]
+    assert "Influence 2 of 5" in radar.alt_text
+    assert "Self-Awareness" not in radar.alt_text  # skipped: not charted
+
+
+def test_an_assessment_with_every_question_skipped_is_not_finished(
+    chat: ChatScript, database: Database, content: Content
+) -> None:
+    chat.press("assess:start:competencies")
+    answer(chat, COMPETENCIES, lambda field: "", pages_to_answer=2)
+    last = chat.form
+    assert last is not None
+    assert last.form_id == "assess.competencies.3"
+    chat.submit({field.name: "" for field in last.fields})
+    errors = chat.last.form_errors
+    assert errors is not None
+    assert errors.errors == {last.fields[0].name: content.assessment.errors.all_skipped}
+    [row] = stored(database)
+    assert row.finished_at is None  # kept in progress, pages 1 and 2 skipped
+    assert len(row.answers) == 9
+    chat.submit(
+        {field.name: "3" if field is last.fields[-1] else "" for field in last.fields}, last
+    )
+    assert chat.last.form_errors is None
+    [row] = stored(database)
+    assert row.finished_at is not None
+    assert [v for v in row.answers.values() if v is not None] == [3]
+
+
+def test_every_question_skipped_is_refused_on_a_stage_page_too(
+    chat: ChatScript, database: Database, content: Content
+) -> None:
+    chat.press("assess:start:community-engagement")
+    chat.submit({"stage/local-government": ""})  # skipped: no indicators page
+    chat.submit({"stage/dei-community-leaders": ""})
+    assert chat.form is not None
+    assert chat.form.form_id == "assess.community-engagement.5"
+    chat.submit({"stage/science-issue-leaders": ""})
+    assert chat.last.form_errors is not None
+    assert chat.last.form_errors.errors == {
+        "stage/science-issue-leaders": content.assessment.errors.all_skipped
+    }
+    assert stored(database)[0].finished_at is None
+
+
+def test_everything_answered_but_not_finished_is_finished_when_picked_up(
+    chat: ChatScript, database: Database, content: Content
+) -> None:
+    """An assessment whose every page is answered but that was never finished (a question was
+    removed from the content since): picking it up finishes it and shows its results."""
+    chat.press("assess:start:competencies")
+    answer(chat, COMPETENCIES, rate("3"), pages_to_answer=2)
+    last_ids = [f.name for f in (chat.form.fields if chat.form else ())]
+    with database.unit_of_work() as uow:
+        row = uow.session.scalars(select(SelfAssessment)).one()
+        row.answers = {**row.answers, **dict.fromkeys(last_ids, 4)}
+    chat.command("coach", "assess")
+    chat.choose("Pick up where I left off (13/13)")
+    [row] = stored(database)
+    assert row.finished_at == datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    assert chat.replies[0].text == "Your Competencies results, Mon 23 Nov"
+    assert chat.replies[0].images[0].data.startswith(PNG)
+
+
+def test_everything_skipped_but_not_finished_asks_for_a_rating_again(
+    chat: ChatScript, database: Database, content: Content
+) -> None:
+    chat.press("assess:start:competencies")
+    answer(chat, COMPETENCIES, lambda field: "", pages_to_answer=2)
+    last_ids = [f.name for f in (chat.form.fields if chat.form else ())]
+    with database.unit_of_work() as uow:
+        row = uow.session.scalars(select(SelfAssessment)).one()
+        row.answers = {**row.answers, **dict.fromkeys(last_ids)}
+    chat.press("assess:resume:competencies")
+    assert chat.form is not None
+    assert chat.form.form_id == "assess.competencies.3"  # not finished empty
+    assert stored(database)[0].finished_at is None
 
 
 # ----- refused -----------------------------------------------------------------------------------
@@ -448,6 +739,11 @@ def test_an_indicator_of_another_stage_is_refused(
         "assess:results:nothing",
         "assess:remind:maybe",
         "assess:unknown:leadership",
+        "assess:discard:leadership",  # nothing in progress
+        "assess:discard-confirm:leadership",
+        "assess:area:competencies/influence",  # nothing finished
+        "assess:area:competencies/astrology",
+        "plan:add:astrology",  # a growth link to a group the plan does not have
     ],
 )
 def test_tampered_buttons_no_longer_apply(
@@ -555,9 +851,11 @@ def test_the_radar_draws_the_latest_over_the_previous_ones(
     assert labels_drawn == [item.label for item in assessment(content, COMPETENCIES).items]
     assert latest == [4.0] * 13
     assert previous == [[2.0] * 13]
-    assert second["previous_labels"] == ["Mon 23 Nov 2026"]
-    assert second["latest_label"] == "Wed 24 Feb (latest)"
-    assert second["scale_max"] == 5
+    # A picture is kept: its dates carry their year.
+    assert second["previous_labels"] == ["23 Nov 2026"]
+    assert second["latest_label"] == "24 Feb 2027 (latest)"
+    # 1-5: the centre is a step below 1, so a 1 is a ring of its own and no ring reads 0.
+    assert (second["scale_min"], second["scale_max"]) == (0, 5)
 
 
 def test_history_lists_every_finished_one_with_its_date_and_a_trend_per_kind(
@@ -588,13 +886,14 @@ def test_history_lists_every_finished_one_with_its_date_and_a_trend_per_kind(
     [trend] = competencies.images
     assert trend.data.startswith(PNG)
     assert "Self-Awareness from 2 to 3 over 2 assessments" in trend.alt_text
+    # One finished: a chart of lone dots would say nothing; how to get a trend instead.
     assert community.text == content.assessment.history.single_assessment.format(
         assessment="Community engagement"
     )
-    assert community.images[0].data.startswith(PNG)
+    assert not community.images
     assert [c.value for c in community.choices] == ["assess:results:community-engagement"]
     chat.press("assess:results:competencies")
-    assert chat.replies[0].text == "*Competencies*, Wed 24 Feb"
+    assert chat.replies[0].text == "Your Competencies results, Wed 24 Feb"
     assert content.assessment.reminder.offer not in chat.text  # offered only on finishing
 
 
@@ -692,12 +991,16 @@ def test_the_reminder_toggle_stores_and_clears_the_schedule(
 ) -> None:
     chat.command("coach", "assess")
     chat.choose(content.assessment.buttons.remind_quarterly)
-    assert chat.text == content.assessment.reminder.set
     [row] = schedules(database)
     assert row.kind == "reassess"
     assert row.next_due_at is not None
     chicago = row.next_due_at.astimezone(ZoneInfo("America/Chicago"))
     assert chicago.date() == date(2027, 2, 23)  # a quarter from now, no assessment yet
+    # It says when the first one comes, and can be undone at once.
+    assert chat.text == content.assessment.reminder.confirmed.format(date="Tue 23 Feb 2027")
+    assert [(c.label, c.value) for c in chat.choices] == [
+        (content.assessment.buttons.no_reminder, "assess:remind:off")
+    ]
 
     clock.advance_to(datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
     take(chat, COMPETENCIES, rate("3"))
@@ -726,25 +1029,46 @@ def record(
     return AssessmentRecordView(ident, kind, answers, indicators or {}, started, started, finished)
 
 
-def test_the_reminder_names_the_assessment_finished_longest_ago(content: Content) -> None:
-    assert reassess_reminder_replies(content, [], today=date(2027, 3, 1)) == ()
-    in_progress = record(LEADERSHIP, None, {})
-    assert reassess_reminder_replies(content, [in_progress], today=date(2027, 3, 1)) == ()
+def test_the_reminder_names_the_latest_assessment_on_its_local_date(content: Content) -> None:
+    """The schedule counts a quarter from the latest finished (of any kind): that is the one
+    to name, on the day it was where the person is."""
+    chicago = ZoneInfo("America/Chicago")
     records = [
-        record(COMMUNITY, datetime(2026, 9, 1, tzinfo=UTC), {}, ident=1),
-        record(COMPETENCIES, datetime(2026, 10, 1, tzinfo=UTC), {}, ident=2),
-        record(COMMUNITY, datetime(2026, 12, 1, tzinfo=UTC), {}, ident=3),
-        in_progress,
+        record(COMMUNITY, datetime(2026, 9, 1, 15, 0, tzinfo=UTC), {}, ident=1),
+        record(COMPETENCIES, datetime(2026, 10, 1, 3, 30, tzinfo=UTC), {}, ident=2),
+        record(COMMUNITY, datetime(2026, 8, 1, 15, 0, tzinfo=UTC), {}, ident=3),
+        record(LEADERSHIP, None, {}, ident=4),  # in progress: not a finished one
     ]
-    [reply] = reassess_reminder_replies(content, records, today=date(2027, 1, 2))
+    [reply] = reassess_reminder_replies(content, records, today=date(2027, 1, 2), zone=chicago)
+    # 03:30 UTC on 1 October is the evening of 30 September in Chicago.
     assert reply.text.startswith(
-        "It's a quarter since your last Competencies self-assessment (Thu 1 Oct 2026)."
+        "It's a quarter since your last Competencies self-assessment (Wed 30 Sep 2026)."
     )
     assert [(c.label, c.value) for c in reply.choices] == [
         ("Reassess now", "assess:start:competencies"),
+        ("Leadership abilities and values", "assess:start:leadership"),
         ("Community engagement stage", "assess:start:community-engagement"),
         ("No reminders", "assess:remind:off"),
     ]
+    [utc] = reassess_reminder_replies(
+        content, records, today=date(2027, 1, 2), zone=ZoneInfo("UTC")
+    )
+    assert "(Thu 1 Oct 2026)" in utc.text
+
+
+def test_the_reminder_with_nothing_finished_invites_a_first_one(content: Content) -> None:
+    in_progress = record(LEADERSHIP, None, {})
+    for records in ([], [in_progress]):
+        [reply] = reassess_reminder_replies(
+            content, records, today=date(2027, 3, 1), zone=ZoneInfo("Europe/London")
+        )
+        assert reply.text == content.assessment.reminder.first
+        assert [c.value for c in reply.choices] == [
+            "assess:start:leadership",
+            "assess:start:competencies",
+            "assess:start:community-engagement",
+            "assess:remind:off",
+        ]
 
 
 def test_reassess_now_picks_up_one_in_progress(chat: ChatScript, content: Content) -> None:
@@ -823,6 +1147,12 @@ def test_the_terminal_can_leave_resume_and_complete_one(
     out = run_console(engine, ["/coach assess", "2", *first_page, "2", "/quit"], tmp_path)
     assert "Competencies, page 1 of 3." in out
     assert content.assessment.pages.skip_note in out
+    # What the points mean is in the terminal too (it shows no form intro).
+    for point in content.assessment.rating.points:
+        assert f"{point.value} — {point.label}: {point.hint}" in out
+    # A form of choices, where an empty answer skips: the header does not say it cancels.
+    assert "an empty first line cancels" not in out
+    assert assessment(content, COMPETENCIES).items[0].hint[:40] in out
     assert "Saved. Competencies goes on with page 2 of 3." in out
     [row] = stored(database)
     assert row.finished_at is None
@@ -836,7 +1166,7 @@ def test_the_terminal_can_leave_resume_and_complete_one(
     rest = ["1"] * 5 + ["2"] * 4
     out = run_console(engine, ["/coach assess", "2", *rest, "/quit"], tmp_path)
     assert "Pick up where I left off (4/13)" in out
-    assert "Competencies, Mon 23 Nov" in out
+    assert "Your Competencies results, Mon 23 Nov" in out
     assert "Your strongest areas" in out
     assert "Picture saved" in out
     [row] = stored(database)

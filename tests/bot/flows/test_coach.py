@@ -45,7 +45,7 @@ def test_home_shows_whats_next_and_latest_reflections(chat: ChatScript, content:
     assert page is not None
     first = content.toolkit.steps[0].guiding_question
     assert any(first in line for s in page.sections for line in s.lines)
-    whats_next, plan, steps, reflections, team, _ = page.sections
+    whats_next, plan, steps, reflections, _, team, _ = page.sections
     assert team.lines == (content.prompts.team.home_none,)
     assert plan.lines == (content.coach.home.plan_empty,)
     assert content.coach.home.reflections_empty in reflections.lines
@@ -57,7 +57,7 @@ def test_home_shows_whats_next_and_latest_reflections(chat: ChatScript, content:
     chat.home()
     page = chat.last.home
     assert page is not None
-    whats_next, _, steps, reflections, _, _ = page.sections
+    whats_next, _, steps, reflections, _, _, _ = page.sections
     assert "1 of 5" in whats_next.lines[0]
     second = content.toolkit.steps[0].reflection_questions[1].text
     assert second[:100] in whats_next.lines[1]

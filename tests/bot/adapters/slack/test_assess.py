@@ -61,7 +61,12 @@ def test_the_pages_follow_one_another_in_the_same_modal(
     assert any(assessment.title in call.args.get("text", "") for call in posted)
     [upload] = slack.fake.calls_to("files.completeUploadExternal")
     [file] = upload.args["files"]
-    assert len(file["title"]) <= 80  # a short caption; the description is the alt text
+    # A short caption without the ratings (it shows in previews); the ratings are in the alt
+    # text, for people who cannot see the chart.
+    caption = content.assessment.results.chart_title.format(assessment=assessment.title, date="")
+    assert file["title"] == caption
+    [asked] = slack.fake.calls_to("files.getUploadURLExternal")
+    assert "4 of 5" in asked.args["alt_txt"]
     assert slack.fake.calls_to("views.open")[1:] == []
 
 
