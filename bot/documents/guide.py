@@ -168,6 +168,8 @@ def _picture_names(guide: ReflectionGuide) -> dict[int, str]:
 def _pictures(guide: ReflectionGuide) -> Iterator[Picture]:
     for step in guide.steps:
         yield from step.pictures
+    for assessment in guide.assessments:
+        yield from assessment.pictures
 
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -219,6 +221,10 @@ def guide_markdown(guide: ReflectionGuide, words: GuideWords) -> str:
         blocks.append(_md_heading(2, words.assessments_heading))
     for assessment in guide.assessments:
         blocks.append(_md_heading(3, f"{assessment.title}, {_date(assessment.finished_at)}"))
+        for picture in assessment.pictures:
+            blocks.append(_md_image(picture.title, names[id(picture)]))
+        if assessment.highlights:
+            blocks.append("\n\n".join(_md_inline(line) for line in assessment.highlights))
         blocks.append(
             "\n".join(
                 f"- **{_md_inline(label)}**: {_md_inline(answer)}"
@@ -294,6 +300,11 @@ def guide_docx(guide: ReflectionGuide, words: GuideWords) -> bytes:
     for assessment in guide.assessments:
         heading = f"{assessment.title}, {_date(assessment.finished_at)}"
         document.add_heading(_xml(heading), level=2)
+        for picture in assessment.pictures:
+            document.add_picture(io.BytesIO(picture.png), width=Inches(6))
+            document.add_paragraph(_xml(picture.title), style="Caption")
+        for line in assessment.highlights:
+            document.add_paragraph(_xml(line))
         table = document.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         for label, answer in assessment.lines:

@@ -109,6 +109,8 @@ class GuideAssessment:
     title: str
     finished_at: datetime
     lines: tuple[tuple[str, str], ...]
+    highlights: tuple[str, ...] = ()  # the strongest areas and those to grow, in words
+    pictures: tuple[Picture, ...] = ()  # its radar over the earlier ones
 
 
 @dataclass(frozen=True)

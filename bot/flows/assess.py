@@ -1121,3 +1121,50 @@ def _answer_words(content: Content, item: ResolvedItem, record: AssessmentRecord
     if not ticked:
         return point
     return words.ticked.format(point=point, indicators=words.indicator_separator.join(ticked))
+
+
+@dataclass(frozen=True)
+class ExportedAssessment:
+    """A finished assessment as the export shows it: the answers in words, the strongest areas
+    and those to grow, and (for the latest of each kind) its radar over the earlier ones."""
+
+    title: str
+    finished_at: datetime
+    lines: tuple[tuple[str, str], ...]
+    highlights: tuple[str, ...]
+    radar: Image | None
+
+
+def assessment_exports(
+    turn: Turn, records: Sequence[AssessmentRecordView]
+) -> list[ExportedAssessment]:
+    """Every finished assessment for the person's export, oldest first."""
+    content = turn.content
+    words = content.assessment.results
+    summaries = assessment_summaries(content, records)
+    done = sorted(
+        (r for r in records if r.finished_at is not None and find_assessment(content, r.kind)),
+        key=lambda r: (r.finished_at or r.started_at, r.id),
+    )
+    latest_of_kind = {record.kind: record for record in done}
+    exported: list[ExportedAssessment] = []
+    for record, (title, finished_at, lines) in zip(done, summaries, strict=True):
+        assessment = find_assessment(content, record.kind)
+        assert assessment is not None
+        areas = _areas(content, assessment, record.answers)
+        ranked = _rank_areas(areas) if areas else None
+        highlights: list[str] = []
+        if ranked is not None:
+            strongest, growth = ranked
+            for heading, chosen in ((words.strongest, strongest), (words.growth, growth)):
+                if chosen:
+                    named = "; ".join(f"{area.name} ({area.rating})" for area in chosen)
+                    highlights.append(f"{heading}: {named}")
+        radar = None
+        if areas and latest_of_kind[record.kind] is record:
+            earlier = [r for r in done if r.kind == record.kind and r is not record]
+            radar = _radar(turn, assessment, record, earlier)
+        exported.append(
+            ExportedAssessment(title, finished_at, tuple(lines), tuple(highlights), radar)
+        )
+    return exported

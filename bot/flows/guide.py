@@ -16,7 +16,7 @@ from bot.documents.model import (
     ReflectionGuide,
 )
 from bot.flows import toolkit_work
-from bot.flows.assess import assessment_summaries
+from bot.flows.assess import assessment_exports
 from bot.flows.base import StepResult, Turn, reply_only
 
 EVERY_REFLECTION = 10_000
@@ -108,10 +108,16 @@ def build_guide(turn: Turn) -> ReflectionGuide:
     ]
     reflections = tuple(sorted(private + in_threads, key=lambda r: r.created_at))
     assessments = tuple(
-        GuideAssessment(title, finished_at, tuple(lines))
-        for title, finished_at, lines in assessment_summaries(
-            turn.content, turn.reads.assessments()
+        GuideAssessment(
+            exported.title,
+            exported.finished_at,
+            exported.lines,
+            exported.highlights,
+            ()
+            if exported.radar is None
+            else (Picture(exported.radar.filename, exported.radar.title, exported.radar.data),),
         )
+        for exported in assessment_exports(turn, turn.reads.assessments())
     )
     return ReflectionGuide(
         person="",  # the guide is the person's own; a platform user id is not a name

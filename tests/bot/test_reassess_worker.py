@@ -3,9 +3,11 @@ the latest finished assessment, in the person's working hours, once, then a quar
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import docx
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ from bot.worker import Worker, WorkerConfig
 from content import Content
 from storage.database import Database
 from storage.models import Delivery, PersonSchedule
-from tests.bot.flows.test_assess import rate, take
+from tests.bot.flows.test_assess import by_item, rate, take
 from tests.chat_script import ChatScript
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -96,13 +98,30 @@ def test_the_reminder_off_sends_nothing(
     assert slack.calls_to("chat.postMessage") == []
 
 
-def test_finished_assessments_join_the_export(engine: Engine, content: Content) -> None:
+def test_finished_assessments_join_the_export_with_results_and_radar(
+    engine: Engine, content: Content, clock: FixedClock
+) -> None:
     ana = ChatScript(engine, platform="slack")
-    take(ana, "competencies", rate("4"))
+    ratings = {"competencies/self-awareness": "5", "competencies/influence": "1"}
+    take(ana, "competencies", by_item(ratings, "3"))
+    clock.advance_to(clock.now() + timedelta(days=90))
+    take(ana, "competencies", rate("4"))  # only the latest of a kind gets a radar
     ana.command("coach", "export")
-    markdown = next(
-        f.data.decode() for r in ana.replies for f in r.files if f.filename.endswith(".md")
-    )
+    files = {f.filename: f.data for r in ana.replies for f in r.files}
+    markdown = next(data.decode() for name, data in files.items() if name.endswith(".md"))
     assert "## Self-assessments" in markdown
     competency = content.competencies.competency("self-awareness")
     assert f"- **{competency.name}**: 4 — Consistent" in markdown
+    assert f"- **{competency.name}**: 5 — A strength I lean on" in markdown
+    words = content.assessment.results
+    assert f"{words.strongest}: Self-Awareness (5 — A strength I lean on)" in markdown
+    assert f"{words.growth}: Influence (1 — Not yet)" in markdown
+    radars = [name for name in files if name.startswith("self-assessment-competencies")]
+    assert len(radars) == 1
+    assert files[radars[0]].startswith(b"\x89PNG")
+    assert f"]({radars[0]})" in markdown
+    document = docx.Document(io.BytesIO(next(d for n, d in files.items() if n.endswith(".docx"))))
+    texts = "\n".join(p.text for p in document.paragraphs)
+    assert "Self-assessments" in texts
+    assert f"{words.growth}: Influence (1 — Not yet)" in texts
+    assert len(document.inline_shapes) >= 1
