@@ -278,6 +278,10 @@ class Worker:
         try:
             try:
                 ts = self._post(prepared)
+                if ts is None:
+                    with self._changed:
+                        self._report.not_sent += 1
+                    return
             except SendError as error:
                 self._failed(prepared, error)
             except Exception as error:
@@ -298,8 +302,12 @@ class Worker:
                 self._sending -= 1
             self._finish(workspace)
 
-    def _post(self, prepared: Prepared) -> str:
+    def _post(self, prepared: Prepared) -> str | None:
+        """Send it, unless it is no longer wanted (None): a channel's post may have waited for
+        its workspace's turn while someone paused or changed it."""
         try:
+            if not self.work.still_wanted(prepared, self.engine.clock.now()):
+                return None
             return self.send(
                 prepared.platform, prepared.workspace_id, prepared.user_id, prepared.replies
             )

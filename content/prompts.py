@@ -113,6 +113,8 @@ class TeamWords(Templates):
         "unknown_time_zone_suggest": frozenset({"given", "suggestions"}),
         "subscribed": frozenset({"channel", "schedule", "first"}),
         "updated": frozenset({"channel", "schedule", "next"}),
+        "updated_while_paused": frozenset({"channel", "schedule"}),
+        "resume_in_the_channel": frozenset({"channel"}),
         "schedule": frozenset({"weekday_plural", "time", "time_zone"}),
         "themes_some": frozenset({"count", "names"}),
         "add_the_coach_first": frozenset({"channel"}),
@@ -145,6 +147,8 @@ class TeamWords(Templates):
     bad_choice: Text
     subscribed: Text
     updated: Text
+    updated_while_paused: Text
+    resume_in_the_channel: Text
     schedule: Text
     weekday_plural: tuple[Text, ...] = Field(min_length=WEEKDAYS, max_length=WEEKDAYS)
     themes_all: Text

@@ -398,7 +398,10 @@ class TeamPost(Base):
 class TeamReply(Base):
     """A reply in a prompt's thread, kept as a team reflection: who, when, which prompt.
 
-    `message_ts` is the reply's own id on the platform, which its edit or deletion names."""
+    `message_ts` is the reply's own id on the platform, which its edit or deletion names;
+    `version_ts` the platform's time of the version kept (an edit older than it is stale). A
+    deleted reply keeps only its ids (`deleted_at`, empty text), so a late retry of the event
+    that first brought it cannot bring it back."""
 
     __tablename__ = "team_replies"
     __table_args__ = (
@@ -413,6 +416,8 @@ class TeamReply(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version_ts: Mapped[str | None] = mapped_column(String(32))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SelfAssessment(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -184,7 +184,8 @@ class TeamRepliesRepository:
     def add(
         self, *, post_id: int, person_id: int, message_ts: str, text: str, at: datetime
     ) -> bool:
-        """Keep a thread reply; False when it is already kept (a retried event)."""
+        """Keep a thread reply; False when it is already kept, or was deleted (a retried or
+        late event)."""
         dialect = self._session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         written = self._session.execute(
@@ -195,38 +196,69 @@ class TeamRepliesRepository:
                 message_ts=message_ts,
                 text=text,
                 created_at=at,
+                version_ts=message_ts,
             )
             .on_conflict_do_nothing()
             .returning(TeamReply.id)
         ).first()
         return written is not None
 
-    def edit(self, *, post_id: int, message_ts: str, text: str, at: datetime) -> bool:
-        """The reply was edited in the platform: keep the new text. False if not kept."""
-        edited = self._session.execute(
-            update(TeamReply)
-            .where(TeamReply.post_id == post_id, TeamReply.message_ts == message_ts)
-            .values(text=text, edited_at=at)
-            .returning(TeamReply.id)
-            .execution_options(synchronize_session=False)
-        ).first()
-        return edited is not None
+    def _kept(self, post_id: int, message_ts: str) -> TeamReply | None:
+        return self._session.scalar(
+            select(TeamReply).where(
+                TeamReply.post_id == post_id,
+                TeamReply.message_ts == message_ts,
+                TeamReply.deleted_at.is_(None),
+            )
+        )
 
-    def remove(self, *, post_id: int, message_ts: str) -> bool:
-        """The reply was deleted in the platform: so is the copy. False if none was kept."""
+    def edit(
+        self,
+        *,
+        post_id: int,
+        message_ts: str,
+        text: str,
+        at: datetime,
+        version_ts: str | None = None,
+    ) -> bool:
+        """The reply was edited in the platform: keep the new text, unless what is kept is a
+        newer version (edits can arrive out of order). False if nothing changed."""
+        reply = self._kept(post_id, message_ts)
+        if reply is None:
+            return False
+        if version_ts and reply.version_ts and _ts(version_ts) <= _ts(reply.version_ts):
+            return False
+        reply.text, reply.edited_at = text, at
+        reply.version_ts = version_ts or reply.version_ts
+        return True
+
+    def remove(self, *, post_id: int, message_ts: str, at: datetime) -> bool:
+        """The reply was deleted in the platform: so are its words. Its ids stay, marked
+        deleted, so a late retry of its first event cannot bring it back. False if none was
+        kept."""
+        reply = self._kept(post_id, message_ts)
+        if reply is None:
+            return False
+        reply.text, reply.deleted_at = "", at
+        return True
+
+    def remove_all_for_subscription(self, *, subscription_id: int, at: datetime) -> int:
+        """Every reply in the subscription's threads, deleted (the channel itself is gone)."""
+        posts = select(TeamPost.id).where(TeamPost.subscription_id == subscription_id)
         removed = self._session.execute(
-            delete(TeamReply)
-            .where(TeamReply.post_id == post_id, TeamReply.message_ts == message_ts)
+            update(TeamReply)
+            .where(TeamReply.post_id.in_(posts.scalar_subquery()), TeamReply.deleted_at.is_(None))
+            .values(text="", deleted_at=at)
             .returning(TeamReply.id)
             .execution_options(synchronize_session=False)
-        ).first()
-        return removed is not None
+        )
+        return len(removed.all())
 
     def for_post(self, *, post_id: int) -> list[TeamReply]:
         return list(
             self._session.scalars(
                 select(TeamReply)
-                .where(TeamReply.post_id == post_id)
+                .where(TeamReply.post_id == post_id, TeamReply.deleted_at.is_(None))
                 .order_by(TeamReply.created_at, TeamReply.id)
             )
         )
@@ -236,7 +268,7 @@ class TeamRepliesRepository:
         return int(
             self._session.scalar(
                 select(func.count(func.distinct(TeamReply.person_id))).where(
-                    TeamReply.post_id == post_id
+                    TeamReply.post_id == post_id, TeamReply.deleted_at.is_(None)
                 )
             )
             or 0
@@ -247,10 +279,18 @@ class TeamRepliesRepository:
         rows = self._session.execute(
             select(TeamReply, TeamPost)
             .join(TeamPost, TeamPost.id == TeamReply.post_id)
-            .where(TeamReply.person_id == person_id)
+            .where(TeamReply.person_id == person_id, TeamReply.deleted_at.is_(None))
             .order_by(TeamReply.created_at, TeamReply.id)
         )
         return [(reply, post) for reply, post in rows]
+
+
+def _ts(value: str) -> float:
+    """A platform message time ("1700000000.000100") as a number, for ordering versions."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
 
 
 class TeamRepositories:

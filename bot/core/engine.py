@@ -59,9 +59,9 @@ logger = logging.getLogger(__name__)
 class StoredReads(PlanReads, TeamReads, AssessReads):
     """The flows' read-only view of one person's data, inside the turn's unit of work."""
 
-    def __init__(self, uow: UnitOfWork, person: Person) -> None:
+    def __init__(self, uow: UnitOfWork, person: Person, now: datetime) -> None:
         PlanReads.__init__(self, uow, person)
-        TeamReads.__init__(self, uow, person)
+        TeamReads.__init__(self, uow, person, now)
         AssessReads.__init__(self, uow, person)
         self._repos = uow.repos
 
@@ -170,7 +170,7 @@ class Engine:
             content=self.content,
             now=now,
             today=local_date(now, person.time_zone),
-            reads=StoredReads(uow, person),
+            reads=StoredReads(uow, person, now),
         )
         needs_time_zone = person.time_zone is None
         if inbound.kind is InboundKind.HOME:

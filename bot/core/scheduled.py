@@ -86,9 +86,10 @@ MODELS: dict[str, Schedulable] = {
 
 TEAM_KINDS = frozenset({"prompt", "prompt_notice"})
 
-POSTING_NOT_ALLOWED = frozenset({"restricted_action"})
-"""A channel where the coach may not post (only some members may): retrying each week would
-fail the same way, so the prompt pauses itself and its subscriber is told."""
+POSTING_NOT_ALLOWED = "restricted_action"
+"""Slack's codes (this and those it starts, such as restricted_action_read_only_channel) for a
+channel where the coach may not post: retrying each week would fail the same way, so the
+prompt pauses itself and its subscriber is told."""
 
 PROMPT_STALE_AFTER = timedelta(days=1)
 """A week's team prompt that could not go out within a day of its time (downtime, an outage
@@ -216,12 +217,14 @@ class ScheduledWork:
             if shard is not None:
                 index, count = shard
                 skipping = (*skipping, Person.workspace_id % count == index)
+            # Team posts first: a channel's prompt has its hour (often Monday 9:00, when
+            # many nudges fall due too), while a nudge a minute later is no different.
             claims: tuple[tuple[str, ClaimFrom], ...] = (
+                ("team", uow.team.subscriptions.claim_due),
                 ("nudge", uow.plan.relationships.claim_due_nudges),
                 ("action", uow.plan.actions.claim_due),
                 ("schedule", uow.plan.schedules.claim_due),
                 ("toolkit", uow.repos.reminders.claim_due),
-                ("team", uow.team.subscriptions.claim_due),
             )
             for kind, claim_from in claims:
                 left = limit - len(claimed)
@@ -802,7 +805,7 @@ class ScheduledWork:
                 )
                 release_claim(uow.session, model, item_id=due.item_id, until=now + delay)
                 return delay
-            if due.kind == "prompt" and error.code in POSTING_NOT_ALLOWED:
+            if due.kind == "prompt" and error.code.startswith(POSTING_NOT_ALLOWED):
                 uow.plan.deliveries.record(
                     delivery_id=prepared.delivery_id, status="failed", at=now, error=error.code
                 )
@@ -851,11 +854,30 @@ class ScheduledWork:
                     "archived"
                     if code == "is_archived"
                     else "restricted"
-                    if code in POSTING_NOT_ALLOWED
+                    if code.startswith(POSTING_NOT_ALLOWED)
                     else "removed"
                 ),
                 now=now,
             )
+
+    def still_wanted(self, prepared: Prepared, now: datetime) -> bool:
+        """Just before a channel's post goes out (it may have waited for its workspace's
+        turn): is it still due, and the prompt still on? If not, it is not sent, and its
+        delivery says so."""
+        if prepared.due.kind != "prompt":
+            return True
+        with self.engine.database.unit_of_work() as uow:
+            row = uow.session.get(TeamSubscription, prepared.due.item_id)
+            if (
+                row is not None
+                and row.status == "active"
+                and row.next_due_at == prepared.due.due_at
+            ):
+                return True
+            uow.plan.deliveries.record(delivery_id=prepared.delivery_id, status="skipped", at=now)
+            if row is not None:
+                release_claim(uow.session, TeamSubscription, item_id=prepared.due.item_id)
+            return False
 
     def release(self, due: Due, *, until: datetime | None = None) -> None:
         """Give a claimed item back unsent (to be claimed again after `until`)."""

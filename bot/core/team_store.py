@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,6 +18,7 @@ from bot.flows.team_model import (
     SubscriptionView,
     TeamEffect,
     TeamReplyView,
+    earliest_next_post,
 )
 from storage.database import Database, UnitOfWork
 from storage.models import Person, TeamSubscription
@@ -23,7 +26,13 @@ from storage.models import Person, TeamSubscription
 logger = logging.getLogger(__name__)
 
 
-def subscription_view(row: TeamSubscription, reader: Person) -> SubscriptionView:
+def subscription_view(
+    row: TeamSubscription,
+    reader: Person,
+    *,
+    last_posted_at: datetime | None = None,
+    on_its_way: datetime | None = None,
+) -> SubscriptionView:
     return SubscriptionView(
         id=row.id,
         channel_id=row.channel_id,
@@ -36,6 +45,8 @@ def subscription_view(row: TeamSubscription, reader: Person) -> SubscriptionView
         paused_reason=row.paused_reason,
         next_due_at=row.next_due_at,
         managed_by_me=row.person_id == reader.id,
+        last_posted_at=last_posted_at,
+        posting_now=on_its_way,
     )
 
 
@@ -43,15 +54,24 @@ class TeamReads:
     """The team-prompt part of the flows' read-only view of one person (bot.flows.base.Reads).
     Only subscriptions of the person's own workspace are ever found."""
 
-    def __init__(self, uow: UnitOfWork, person: Person) -> None:
+    def __init__(self, uow: UnitOfWork, person: Person, now: datetime) -> None:
         self._team = uow.team
         self._reader = person
+        self._now = now
 
     def team_subscription(self, channel_id: str) -> SubscriptionView | None:
         row = self._team.subscriptions.for_channel(
             workspace_id=self._reader.workspace_id, channel_id=channel_id
         )
-        return None if row is None else subscription_view(row, self._reader)
+        if row is None:
+            return None
+        last = self._team.posts.last_posted(subscription_id=row.id)
+        return subscription_view(
+            row,
+            self._reader,
+            last_posted_at=last.posted_at if last is not None else None,
+            on_its_way=posting_now(row, self._now),
+        )
 
     def team_subscriptions(self) -> list[SubscriptionView]:
         rows = self._team.subscriptions.managed_by(person_id=self._reader.id)
@@ -85,9 +105,12 @@ def may_manage(row: TeamSubscription, person: Person) -> bool:
     return row.status == "unsubscribed" or row.person_id == person.id or person.is_admin
 
 
-ONE_POST_A_WEEK = timedelta(days=6)
-"""After a post, the next comes no sooner than this: a day or time changed (or a prompt
-resumed) just after this week's post waits for next week instead of posting twice."""
+def posting_now(row: TeamSubscription, now: datetime) -> datetime | None:
+    """The due time of this channel's post the worker holds right now (claimed, not yet
+    recorded), if any."""
+    if row.claimed_until is not None and row.claimed_until > now and row.next_due_at is not None:
+        return row.next_due_at if row.next_due_at <= now else None
+    return None
 
 
 def next_post_at(row: TeamSubscription, now: datetime) -> datetime:
@@ -98,11 +121,13 @@ def next_post_at(row: TeamSubscription, now: datetime) -> datetime:
 
 def next_post_after_a_change(uow: UnitOfWork, row: TeamSubscription, now: datetime) -> datetime:
     """The next post once settings change or it resumes: at the new day and time, but never a
-    second post in the week of the last one."""
+    second post in the week of the last one, or of one on its way right now."""
     last = uow.team.posts.last_posted(subscription_id=row.id)
-    since = now
-    if last is not None and last.posted_at is not None:
-        since = max(now, last.posted_at + ONE_POST_A_WEEK)
+    since = earliest_next_post(
+        now,
+        last_posted_at=last.posted_at if last is not None else None,
+        posting_now=posting_now(row, now),
+    )
     return next_post_at(row, since)
 
 
@@ -120,10 +145,10 @@ def apply_team_effect(uow: UnitOfWork, person: Person, effect: TeamEffect, now: 
             "post_minute": effect.post_minute,
             "time_zone": effect.time_zone,
             "themes": list(effect.themes),
-            "status": "active",
-            "paused_reason": None,
-            "notice_pending": False,
         }
+        if row is None or row.status != "paused":
+            # New settings are not a resume: a paused prompt stays paused until resumed.
+            values.update(status="active", paused_reason=None, notice_pending=False)
         if effect.channel_name:
             values["channel_name"] = effect.channel_name
         if row is None or row.status == "unsubscribed":
@@ -136,7 +161,8 @@ def apply_team_effect(uow: UnitOfWork, person: Person, effect: TeamEffect, now: 
         )
         # A post on its way right now still goes; the worker's compare-and-set on the due
         # time then leaves this new one in place.
-        saved.next_due_at = next_post_after_a_change(uow, saved, now)
+        if saved.status == "active":
+            saved.next_due_at = next_post_after_a_change(uow, saved, now)
         return
     if row is None or effect.status not in STATUSES or effect.status == row.status:
         return
@@ -168,11 +194,21 @@ def pause_itself(
 class ChannelEvents:
     """What happens in team channels that is not a conversation with the coach: replies in a
     prompt's thread (kept, edited, deleted) and the coach losing the channel. Each call is one
-    transaction and never raises: a failure is logged and the platform's retry tries again."""
+    transaction. A database failure is logged and raised: the platform then hears an error
+    and sends the event again, so a deletion is never lost."""
 
     def __init__(self, database: Database, clock: Clock) -> None:
         self.database = database
         self.clock = clock
+
+    @contextmanager
+    def _logged(self, what: str) -> Iterator[UnitOfWork]:
+        try:
+            with self.database.unit_of_work() as uow:
+                yield uow
+        except SQLAlchemyError:
+            logger.exception("could not %s; the platform will send it again", what)
+            raise
 
     def reply_posted(
         self,
@@ -186,29 +222,25 @@ class ChannelEvents:
         text: str,
     ) -> bool:
         """Keep a reply in a prompt's thread; False when the thread is not a prompt's (or the
-        reply was already kept)."""
-        try:
-            with self.database.unit_of_work() as uow:
-                # Every thread in every channel the coach is in sends its replies here: only a
-                # prompt's thread is kept, and only its repliers become people the coach knows.
-                post = self._post(uow, platform, workspace_id, channel_id, thread_ts)
-                if post is None:
-                    return False
-                person = uow.repos.people.get_or_create(
-                    platform=platform,
-                    workspace_external_id=workspace_id,
-                    person_external_id=user_id,
-                )
-                return uow.team.replies.add(
-                    post_id=post,
-                    person_id=person.id,
-                    message_ts=message_ts,
-                    text=text,
-                    at=self.clock.now(),
-                )
-        except SQLAlchemyError:
-            logger.exception("could not keep a reply in a prompt's thread")
-            return False
+        reply was already kept, or deleted)."""
+        with self._logged("keep a reply in a prompt's thread") as uow:
+            # Every thread in every channel the coach is in sends its replies here: only a
+            # prompt's thread is kept, and only its repliers become people the coach knows.
+            post = self._post(uow, platform, workspace_id, channel_id, thread_ts)
+            if post is None:
+                return False
+            person = uow.repos.people.get_or_create(
+                platform=platform,
+                workspace_external_id=workspace_id,
+                person_external_id=user_id,
+            )
+            return uow.team.replies.add(
+                post_id=post,
+                person_id=person.id,
+                message_ts=message_ts,
+                text=text,
+                at=self.clock.now(),
+            )
 
     def reply_edited(
         self,
@@ -219,56 +251,53 @@ class ChannelEvents:
         thread_ts: str,
         message_ts: str,
         text: str,
+        version_ts: str | None = None,
     ) -> bool:
-        """A kept reply was edited: keep the new text. False if it was not kept."""
-        try:
-            with self.database.unit_of_work() as uow:
-                post = self._post(uow, platform, workspace_id, channel_id, thread_ts)
-                if post is None:
-                    return False
-                return uow.team.replies.edit(
-                    post_id=post, message_ts=message_ts, text=text, at=self.clock.now()
-                )
-        except SQLAlchemyError:
-            logger.exception("could not update a reply in a prompt's thread")
-            return False
+        """A kept reply was edited: keep the new text, unless a newer edit is kept already.
+        False if nothing changed."""
+        with self._logged("update a reply in a prompt's thread") as uow:
+            post = self._post(uow, platform, workspace_id, channel_id, thread_ts)
+            if post is None:
+                return False
+            return uow.team.replies.edit(
+                post_id=post,
+                message_ts=message_ts,
+                text=text,
+                at=self.clock.now(),
+                version_ts=version_ts,
+            )
 
     def reply_deleted(
         self, *, platform: str, workspace_id: str, channel_id: str, thread_ts: str, message_ts: str
     ) -> bool:
-        """A kept reply was deleted: so is the copy. False if none was kept."""
-        try:
-            with self.database.unit_of_work() as uow:
-                post = self._post(uow, platform, workspace_id, channel_id, thread_ts)
-                if post is None:
-                    return False
-                return uow.team.replies.remove(post_id=post, message_ts=message_ts)
-        except SQLAlchemyError:
-            logger.exception("could not remove a reply in a prompt's thread")
-            return False
+        """A kept reply was deleted: so are its words. False if none was kept."""
+        with self._logged("remove a reply in a prompt's thread") as uow:
+            post = self._post(uow, platform, workspace_id, channel_id, thread_ts)
+            if post is None:
+                return False
+            return uow.team.replies.remove(post_id=post, message_ts=message_ts, at=self.clock.now())
 
     def channel_lost(
         self, *, platform: str, workspace_id: str, channel_id: str, reason: str
     ) -> bool:
-        """The coach was removed from the channel, or it was archived: its weekly prompt pauses
-        itself and the subscriber is told once. True when it paused now."""
-        try:
-            with self.database.unit_of_work() as uow:
-                workspace = uow.repos.people.find_workspace(
-                    platform=platform, external_id=workspace_id
+        """The coach was removed from the channel, or it was archived or deleted: its weekly
+        prompt pauses itself and the subscriber is told once. A deleted channel's replies go
+        too: nobody could delete them in the platform any more. True when it paused now."""
+        with self._logged("pause a channel's weekly prompt") as uow:
+            workspace = uow.repos.people.find_workspace(platform=platform, external_id=workspace_id)
+            if workspace is None:
+                return False
+            now = self.clock.now()
+            if reason == "deleted":
+                row = uow.team.subscriptions.for_channel(
+                    workspace_id=workspace, channel_id=channel_id
                 )
-                if workspace is None:
-                    return False
-                return pause_itself(
-                    uow,
-                    workspace_id=workspace,
-                    channel_id=channel_id,
-                    reason=reason,
-                    now=self.clock.now(),
-                )
-        except SQLAlchemyError:
-            logger.exception("could not pause a channel's weekly prompt")
-            return False
+                if row is not None:
+                    uow.team.replies.remove_all_for_subscription(subscription_id=row.id, at=now)
+                reason = "archived"
+            return pause_itself(
+                uow, workspace_id=workspace, channel_id=channel_id, reason=reason, now=now
+            )
 
     @staticmethod
     def _post(

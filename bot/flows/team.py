@@ -14,15 +14,19 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
-from bot.core.schedule import weekly_post_due_at
+from bot.core.schedule import weekly_post_due_at, zone
 from bot.flows.base import Flow, StepResult, Turn, choice_value, reply_only
 from bot.flows.nudges import day_text
 from bot.flows.plan_forms import time_label, time_options
 from bot.flows.prompt_bank import TeamPrompt, channel_seed, next_prompt, prompt_bank
-from bot.flows.team_model import SaveSubscription, SetSubscriptionStatus, SubscriptionView
+from bot.flows.team_model import (
+    SaveSubscription,
+    SetSubscriptionStatus,
+    SubscriptionView,
+    earliest_next_post,
+)
 from content import Content
 from content.prompts import TeamWords
 
@@ -31,6 +35,8 @@ FORM_ID = "team.settings"
 COMMANDS = ("subscribe", "pause", "resume", "unsubscribe")
 """The /coach words that act on a channel's weekly prompt."""
 
+UNDO_SEPARATOR = "|"  # "C123|paused": Undo puts a stopped prompt back as it was
+
 DEFAULT_WEEKDAY = 1  # Monday: the week's prompt at the start of the week
 DEFAULT_MINUTE = 9 * 60 + 30
 TIME_ZONE_SUGGESTIONS = 3
@@ -38,11 +44,24 @@ TIME_ZONE_SUGGESTIONS = 3
 
 @cache
 def _known_time_zones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+    """Region names (America/Chicago) and UTC: not the fixed-offset abbreviations (EST keeps
+    no daylight saving) nor "localtime" (the server's own zone)."""
+    return tuple(
+        sorted(name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC")
+    )
 
 
 def _words(turn: Turn) -> TeamWords:
     return turn.content.prompts.team
+
+
+def _since(turn: Turn, current: SubscriptionView | None) -> datetime:
+    """From when the next post is counted after a change: as the store counts it."""
+    if current is None:
+        return turn.now
+    return earliest_next_post(
+        turn.now, last_posted_at=current.last_posted_at, posting_now=current.posting_now
+    )
 
 
 def schedule_text(content: Content, view: SubscriptionView | SaveSubscription) -> str:
@@ -59,7 +78,7 @@ def moment_text(content: Content, moment: datetime | None, time_zone: str, today
     """When a post comes, in the channel's time zone: "Mon 30 Nov, 09:30"."""
     if moment is None:
         return "-"
-    local = moment.astimezone(ZoneInfo(time_zone))
+    local = moment.astimezone(zone(time_zone))
     return f"{day_text(content, local.date(), today=today)}, {local:%H:%M}"
 
 
@@ -150,7 +169,8 @@ class TeamFlow(Flow):
             )
         if action not in {"edit", "pause", "resume", "unsubscribe", "undo-unsubscribe"}:
             return super().choose(turn, action, argument)
-        current = turn.reads.team_subscription(argument) if argument else None
+        channel_id, _, previous = argument.partition(UNDO_SEPARATOR)
+        current = turn.reads.team_subscription(channel_id) if channel_id else None
         if current is None:
             return None  # not a channel of this workspace's: the button no longer applies
         refused = self._refused(turn, current)
@@ -163,10 +183,21 @@ class TeamFlow(Flow):
         if action == "undo-unsubscribe":
             if current.status != "unsubscribed":
                 return None
-            return self._set_status(turn, current, "active", undoing=True)
+            # Back as it was before it was stopped: paused stays paused.
+            restored = "paused" if previous == "paused" else "active"
+            return self._set_status(turn, current, restored, undoing=True)
         status = {"pause": "paused", "resume": "active", "unsubscribe": "unsubscribed"}[action]
         if current.status == "unsubscribed":
             return None
+        if (
+            status == "active"
+            and current.paused_reason
+            and turn.inbound.coach_in_channel is not True
+        ):
+            # It paused itself because the coach lost the channel: only in the channel can it
+            # be seen that the coach is back.
+            text = _words(turn).resume_in_the_channel.format(channel=current.label)
+            return reply_only(Reply(text))
         return self._set_status(turn, current, status)
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
@@ -187,18 +218,21 @@ class TeamFlow(Flow):
         label = parsed.channel_name or channel_id
         schedule = schedule_text(turn.content, parsed)
         due = weekly_post_due_at(
-            turn.now, weekday=parsed.weekday, minute=parsed.post_minute, time_zone=parsed.time_zone
+            _since(turn, current),
+            weekday=parsed.weekday,
+            minute=parsed.post_minute,
+            time_zone=parsed.time_zone,
         )
         when = moment_text(turn.content, due, parsed.time_zone, turn.today)
         if current is None or current.status == "unsubscribed":
             text = words.subscribed.format(channel=label, schedule=schedule, first=when)
+        elif current.status == "paused":
+            text = words.updated_while_paused.format(channel=label, schedule=schedule)
         else:
             text = words.updated.format(channel=label, schedule=schedule, next=when)
         themes = self._themes_text(turn, parsed.themes)
-        return StepResult(
-            replies=(Reply(f"{text}\n{themes}", choices=self._manage_choices(turn, channel_id)),),
-            effects=(parsed,),
-        )
+        # Confirmed in the form's own window: buttons there could not open another form.
+        return StepResult(replies=(Reply(f"{text}\n{themes}"),), effects=(parsed,))
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -252,12 +286,14 @@ class TeamFlow(Flow):
             )
         elif status == "unsubscribed":
             text = words.unsubscribed.format(channel=channel)
-            choices = (
-                Choice(choice_value(FLOW_ID, "undo-unsubscribe", current.channel_id), words.undo),
-            )
+            undo = f"{current.channel_id}{UNDO_SEPARATOR}{current.status}"
+            choices = (Choice(choice_value(FLOW_ID, "undo-unsubscribe", undo), words.undo),)
+        elif undoing and status == "paused":
+            text = words.paused.format(channel=channel)
+            choices = (Choice(choice_value(FLOW_ID, "resume", current.channel_id), words.resume),)
         else:
             due = weekly_post_due_at(
-                turn.now,
+                _since(turn, current),
                 weekday=current.weekday,
                 minute=current.post_minute,
                 time_zone=current.time_zone,

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 STATUSES = ("active", "paused", "unsubscribed")
 PAUSED_ITSELF_REASONS = ("removed", "archived", "restricted")
 """Why a subscription paused itself: the coach was removed from the channel, the channel was
 archived (or deleted), or the coach may not post there."""
+
+
+ONE_POST_A_WEEK = timedelta(days=6)
+"""After a post, the next comes no sooner than this: a day or time changed (or a prompt
+resumed) just after this week's post waits for next week instead of posting twice."""
+
+
+def earliest_next_post(
+    now: datetime, *, last_posted_at: datetime | None, posting_now: datetime | None
+) -> datetime:
+    """The moment from which a channel's next post is counted after its settings change or it
+    resumes: now, but not within a week of the last post, nor of one on its way right now
+    (`posting_now`: the due time of a post the worker holds)."""
+    since = now
+    for posted in (last_posted_at, posting_now):
+        if posted is not None:
+            since = max(since, posted + ONE_POST_A_WEEK)
+    return since
 
 
 @dataclass(frozen=True)
@@ -24,6 +42,8 @@ class SubscriptionView:
     paused_reason: str | None  # None when a person paused it
     next_due_at: datetime | None
     managed_by_me: bool  # the person reading set it up
+    last_posted_at: datetime | None = None
+    posting_now: datetime | None = None  # the due time of a post on its way right now
 
     @property
     def label(self) -> str:

@@ -403,6 +403,7 @@ def test_a_429_waits_out_its_retry_after_then_posts_once(
         ("channel_not_found", "removed"),
         ("is_archived", "archived"),
         ("restricted_action", "restricted"),
+        ("restricted_action_read_only_channel", "restricted"),
     ],
 )
 def test_a_lost_channel_pauses_itself_and_its_subscriber_is_told_once_in_working_hours(
@@ -611,6 +612,86 @@ def test_a_new_time_saved_after_this_weeks_post_does_not_bring_a_second_one_that
     next_post = subscription(engine).next_due_at
     assert next_post is not None
     assert next_post - NEXT_MONDAY_9 >= timedelta(days=6)
+
+
+def test_the_confirmation_names_the_post_the_store_will_send(
+    engine: Engine, worker: Worker, clock: FixedClock
+) -> None:
+    subscribe(engine)
+    at(clock, NEXT_MONDAY_9)
+    assert worker.tick().sent == 1
+    at(clock, NEXT_MONDAY_9 + timedelta(minutes=30))
+    chat = subscribe(engine, minute=10 * 60)
+    stored = subscription(engine).next_due_at
+    assert stored == NEXT_MONDAY_9 + WEEK + timedelta(hours=1)  # Mon 7 Dec, 10:00
+    assert "Mon 7 Dec, 10:00" in chat.text
+
+
+def test_settings_saved_while_a_post_is_on_its_way_bring_no_second_post_that_week(
+    engine: Engine, worker: Worker, slack: FakeSlackApi, clock: FixedClock
+) -> None:
+    subscribe(engine)
+    at(clock, NEXT_MONDAY_9)
+    [due] = worker.work.claim(NEXT_MONDAY_9, limit=10, lease=timedelta(minutes=5))
+    prepared = worker.work.prepare(due, NEXT_MONDAY_9)
+    assert prepared is not None
+    subscribe(engine, weekday=2)  # Tuesday, saved while Monday's is being sent
+    worker.work.record_sent(prepared, "1700000000.000100", NEXT_MONDAY_9)
+    assert subscription(engine).next_due_at == NEXT_MONDAY_9 + WEEK + timedelta(days=1)
+    for day in range(1, 7):
+        at(clock, NEXT_MONDAY_9 + timedelta(days=day))
+        assert worker.tick().sent == 0
+
+
+def test_a_post_paused_while_it_waited_for_its_turn_is_not_sent(
+    engine: Engine, worker: Worker, slack: FakeSlackApi, clock: FixedClock
+) -> None:
+    chat = subscribe(engine)
+    at(clock, NEXT_MONDAY_9)
+    [due] = worker.work.claim(NEXT_MONDAY_9, limit=10, lease=timedelta(minutes=5))
+    prepared = worker.work.prepare(due, NEXT_MONDAY_9)
+    assert prepared is not None
+    chat.command("coach", "pause")  # while the post waits for its workspace's turn
+    assert not worker.work.still_wanted(prepared, NEXT_MONDAY_9)
+    assert [(d.kind, d.status) for d in deliveries(engine)] == [("prompt", "skipped")]
+    assert posted_to(slack, CHANNEL) == []
+
+
+def test_settings_saved_while_paused_keep_it_paused(engine: Engine, clock: FixedClock) -> None:
+    chat = subscribe(engine)
+    chat.command("coach", "pause")
+    chat.command("coach", "subscribe")
+    assert chat.form is not None
+    chat.submit({"day": "3", "time": "600", "time_zone": CHICAGO, "themes": ""})
+    assert "still paused" in chat.text
+    row = subscription(engine)
+    assert (row.status, row.weekday, row.next_due_at) == ("paused", 3, None)
+
+
+def test_undo_after_pause_then_stop_leaves_it_paused(engine: Engine) -> None:
+    chat = subscribe(engine)
+    chat.command("coach", "pause")
+    chat.choose("Stop the prompts")
+    assert subscription(engine).status == "unsubscribed"
+    chat.choose("Undo")
+    row = subscription(engine)
+    assert (row.status, row.next_due_at) == ("paused", None)
+
+
+def test_a_prompt_that_paused_itself_resumes_only_from_the_channel(
+    engine: Engine, worker: Worker, slack: FakeSlackApi, clock: FixedClock
+) -> None:
+    chat = subscribe(engine)
+    engine.channels.channel_lost(
+        platform="slack", workspace_id="T-library", channel_id=CHANNEL, reason="removed"
+    )
+    dm = ChatScript(engine, user_id=ANA, platform="slack")
+    dm.press(f"team:resume:{CHANNEL}")  # from App Home or the DM: the coach cannot check
+    assert "/coach resume" in dm.text
+    assert subscription(engine).status == "paused"
+    chat.coach_in_channel = True
+    chat.command("coach", "resume")
+    assert subscription(engine).status == "active"
 
 
 def test_a_subscriber_whose_dms_cannot_be_reached_does_not_stop_the_channels_post(

@@ -116,14 +116,17 @@ def test_names_and_descriptions_come_from_the_source(content: Content) -> None:
 
 def test_the_coachs_words(content: Content) -> None:
     text = content.prompts
-    assert text.reply_in_thread == "Reply in thread"
-    assert text.reflect_privately == "Reflect privately"
-    assert "stored" in text.privacy_line or "kept" in text.privacy_line
-    assert "delete or edit your reply in Slack" in text.privacy_line
-    assert text.recap.line(0) == "Nobody replied to last week's prompt."
-    assert text.recap.line(1) == "One person replied to last week's prompt."
-    assert text.recap.line(7) == "7 people replied to last week's prompt."
-    assert text.heading.format(theme="Convening") == "This week's theme: Convening"
+    # What happens to replies, and how to remove one, is said plainly.
+    assert "kept" in text.privacy_line
+    assert "delete" in text.privacy_line
+    # The recap takes the form for its count, and names the count when there are several.
+    assert text.recap.line(0) == text.recap.none
+    assert text.recap.line(1) == text.recap.one
+    assert text.recap.line(7) == text.recap.many.format(count=7)
+    assert "7" in text.recap.line(7)
+    with pytest.raises(ValueError, match="count"):
+        text.recap.line(-1)
+    assert "Convening" in text.heading.format(theme="Convening")
 
 
 @pytest.mark.parametrize(

@@ -287,8 +287,8 @@ class TestReplies:
                 ("1.1", "kept", None),
                 ("1.2", "changed", edited_at),
             ]
-            assert replies.remove(post_id=post, message_ts="1.1")
-            assert not replies.remove(post_id=post, message_ts="1.1")
+            assert replies.remove(post_id=post, message_ts="1.1", at=edited_at)
+            assert not replies.remove(post_id=post, message_ts="1.1", at=edited_at)
         with any_database.unit_of_work() as uow:
             replies = uow.team.replies
             assert [r.text for r in replies.for_post(post_id=post)] == ["changed"]

@@ -22,8 +22,8 @@ LOST_CHANNEL_EVENTS: dict[str, str] = {
     "group_left": "removed",
     "channel_archive": "archived",
     "group_archive": "archived",
-    "channel_deleted": "archived",
-    "group_deleted": "archived",
+    "channel_deleted": "deleted",
+    "group_deleted": "deleted",
 }
 CHOICE_ACTION_PREFIX = "lantern.choice."
 # A button that only opens a URL: Slack still sends its press, which only needs an ack.
@@ -132,6 +132,7 @@ class ThreadReplyEvent:
     message_ts: str
     user_id: str | None = None
     text: str | None = None
+    version_ts: str | None = None  # an edit's own time: an older edit never wins
 
 
 def _is_in_channel(event: dict[str, Any]) -> bool:
@@ -147,6 +148,13 @@ def _is_in_channel(event: dict[str, Any]) -> bool:
 def _is_thread_reply(message: dict[str, Any]) -> bool:
     thread_ts, ts = message.get("thread_ts"), message.get("ts")
     return isinstance(thread_ts, str) and isinstance(ts, str) and thread_ts != ts
+
+
+def _edit_time(message: dict[str, Any], event: dict[str, Any]) -> str | None:
+    edited = message.get("edited") or {}
+    moment = edited.get("ts") if isinstance(edited, dict) else None
+    moment = moment or event.get("event_ts") or event.get("ts")
+    return moment if isinstance(moment, str) and moment else None
 
 
 def thread_reply_event(body: dict[str, Any]) -> ThreadReplyEvent:
@@ -168,6 +176,7 @@ def thread_reply_event(body: dict[str, Any]) -> ThreadReplyEvent:
             thread_ts=str(message["thread_ts"]),
             message_ts=str(message["ts"]),
             text=unescape(str(message.get("text") or "")),
+            version_ts=_edit_time(message, event),
         )
     if subtype == "message_deleted":
         previous = event.get("previous_message") or {}

@@ -39,7 +39,8 @@ def handle_message(body: dict[str, Any], client: WebClient, context: SlackContex
 def handle_channel_message(body: dict[str, Any], context: SlackContext) -> None:
     """A reply in a channel thread, its edit or its deletion: kept, updated or removed when
     the thread is a weekly prompt's, in the request (one small transaction; a retried event
-    keeps nothing twice). Not a conversation with the coach: nothing is said back."""
+    keeps nothing twice). Not a conversation with the coach: nothing is said back. A database
+    failure raises, so Slack hears an error and sends the event again."""
     try:
         reply = thread_reply_event(body)
     except UnsupportedPayload:
@@ -56,7 +57,7 @@ def handle_channel_message(body: dict[str, Any], context: SlackContext) -> None:
         assert reply.user_id is not None
         channels.reply_posted(**where, user_id=reply.user_id, text=reply.text or "")
     elif reply.change == "edited":
-        channels.reply_edited(**where, text=reply.text or "")
+        channels.reply_edited(**where, text=reply.text or "", version_ts=reply.version_ts)
     else:
         channels.reply_deleted(**where)
 

@@ -6,13 +6,14 @@ Signed requests go into the real app; its Web API (and the worker's) is the fake
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.adapters.slack.sender import SlackSender, worker_client
 from bot.core.clock import FixedClock
@@ -96,8 +97,10 @@ def person(slack: SlackHarness, user: str) -> Person:
 
 
 def kept_replies(slack: SlackHarness) -> list[TeamReply]:
+    """The replies kept with their words (a deleted one keeps only its ids)."""
     with slack.db.unit_of_work() as uow:
-        return list(uow.session.scalars(select(TeamReply).order_by(TeamReply.id)))
+        rows = uow.session.scalars(select(TeamReply).order_by(TeamReply.id))
+        return [row for row in rows if row.deleted_at is None]
 
 
 def the_post(slack: SlackHarness) -> TeamPost:
@@ -735,3 +738,56 @@ def test_a_profile_change_keeps_whether_someone_is_an_admin(slack: SlackHarness)
     assert person(slack, USER).is_admin is True
     change()  # a user object without the admin fields says nothing about them
     assert person(slack, USER).is_admin is True
+
+
+def _deletion(ts: str, reply_ts: str) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "channel": TEAM,
+        "channel_type": "channel",
+        "ts": later(ts, 180),
+        "event_ts": later(ts, 180),
+        "deleted_ts": reply_ts,
+        "previous_message": {"type": "message", "user": COLLEAGUE, "ts": reply_ts, "thread_ts": ts},
+    }
+
+
+def test_a_deletion_the_database_could_not_keep_is_answered_with_an_error_so_slack_retries(
+    slack: SlackHarness, worker: Worker, clock: FixedClock
+) -> None:
+    ts, _ = post_the_weekly_prompt(slack, worker, clock)
+    reply_ts = later(ts, 60)
+    slack.event(reply_event("Keep this for now", ts=reply_ts, thread_ts=ts))
+    assert len(kept_replies(slack)) == 1
+
+    failures = {"left": 1}
+
+    def fail_once(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if failures["left"] and statement.lstrip().upper().startswith("UPDATE TEAM_REPLIES"):
+            failures["left"] -= 1
+            raise sqlite3.OperationalError("disk I/O error")
+
+    engine = slack.web_app.database.engine
+    event.listen(engine, "before_cursor_execute", fail_once)
+    try:
+        answer = slack.event(_deletion(ts, reply_ts), event_id="Ev-delete")
+        assert answer.status >= 500  # Slack sends it again
+        assert len(kept_replies(slack)) == 1
+        retried = slack.event(_deletion(ts, reply_ts), event_id="Ev-delete", retry_num=1)
+        assert retried.status == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_once)
+    assert kept_replies(slack) == []
+
+
+def test_a_deleted_channel_takes_its_kept_replies_with_it(
+    slack: SlackHarness, worker: Worker, clock: FixedClock
+) -> None:
+    ts, _ = post_the_weekly_prompt(slack, worker, clock)
+    slack.event(reply_event("Said in a channel about to go", ts=later(ts, 60), thread_ts=ts))
+    assert len(kept_replies(slack)) == 1
+    slack.event({"type": "channel_deleted", "channel": TEAM, "event_ts": later(ts, 300)})
+    assert kept_replies(slack) == []
+    assert subscription(slack).status == "paused"
