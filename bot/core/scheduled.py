@@ -54,6 +54,7 @@ from storage.models import (
     ToolkitReminder,
     Workspace,
 )
+from storage.plan_repositories import DeliveryState
 from storage.scheduling import (
     ClaimedItem,
     Conditions,
@@ -406,16 +407,8 @@ class ScheduledWork:
             platform = person.workspace.platform
             if self._not_now(uow, due, platform, hours, now):
                 return None
-            delivery = uow.plan.deliveries.begin(
-                kind=due.kind,
-                item_id=due.item_id,
-                occurrence=due.due_at.isoformat(),
-                person_id=person.id,
-                at=now,
-            )
-            if delivery.status == "sent":
-                # Already sent for this occurrence: only moving it on is left to do.
-                self._advance(uow, due, hours, now, listed=())
+            delivery = self._begin_delivery(uow, due, hours, now)
+            if delivery is None:
                 return None
             replies, listed = self._replies(uow, due, row, person, hours, now)
             if not replies:
@@ -434,6 +427,23 @@ class ScheduledWork:
                 listed=listed,
                 cadence=(row.cadence, row.cadence_days) if isinstance(row, Relationship) else None,
             )
+
+    def _begin_delivery(
+        self, uow: UnitOfWork, due: Due, hours: WorkingHours, now: datetime
+    ) -> DeliveryState | None:
+        """The occurrence's delivery row, written before the send; None when it was sent
+        already (a crash between the send and its record), after moving the item on."""
+        delivery = uow.plan.deliveries.begin(
+            kind=due.kind,
+            item_id=due.item_id,
+            occurrence=due.due_at.isoformat(),
+            person_id=due.person_id,
+            at=now,
+        )
+        if delivery.status == "sent":
+            self._advance(uow, due, hours, now, listed=())
+            return None
+        return delivery
 
     def _replies(
         self,
@@ -500,15 +510,8 @@ class ScheduledWork:
             platform = person.workspace.platform
             if due.kind == "prompt_notice" and self._not_now(uow, due, platform, hours, now):
                 return None
-            delivery = uow.plan.deliveries.begin(
-                kind=due.kind,
-                item_id=due.item_id,
-                occurrence=due.due_at.isoformat(),
-                person_id=person.id,
-                at=now,
-            )
-            if delivery.status == "sent":
-                self._advance(uow, due, hours, now, listed=())
+            delivery = self._begin_delivery(uow, due, hours, now)
+            if delivery is None:
                 return None
             if now - due.due_at > PROMPT_STALE_AFTER or platform not in self.platforms:
                 uow.plan.deliveries.record(delivery_id=delivery.id, status="skipped", at=now)
@@ -597,15 +600,8 @@ class ScheduledWork:
             if not outcome.replies:  # nothing left to remind of: stop
                 self._finish_toolkit(uow, due, None, sent_at=None)
                 return None
-            delivery = uow.plan.deliveries.begin(
-                kind="toolkit",
-                item_id=due.item_id,
-                occurrence=due.due_at.isoformat(),
-                person_id=due.person_id,
-                at=now,
-            )
-            if delivery.status == "sent":
-                self._advance(uow, due, hours, now, listed=())
+            delivery = self._begin_delivery(uow, due, hours, now)
+            if delivery is None:
                 return None
             return Prepared(
                 due=due,

@@ -16,6 +16,7 @@ from storage.database import Database
 from storage.models import Delivery, Person, TeamPost, TeamSubscription, Workspace
 from tests.bot.test_worker_processes import (
     THREADS,
+    kill_midway_then_restart,
     per_user,
     sent_deliveries,
     start_worker,
@@ -140,23 +141,10 @@ def test_two_worker_processes_post_each_channels_prompt_exactly_once(
 def test_a_worker_killed_mid_batch_loses_no_channels_post(
     schema_url: str, tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
-    lease = {"LANTERN_WORKER_LEASE": "3", **RATE}  # a dead worker's claims come back quickly
     with FakeSlackApi(delay=0.05) as slack:
-        first = start_worker(schema_url, slack, tmp_path, **lease)
-        try:
-            slack.wait_for("chat.postMessage", CHANNELS // 4, timeout=60)
-        finally:
-            first.kill()  # SIGKILL: no clean-up, claims and in-flight posts left behind
-            first.wait()
-        sent_before = sent_deliveries(schema_url)
-        calls_before = len(slack.calls_to("chat.postMessage"))
-        assert sent_before < CHANNELS  # it really died in the middle
-        second = start_worker(schema_url, slack, tmp_path, **lease)
-        try:
-            wait_until(lambda: sent_deliveries(schema_url) >= CHANNELS, timeout=120)
-            time.sleep(1.5)
-        finally:
-            stop(second)
+        calls_before, sent_before = kill_midway_then_restart(
+            schema_url, slack, tmp_path, total=CHANNELS, done_within=120, **RATE
+        )
         counts = channel_posts(slack)
         prompts = prompts_posted(slack)
     duplicates = sum(counts.values()) - CHANNELS

@@ -158,26 +158,43 @@ def test_two_worker_processes_send_each_nudge_exactly_once(schema_url: str, tmp_
         database.dispose()
 
 
+def kill_midway_then_restart(
+    schema_url: str,
+    slack: FakeSlackApi,
+    tmp_path: Path,
+    *,
+    total: int,
+    done_within: float,
+    **env: str,
+) -> tuple[int, int]:
+    """A worker SIGKILLed a quarter of the way through `total` messages, then another started
+    until all are recorded; (messages that reached Slack, deliveries recorded) at the kill."""
+    lease = {"LANTERN_WORKER_LEASE": "3", **env}  # a dead worker's claims come back quickly
+    first = start_worker(schema_url, slack, tmp_path, **lease)
+    try:
+        slack.wait_for("chat.postMessage", total // 4, timeout=60)
+    finally:
+        first.kill()  # SIGKILL: no clean-up, claims and in-flight sends left behind
+        first.wait()
+    sent_before = sent_deliveries(schema_url)
+    calls_before = len(slack.calls_to("chat.postMessage"))
+    assert sent_before < total  # it really died in the middle
+    second = start_worker(schema_url, slack, tmp_path, **lease)
+    try:
+        wait_until(lambda: sent_deliveries(schema_url) >= total, timeout=done_within)
+        time.sleep(1.5)
+    finally:
+        stop(second)
+    return calls_before, sent_before
+
+
 def test_a_worker_killed_mid_batch_loses_nothing(
     schema_url: str, tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
-    lease = {"LANTERN_WORKER_LEASE": "3"}  # a dead worker's claims come back quickly
     with FakeSlackApi(delay=0.05) as slack:
-        first = start_worker(schema_url, slack, tmp_path, **lease)
-        try:
-            slack.wait_for("chat.postMessage", NUDGES // 4, timeout=60)
-        finally:
-            first.kill()  # SIGKILL: no clean-up, claims and in-flight sends left behind
-            first.wait()
-        sent_before = sent_deliveries(schema_url)
-        calls_before = len(slack.calls_to("chat.postMessage"))
-        assert sent_before < NUDGES  # it really died in the middle
-        second = start_worker(schema_url, slack, tmp_path, **lease)
-        try:
-            wait_until(lambda: sent_deliveries(schema_url) >= NUDGES, timeout=90)
-            time.sleep(1.5)
-        finally:
-            stop(second)
+        calls_before, sent_before = kill_midway_then_restart(
+            schema_url, slack, tmp_path, total=NUDGES, done_within=90
+        )
         counts = per_user(slack)
     duplicates = sum(counts.values()) - NUDGES
     record_property("duplicates_after_kill", duplicates)
