@@ -130,6 +130,8 @@ class TeamWords(Templates):
         "home_item": frozenset({"channel", "schedule", "status"}),
         "home_status_active": frozenset({"next"}),
         "manage_label": frozenset({"channel"}),
+        "pause_label": frozenset({"channel"}),
+        "resume_label": frozenset({"channel"}),
         "export_prompt": frozenset({"channel", "theme", "questions"}),
     }
 
@@ -179,6 +181,8 @@ class TeamWords(Templates):
     home_status_active: Text
     home_none: Text
     manage_label: Label
+    pause_label: Label
+    resume_label: Label
 
 
 class PromptText(Templates):

@@ -61,6 +61,19 @@ class SubscriptionsRepository:
         )
         return {row_id: name or channel for row_id, name, channel in rows}
 
+    def in_workspace(self, *, workspace_id: int) -> list[TeamSubscription]:
+        """Every subscription of the workspace that is not stopped, oldest first."""
+        return list(
+            self._session.scalars(
+                select(TeamSubscription)
+                .where(
+                    TeamSubscription.workspace_id == workspace_id,
+                    TeamSubscription.status != "unsubscribed",
+                )
+                .order_by(TeamSubscription.id)
+            )
+        )
+
     def save(
         self, *, workspace_id: int, channel_id: str, values: dict[str, Any], at: datetime
     ) -> TeamSubscription:

@@ -74,7 +74,10 @@ class TeamReads:
         )
 
     def team_subscriptions(self) -> list[SubscriptionView]:
-        rows = self._team.subscriptions.managed_by(person_id=self._reader.id)
+        if self._reader.is_admin:  # an admin may manage every channel's prompt
+            rows = self._team.subscriptions.in_workspace(workspace_id=self._reader.workspace_id)
+        else:
+            rows = self._team.subscriptions.managed_by(person_id=self._reader.id)
         return [subscription_view(row, self._reader) for row in rows]
 
     def team_replies(self) -> list[TeamReplyView]:

@@ -84,7 +84,8 @@ class Reads(Protocol):
         ...
 
     def team_subscriptions(self) -> list[SubscriptionView]:
-        """The channels' weekly prompts this person set up and has not stopped."""
+        """The channels' weekly prompts this person may manage and that are not stopped: the
+        ones they set up, or, for a workspace admin, all of the workspace's."""
         ...
 
     def assessments(self) -> list[AssessmentRecordView]:

@@ -473,21 +473,31 @@ class TeamFlow(Flow):
         )
 
     def home_lines(self, turn: Turn) -> tuple[str, tuple[str, ...], tuple[Choice, ...]]:
-        """The App Home section: heading, one line per channel this person looks after, and a
-        button to change each."""
+        """The App Home section: heading, one line per channel this person looks after (an
+        admin: every channel of the workspace), and buttons to change, pause or resume each."""
         words = _words(turn)
         views = turn.reads.team_subscriptions()
         if not views:
             return words.home_heading, (words.home_none,), ()
         lines = tuple(self._line(turn, view) for view in views)
-        choices = tuple(
-            Choice(
-                choice_value(FLOW_ID, "edit", view.channel_id),
-                words.manage_label.format(channel=view.label),
+        choices: list[Choice] = []
+        for view in views:
+            choices.append(
+                Choice(
+                    choice_value(FLOW_ID, "edit", view.channel_id),
+                    words.manage_label.format(channel=view.label),
+                )
             )
-            for view in views
-        )
-        return words.home_heading, lines, choices
+            if view.status == "active":
+                label, action = words.pause_label, "pause"
+            else:
+                label, action = words.resume_label, "resume"
+            choices.append(
+                Choice(
+                    choice_value(FLOW_ID, action, view.channel_id), label.format(channel=view.label)
+                )
+            )
+        return words.home_heading, lines, tuple(choices)
 
 
 def _time_options_with(content: Content, minute: int) -> tuple[tuple[str, str], ...]:

@@ -470,10 +470,33 @@ def test_home_lists_the_channels_you_look_after(engine: Engine) -> None:
     assert section.lines == (
         "#leaders: Tuesdays at 10:00 (America/Chicago), next Tue 24 Nov, 10:00",
     )
-    assert [c.value for c in section.choices] == ["team:edit:C-leaders"]
+    assert [(c.value, c.label) for c in section.choices] == [
+        ("team:edit:C-leaders", "Change #leaders"),
+        ("team:pause:C-leaders", "Pause #leaders"),
+    ]
+    chat.press("team:pause:C-leaders")
+    home = chat.home().home
+    assert home is not None
+    [section] = [s for s in home.sections if s.heading == "*Weekly team prompts*"]
+    assert [c.label for c in section.choices] == ["Change #leaders", "Resume #leaders"]
     chat.press("team:edit:C-leaders")
     assert chat.form is not None
     assert chat.form.form_id == "team.settings"
+
+
+def test_an_admins_home_lists_every_channels_prompt_of_the_workspace(engine: Engine) -> None:
+    subscribe(in_channel(engine))
+    subscribe(in_channel(engine, "U-bo", channel_id="C-branch", channel_name="branch"))
+    admin = ChatScript(engine, user_id="U-cy", platform="slack", is_admin=True)
+    home = admin.home().home
+    assert home is not None
+    [section] = [s for s in home.sections if s.heading == "*Weekly team prompts*"]
+    assert [line.split(":")[0] for line in section.lines] == ["#leaders", "#branch"]
+    someone = ChatScript(engine, user_id="U-dee", platform="slack")
+    home = someone.home().home
+    assert home is not None
+    [section] = [s for s in home.sections if s.heading == "*Weekly team prompts*"]
+    assert section.lines == (engine.content.prompts.team.home_none,)
 
 
 def test_posts_stay_after_unsubscribing(engine: Engine, database: Database) -> None:
