@@ -34,9 +34,16 @@ def settings_or_exit() -> Settings:
         fail(str(exc))
 
 
+LIBRARIES_THAT_LOG_WORDS_AT_DEBUG = ("sqlalchemy", "slack_sdk", "slack_bolt")
+"""At DEBUG these log result rows and request and response bodies: people's reflections and
+notes. Lantern's own DEBUG never does, so only these are held at INFO."""
+
+
 def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
     level = logging.WARNING if quiet else getattr(logging, settings.log_level)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in LIBRARIES_THAT_LOG_WORDS_AT_DEBUG:
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
     if level > logging.DEBUG:
         # Alembic narrates every migration step at INFO; start-up needs only its problems.
         logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -48,11 +48,15 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def _object(value: object) -> dict[str, Any]:
+    """A payload field that should be an object; anything else reads as empty."""
+    return value if isinstance(value, dict) else {}
+
+
 def _team_id(body: dict[str, Any]) -> str:
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    team = body.get("team_id") or _object(body.get("team")).get("id")
     if not team:
-        user = body.get("user") or {}
-        team = user.get("team_id")
+        team = _object(body.get("user")).get("team_id")
     if not isinstance(team, str) or not team:
         raise UnsupportedPayload("payload names no workspace")
     return team
@@ -309,8 +313,8 @@ def view_to_inbound(body: dict[str, Any]) -> Inbound:
     if not callback_id.startswith(FORM_CALLBACK_PREFIX) or not isinstance(user, str):
         raise UnsupportedPayload("not one of Lantern's forms")
     values: dict[str, str] = {}
-    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
-        element = (actions or {}).get(FIELD_ACTION_ID) or {}
+    for block_id, actions in _object(_object(view.get("state")).get("values")).items():
+        element = _object(_object(actions).get(FIELD_ACTION_ID))
         values[str(block_id)] = _element_value(element)
     closed = body.get("type") == "view_closed"
     return Inbound(

@@ -49,23 +49,59 @@ REQUIRED_OBJECTS: dict[str, tuple[str, ...]] = {
 }
 
 
+OPTIONAL_OBJECTS = ("team", "container", "user", "channel", "message", "enterprise")
+"""Fields Slack sends as objects when it sends them at all: anything else is refused before
+Bolt or Lantern reads them."""
+
+
+def _check_view(view: object) -> None:
+    if not isinstance(view, dict) or not isinstance(view.get("callback_id", ""), str):
+        raise BadRequest("a view that is not an object with a text callback_id")
+    state = view.get("state")
+    if state is None:
+        return
+    values = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(state, dict) or not isinstance(values, dict | None):
+        raise BadRequest("a view whose state is not an object")
+    for block in (values or {}).values():
+        if not isinstance(block, dict) or not all(isinstance(e, dict) for e in block.values()):
+            raise BadRequest("a view whose state values are not objects")
+
+
 def _check_typed_payload(payload: object) -> None:
     if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
         raise BadRequest("payload has no type")
     for name in REQUIRED_OBJECTS.get(payload["type"], ()):
         if not isinstance(payload.get(name), dict):
             raise BadRequest(f"{payload['type']} payload without a {name} object")
-    if payload["type"] == "event_callback" and not isinstance(payload["event"].get("type"), str):
-        raise BadRequest("event without a type")
-    if payload["type"] == "block_actions" and not (
-        isinstance(payload.get("actions"), list)
-        and all(isinstance(action, dict) for action in payload["actions"])
+    for name in OPTIONAL_OBJECTS:
+        if not isinstance(payload.get(name), dict | None):
+            raise BadRequest(f"a {name} that is not an object")
+    if "event" in payload and not (
+        isinstance(payload["event"], dict) and isinstance(payload["event"].get("type"), str)
     ):
-        raise BadRequest("block_actions payload without a list of actions")
+        raise BadRequest("event without a type")
+    if "view" in payload:
+        _check_view(payload["view"])
+    if payload["type"] == "block_actions":
+        actions = payload.get("actions")
+        if not (
+            isinstance(actions, list)
+            and actions
+            and all(
+                isinstance(action, dict) and isinstance(action.get("action_id"), str)
+                for action in actions
+            )
+        ):
+            raise BadRequest("block_actions payload without a list of actions")
     if payload["type"] in {"view_submission", "view_closed"} and not isinstance(
         payload["view"].get("type"), str
     ):
         raise BadRequest("view without a type")
+
+
+# A slash command's form has none of these: they are what Bolt reads from other payloads.
+NOT_IN_A_COMMAND = frozenset({"type", "event", "view", "actions", "payload", "message"})
 
 
 def check_payload_shape(body: str, content_type: str) -> None:
@@ -86,6 +122,8 @@ def check_payload_shape(body: str, content_type: str) -> None:
         _check_typed_payload(payload)
         return
     if "command" in form and "user_id" in form:
+        if NOT_IN_A_COMMAND & form.keys():
+            raise BadRequest("a slash command with fields of another payload")
         return
     if "ssl_check" in form:
         return

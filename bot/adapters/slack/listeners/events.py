@@ -99,7 +99,10 @@ def handle_home_opened(body: dict[str, Any], client: WebClient, context: SlackCo
 def handle_user_change(body: dict[str, Any], context: SlackContext) -> None:
     """Keep a known person's time zone and admin role current, and stop nudging a deactivated
     account."""
-    user = (body.get("event") or {}).get("user") or {}
+    event = body.get("event")
+    user = event.get("user") if isinstance(event, dict) else None
+    if not isinstance(user, dict):  # a user_change always carries the whole user object
+        return
     user_id, team_id = user.get("id"), user.get("team_id") or body.get("team_id")
     if not isinstance(user_id, str) or not isinstance(team_id, str):
         return
