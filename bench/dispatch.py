@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import Connection, func, select, text  # noqa: E402
 
 from bot.adapters.slack.sender import SlackSender, worker_client  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
@@ -40,18 +40,23 @@ from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
 DEFAULT_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def seed_workspaces(connection: Connection, *, workspaces: int, now: datetime) -> None:
+    """Slack workspaces 1..n (ids and external ids "T<n>"), in one statement."""
+    connection.execute(
+        text(
+            "INSERT INTO workspaces (id, platform, external_id, created_at) "
+            "SELECT w, 'slack', 'T' || w, :now "
+            "FROM generate_series(1, CAST(:workspaces AS integer)) AS w"
+        ),
+        {"now": now, "workspaces": workspaces},
+    )
+
+
 def seed(database: Database, *, nudges: int, workspaces: int) -> None:
     per = nudges // workspaces
     now = datetime.now(UTC)
     with database.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO workspaces (id, platform, external_id, created_at) "
-                "SELECT w, 'slack', 'T' || w, :now "
-                "FROM generate_series(1, CAST(:workspaces AS integer)) AS w"
-            ),
-            {"now": now, "workspaces": workspaces},
-        )
+        seed_workspaces(connection, workspaces=workspaces, now=now)
         # Around the clock, every day, so the bench runs whenever it is started.
         connection.execute(
             text(

@@ -36,7 +36,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dispatch import busiest_second, run_shard, sent_count, serve_fake  # noqa: E402
+from dispatch import (  # noqa: E402
+    busiest_second,
+    run_shard,
+    seed_workspaces,
+    sent_count,
+    serve_fake,
+)
 from sqlalchemy import func, select, text  # noqa: E402
 
 from bot.worker import WorkerConfig  # noqa: E402
@@ -79,14 +85,7 @@ def seed(database: Database, *, channels: int, workspaces: int) -> datetime:
     now = datetime.now(UTC)
     minute = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
     with database.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO workspaces (id, platform, external_id, created_at) "
-                "SELECT w, 'slack', 'T' || w, :now "
-                "FROM generate_series(1, CAST(:workspaces AS integer)) AS w"
-            ),
-            {"now": now, "workspaces": workspaces},
-        )
+        seed_workspaces(connection, workspaces=workspaces, now=now)
         connection.execute(
             text(
                 "INSERT INTO people (id, workspace_id, external_id, created_at, time_zone, "

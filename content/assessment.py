@@ -87,14 +87,19 @@ def _consecutive(values: Sequence[int]) -> None:
         raise ValueError(f"points must be valued {expected} in order, found {list(values)}")
 
 
-class RatingScaleText(Templates):
-    """The scale abilities, pairs and competencies are rated on (1..n)."""
+class _ScaleText(Templates):
+    """A scale's points, valued 1..n in order, and how one reads ("4 — Consistent")."""
 
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "point": frozenset({"value", "label"}),
     }
 
     point: Text
+
+
+class RatingScaleText(_ScaleText):
+    """The scale abilities, pairs and competencies are rated on (1..n)."""
+
     points: tuple[RatingPoint, ...] = Field(min_length=2)
 
     @model_validator(mode="after")
@@ -103,14 +108,9 @@ class RatingScaleText(Templates):
         return self
 
 
-class PositionScaleText(Templates):
+class PositionScaleText(_ScaleText):
     """Where a person sits between a paradox pair's two terms; the middle point holds both."""
 
-    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
-        "point": frozenset({"value", "label"}),
-    }
-
-    point: Text
     points: tuple[PositionPoint, ...] = Field(min_length=3)
 
     @model_validator(mode="after")
