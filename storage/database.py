@@ -21,6 +21,7 @@ from storage.assessment_repositories import SelfAssessmentsRepository
 from storage.plan_repositories import PlanRepositories
 from storage.repositories import Repositories
 from storage.team_repositories import TeamRepositories
+from storage.workspace_repositories import WorkspacesRepository
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -71,6 +72,7 @@ class UnitOfWork:
         self.plan = PlanRepositories(session)
         self.team = TeamRepositories(session)
         self.assessments = SelfAssessmentsRepository(session)
+        self.workspaces = WorkspacesRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -22,6 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from storage.crypto import PrivateText
+from storage.installations import add_install_tables
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -69,6 +72,9 @@ class Workspace(Base):
     platform: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the workspace uninstalls Lantern or revokes its token: nothing is sent there
+    # from then on, and its data is deleted once the retention period has passed.
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Person(Base):
@@ -125,7 +131,7 @@ class Answer(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     step_id: Mapped[str] = mapped_column(String(64))
     question_id: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(PrivateText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -141,7 +147,7 @@ class AnswerRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(PrivateText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     answer: Mapped[Answer] = relationship(back_populates="revisions")
@@ -156,7 +162,7 @@ class Reflection(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     prompt: Mapped[str | None] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(PrivateText)
     source: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -283,7 +289,7 @@ class CheckIn(Base):
     relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"))
     happened_on: Mapped[date] = mapped_column(Date)
     went: Mapped[str | None] = mapped_column(String(16))  # well | mixed | difficult
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(PrivateText)
     measures: Mapped[list[str]] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(16))  # form | quick | nudge
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -359,7 +365,11 @@ class TeamSubscription(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     channel_id: Mapped[str] = mapped_column(String(32))
     channel_name: Mapped[str | None] = mapped_column(String(255))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # Empty once the subscriber asked Lantern to forget them: the prompt was stopped then, and
+    # anyone in the channel may start it again.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     weekday: Mapped[int]  # ISO weekday, 1 = Monday
     post_minute: Mapped[int]  # minutes after local midnight
     time_zone: Mapped[str] = mapped_column(String(64))
@@ -450,3 +460,6 @@ class SelfAssessment(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+add_install_tables(Base.metadata)

@@ -48,10 +48,17 @@ class PeopleRepository:
         self._session = session
 
     def find(
-        self, *, platform: str, workspace_external_id: str, person_external_id: str
+        self,
+        *,
+        platform: str,
+        workspace_external_id: str,
+        person_external_id: str,
+        lock: bool = False,
     ) -> Person | None:
-        """Someone the coach already knows; None for anyone else (nothing is created)."""
-        return self._session.scalar(
+        """Someone the coach already knows; None for anyone else (nothing is created). With
+        `lock`, their row stays locked until the transaction ends (PostgreSQL; SQLite has one
+        writer anyway)."""
+        query = (
             select(Person)
             .join(Workspace, Person.workspace_id == Workspace.id)
             .where(
@@ -60,6 +67,7 @@ class PeopleRepository:
                 Person.external_id == person_external_id,
             )
         )
+        return self._session.scalar(query.with_for_update(of=Person) if lock else query)
 
     def find_workspace(self, *, platform: str, external_id: str) -> int | None:
         """A workspace's row id; None when the coach has never seen it."""
@@ -72,11 +80,15 @@ class PeopleRepository:
     def get_or_create(
         self, *, platform: str, workspace_external_id: str, person_external_id: str
     ) -> Person:
-        # Every turn starts here, so someone already known costs one query, not two.
+        # Every turn starts here, so someone already known costs one query, not two. The row
+        # is locked for the turn: two turns of one person (two messages sent quickly, handled
+        # by two web instances) then run one after the other, each seeing what the first
+        # stored, instead of both answering the same question and one failing.
         known = self.find(
             platform=platform,
             workspace_external_id=workspace_external_id,
             person_external_id=person_external_id,
+            lock=True,
         )
         if known is not None:
             return known
@@ -93,8 +105,12 @@ class PeopleRepository:
                 Person,
                 {"workspace_id": workspace.id, "external_id": person_external_id},
             )
-            person = self._session.scalars(query).one()
+            person = self._session.scalars(query.with_for_update(of=Person)).one()
         return person
+
+    def workspace(self, *, platform: str, external_id: str) -> Workspace:
+        """The workspace's row, created when first seen."""
+        return self._workspace(platform=platform, external_id=external_id)
 
     def _workspace(self, *, platform: str, external_id: str) -> Workspace:
         query = select(Workspace).where(

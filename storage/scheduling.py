@@ -17,6 +17,7 @@ from storage.models import (
     Relationship,
     TeamSubscription,
     ToolkitReminder,
+    Workspace,
 )
 
 Schedulable = (
@@ -65,8 +66,11 @@ def claim_due(
     due = (
         select(model.id)
         .join(Person, Person.id == model.person_id)
+        .join(Workspace, Workspace.id == Person.workspace_id)
         .where(
             claimable,
+            # Nothing goes to a workspace that uninstalled Lantern, from the moment it did.
+            Workspace.uninstalled_at.is_(None),
             *((Person.unreachable_since.is_(None),) if reachable_only else ()),
             *where,
         )
@@ -83,7 +87,13 @@ def claim_due(
         .execution_options(synchronize_session=False)
     )
     # The claim's WHERE compares next_due_at, so none of these is NULL.
-    return [ClaimedItem(item_id, person_id, due) for item_id, person_id, due in claimed if due]
+    # A team prompt whose subscriber was forgotten has no owner, but it is stopped too, so
+    # never claimable: the join on its owner leaves it out.
+    return [
+        ClaimedItem(item_id, person_id, due)
+        for item_id, person_id, due in claimed
+        if due and person_id is not None
+    ]
 
 
 # The two statements below run once per message the worker sends, so they are Core

@@ -50,6 +50,16 @@ class SubscriptionsRepository:
             )
         )
 
+    def set_up_by(self, *, person_id: int) -> list[TeamSubscription]:
+        """Every subscription this person set up, whatever its status, oldest first."""
+        return list(
+            self._session.scalars(
+                select(TeamSubscription)
+                .where(TeamSubscription.person_id == person_id)
+                .order_by(TeamSubscription.id)
+            )
+        )
+
     def channel_names(self, *, subscription_ids: set[int]) -> dict[int, str]:
         """Each subscription's channel as people know it (its name, else its id)."""
         if not subscription_ids:
