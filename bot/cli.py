@@ -20,6 +20,11 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Manage Lantern's database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+keys_app = typer.Typer(
+    help="Encryption keys for bot tokens and private text (LANTERN_ENCRYPTION_KEYS).",
+    no_args_is_help=True,
+)
+app.add_typer(keys_app, name="keys")
 
 
 def fail(message: str) -> NoReturn:
@@ -40,10 +45,21 @@ notes. Lantern's own DEBUG never does, so only these are held at INFO."""
 
 
 def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
+    """`serve` and `worker` log in LOG_FORMAT (JSON when not at a terminal); `chat` (quiet) shows
+    only warnings, as text, to the person at the terminal."""
+    import sys
+
+    from bot.observability.logs import stream_handler
+
     level = logging.WARNING if quiet else getattr(logging, settings.log_level)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = stream_handler("text" if quiet else settings.log_format, sys.stderr)
+    # basicConfig leaves a root logger that already has handlers (a test's capture) alone.
+    logging.basicConfig(level=level, handlers=[handler])
     for name in LIBRARIES_THAT_LOG_WORDS_AT_DEBUG:
         logging.getLogger(name).setLevel(max(level, logging.INFO))
+    # SQLAlchemy's INFO is its echo: every statement of every request, and the mappers' set-up
+    # (parameters hidden, but a flood that buries what matters). Its warnings are enough.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     if level > logging.DEBUG:
         # Alembic narrates every migration step at INFO; start-up needs only its problems.
         logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -132,8 +148,14 @@ def serve_web(settings: Settings) -> None:
     # Fail here, once, with a clear line, rather than in every worker process.
     settings.require_http_mode()
     open_database(settings).dispose()
-    verify_bot_token(settings)
-    typer.echo(f"Lantern is listening on port {settings.port} at /slack/events and /healthz")
+    if settings.oauth_mode:
+        typer.echo(
+            f"Lantern is listening on port {settings.port}: /slack/install to add it to a "
+            "workspace, /slack/events, /healthz"
+        )
+    else:
+        verify_bot_token(settings)
+        typer.echo(f"Lantern is listening on port {settings.port} at /slack/events and /healthz")
     serve_http(settings, lambda: build_web_app(settings))
 
 
@@ -157,10 +179,16 @@ def worker(
     configure_logging(settings)
     try:
         engine = build_engine(settings)
-        send, platforms = build_sender(settings)
+        send, platforms = build_sender(settings, engine.database)
+        run_worker(
+            engine,
+            send,
+            platforms=platforms,
+            config=worker_config(settings),
+            metrics_port=settings.lantern_worker_metrics_port,
+        )
     except (ConfigError, ContentError) as exc:
         fail(str(exc))
-    run_worker(engine, send, platforms=platforms, config=worker_config(settings))
 
 
 @app.command()
@@ -194,6 +222,48 @@ def db_upgrade() -> None:
     except Exception as exc:
         fail(f"DATABASE_URL: migration failed ({type(exc).__name__}: {str(exc).splitlines()[0]})")
     typer.echo("Database is up to date.")
+
+
+@keys_app.command("generate")
+def keys_generate() -> None:
+    """Print a new key. Put it first in LANTERN_ENCRYPTION_KEYS, then run `lantern keys rotate`."""
+    from storage.crypto import Keyring
+
+    typer.echo(Keyring.generate())
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored token (and private text) with the first key in
+    LANTERN_ENCRYPTION_KEYS; afterwards the older keys can be removed from the list."""
+    from storage.crypto import UnreadableSecret
+    from storage.key_rotation import rotate_everything
+
+    settings = settings_or_exit()
+    keyring = settings.keyring
+    if keyring is None:
+        fail("LANTERN_ENCRYPTION_KEYS is not set: make a key with `lantern keys generate`.")
+    from bot.wiring import open_database
+
+    try:
+        database = open_database(settings)
+    except ConfigError as exc:
+        fail(str(exc))
+    try:
+        rotated = rotate_everything(
+            database.engine,
+            keyring,
+            client_id=settings.slack_client_id,
+            encrypt_plain_text=settings.lantern_encrypt_text,
+        )
+    except UnreadableSecret as exc:
+        fail(f"{exc}; nothing after the last finished batch was changed. Add the old key back.")
+    finally:
+        database.dispose()
+    typer.echo(
+        f"Re-encrypted {rotated.tokens} install(s) and {rotated.texts} private text(s) with the "
+        "first key. Older keys can now be removed from LANTERN_ENCRYPTION_KEYS."
+    )
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.crypto import Keyring
+
 
 class ConfigError(Exception):
     """A setting is missing or malformed; the message names it and says what to do."""
@@ -17,6 +19,23 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
+    # Installs into any workspace (OAuth): both set. Unset: one workspace, SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    # Comma-separated bot scopes asked for at install (default: the manifest's).
+    slack_scopes: str | None = None
+    # Fernet keys, comma-separated, newest first: the first encrypts, all decrypt.
+    lantern_encryption_keys: SecretStr | None = None
+    # Encrypt reflections, answers and check-in notes at rest (needs LANTERN_ENCRYPTION_KEYS).
+    lantern_encrypt_text: bool = False
+    # Days a workspace's data is kept after it uninstalls Lantern (0: deleted at once), so a
+    # reinstall by mistake loses nothing.
+    lantern_uninstalled_retention_days: int = Field(default=30, ge=0, le=3650)
+    # "json" (one object per line, for a platform's log search), "text", or "auto": json when
+    # the output is not a terminal.
+    log_format: str = "auto"
+    # The worker serves /metrics on this port when set (the web process serves its own).
+    lantern_worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     database_url: str = "sqlite:///lantern.db"
     port: int = Field(default=3000, ge=1, le=65535)
     web_concurrency: int = Field(default=2, ge=1, le=64)
@@ -81,6 +100,43 @@ class Settings(BaseSettings):
         index, _, count = self.lantern_worker_shard.partition("/")
         return int(index), int(count)
 
+    @field_validator("log_format")
+    @classmethod
+    def _log_format_shape(cls, value: str) -> str:
+        if value.lower() not in {"auto", "json", "text"}:
+            raise ValueError("must be json, text or auto")
+        return value.lower()
+
+    @field_validator("lantern_encryption_keys")
+    @classmethod
+    def _keys_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        Keyring.from_setting(value.get_secret_value())  # raises BadKey (a ValueError) naming it
+        return value
+
+    @property
+    def keyring(self) -> Keyring | None:
+        keys = self.lantern_encryption_keys
+        return Keyring.from_setting(keys.get_secret_value()) if keys is not None else None
+
+    @property
+    def oauth_mode(self) -> bool:
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    def require_storage_keys(self) -> None:
+        """Tokens and (when asked) private text are never written in the clear."""
+        if self.lantern_encrypt_text and self.lantern_encryption_keys is None:
+            raise ConfigError(
+                "LANTERN_ENCRYPT_TEXT is on but LANTERN_ENCRYPTION_KEYS is not set: make a key "
+                "with `lantern keys generate` and set it."
+            )
+        if self.oauth_mode and self.lantern_encryption_keys is None:
+            raise ConfigError(
+                "LANTERN_ENCRYPTION_KEYS is not set: installs through Slack store each "
+                "workspace's bot token encrypted; make a key with `lantern keys generate`."
+            )
+
     @field_validator("log_level")
     @classmethod
     def _log_level_shape(cls, value: str) -> str:
@@ -90,10 +146,18 @@ class Settings(BaseSettings):
 
     def require_http_mode(self) -> None:
         """HTTP mode verifies every request, so it cannot start without the signing secret."""
-        if self.slack_bot_token is None:
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            missing = "SLACK_CLIENT_ID" if self.slack_client_id is None else "SLACK_CLIENT_SECRET"
+            raise ConfigError(
+                f"{missing} is not set: installing through Slack needs both the client id and "
+                "the client secret (your app's Basic Information page)."
+            )
+        self.require_storage_keys()
+        if self.slack_bot_token is None and not self.oauth_mode:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is not set: `lantern serve` needs the bot token from your "
-                "Slack app's OAuth page (or run `lantern chat` to try the coach in a terminal)."
+                "Slack app's OAuth page, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install "
+                "into any workspace (or run `lantern chat` to try the coach in a terminal)."
             )
         if self.slack_signing_secret is None:
             raise ConfigError(

@@ -6,8 +6,10 @@ import logging
 from datetime import timedelta
 
 from bot.adapters.slack.app import build_bolt_app, verify_bot_token
+from bot.adapters.slack.installs import Installs
+from bot.adapters.slack.metrics import MetricsMiddleware
 from bot.adapters.slack.outbox import Outbox
-from bot.adapters.slack.sender import SlackSender, worker_client
+from bot.adapters.slack.sender import InstalledClients, SlackSender, worker_client
 from bot.adapters.slack.web import SlackWebApp
 from bot.core.clock import Clock
 from bot.core.engine import Engine
@@ -16,13 +18,17 @@ from bot.core.scheduled import SendError
 from bot.settings import ConfigError, Settings
 from bot.worker import Send, WorkerConfig
 from content import default_content
+from storage.crypto import configure_text_encryption
 from storage.database import Database
+from storage.installations import AtomicOAuthStateStore, EncryptedInstallationStore
 
 logger = logging.getLogger(__name__)
 
 
 def open_database(settings: Settings, *, migrate_embedded: bool = True) -> Database:
     """Open the database; the embedded SQLite default migrates itself, PostgreSQL must be ready."""
+    settings.require_storage_keys()
+    configure_text_encryption(settings.keyring, encrypt_new_text=settings.lantern_encrypt_text)
     database = Database(settings.database_url)
     try:
         if database.engine.dialect.name == "sqlite" and migrate_embedded:
@@ -54,8 +60,32 @@ class _NoPlatform:
         raise SendError(f"no way to send to {platform} people is configured", transient=False)
 
 
-def build_sender(settings: Settings) -> tuple[Send, frozenset[str]]:
+def build_installs(settings: Settings, database: Database) -> Installs | None:
+    """The install stores when any workspace may install Lantern (SLACK_CLIENT_ID is set)."""
+    if not settings.oauth_mode:
+        return None
+    keyring = settings.keyring
+    assert settings.slack_client_id is not None
+    assert keyring is not None  # require_storage_keys made sure
+    return Installs(
+        store=EncryptedInstallationStore(
+            client_id=settings.slack_client_id, engine=database.engine, keyring=keyring
+        ),
+        states=AtomicOAuthStateStore(engine=database.engine),
+    )
+
+
+def build_sender(settings: Settings, database: Database) -> tuple[Send, frozenset[str]]:
     """What the worker sends with, and to which platforms (none without a Slack token)."""
+    installs = build_installs(settings, database)
+    if installs is not None:
+
+        def find_token(team_id: str) -> str | None:
+            bot = installs.store.find_bot(enterprise_id=None, team_id=team_id)
+            return bot.bot_token if bot is not None else None
+
+        clients = InstalledClients(find_token, base_url=settings.slack_api_url)
+        return SlackSender(clients), frozenset({"slack"})
     if settings.slack_bot_token is None:
         return _NoPlatform(), frozenset()
     verify_bot_token(settings)
@@ -72,14 +102,19 @@ def worker_config(settings: Settings) -> WorkerConfig:
         rate_per_workspace=settings.lantern_rate_per_workspace,
         lease=timedelta(seconds=settings.lantern_worker_lease),
         shard=settings.worker_shard,
+        keep_uninstalled_for=timedelta(days=settings.lantern_uninstalled_retention_days),
     )
 
 
-def build_web_app(settings: Settings, *, clock: Clock | None = None) -> SlackWebApp:
+def build_web_app(settings: Settings, *, clock: Clock | None = None) -> MetricsMiddleware:
+    """The web app as gunicorn serves it: Slack's endpoints and /healthz, behind /metrics."""
     settings.require_http_mode()
     assert settings.slack_signing_secret is not None
     engine = build_engine(settings, clock=clock)
     outbox = Outbox()
-    bolt_app = build_bolt_app(settings, engine, outbox)
+    bolt_app = build_bolt_app(
+        settings, engine, outbox, installs=build_installs(settings, engine.database)
+    )
     secret = settings.slack_signing_secret.get_secret_value()
-    return SlackWebApp(bolt_app, engine.database, secret, outbox)
+    web_app = SlackWebApp(bolt_app, engine.database, secret, outbox)
+    return MetricsMiddleware(web_app, now=engine.clock.now)

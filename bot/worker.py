@@ -17,6 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.core.engine import Engine
 from bot.core.messages import Reply
 from bot.core.scheduled import Due, Prepared, ScheduledWork, SendError
+from bot.observability.worker_metrics import WorkerMetrics
+from bot.settings import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ than several for each one; small enough that sends start while the next chunk is
 
 CLAIM_PAUSE_SECONDS = 0.25  # between claims while work is in hand and the last claim was short
 IDLE_WAIT_SECONDS = 0.05  # the longest the dispatcher sleeps before looking again
+RETENTION_CHECK_SECONDS = 3600.0  # how often a worker looks for workspaces past retention
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class WorkerConfig:
     lease: timedelta = timedelta(minutes=5)
     # (i, n): this process serves the workspaces whose id is i modulo n (None: all of them).
     shard: tuple[int, int] | None = None
+    # How long an uninstalled workspace's data is kept; the worker deletes it afterwards.
+    keep_uninstalled_for: timedelta = timedelta(days=30)
 
     @property
     def workspace_backlog(self) -> int:
@@ -126,10 +131,12 @@ class Worker:
         *,
         platforms: frozenset[str],
         config: WorkerConfig | None = None,
+        metrics: WorkerMetrics | None = None,
     ) -> None:
         self.engine = engine
         self.send = send
         self.config = config or WorkerConfig()
+        self.metrics = metrics or WorkerMetrics()
         self.work = ScheduledWork(engine, platforms=platforms)
         self.limiter = WorkspaceLimiter(self.config.rate_per_workspace)
         self._pool = ThreadPoolExecutor(
@@ -140,6 +147,7 @@ class Worker:
         self._held: dict[int, int] = {}  # claimed and not yet finished, per workspace
         self._sending = 0
         self._report = TickReport()
+        self._next_retention_check = 0.0
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -150,7 +158,9 @@ class Worker:
         """Claim and send until nothing is due or the budget (0.9 of the interval) is spent;
         then finish what is in hand, since it is claimed."""
         budget = self.config.interval_seconds * 0.9 if budget_seconds is None else budget_seconds
-        deadline = time.monotonic() + budget
+        started = time.monotonic()
+        deadline = started + budget
+        self._delete_expired_workspaces()
         self._report = TickReport()
         next_claim = 0.0
         nothing_due = False
@@ -185,7 +195,19 @@ class Worker:
             "worker tick: %s",
             self._report,
         )
+        self.metrics.tick(time.monotonic() - started, self._report.claimed)
         return self._report
+
+    def _delete_expired_workspaces(self) -> None:
+        """Once an hour: workspaces uninstalled longer ago than retention, with all their data."""
+        moment = time.monotonic()
+        if moment < self._next_retention_check:
+            return
+        self._next_retention_check = moment + RETENTION_CHECK_SECONDS
+        try:
+            self.engine.workspaces.delete_expired(keep_data_for=self.config.keep_uninstalled_for)
+        except SQLAlchemyError:
+            logger.exception("could not delete uninstalled workspaces; trying again next hour")
 
     def _claim(self, wanted: int, skip: list[int]) -> list[Due] | None:
         try:
@@ -261,6 +283,7 @@ class Worker:
             with self._changed:
                 self._report.errors += len(dues)
             for due in dues:
+                self.metrics.message(due.kind, "error")
                 self._finish(due.workspace_key)
             return
         for due, prepared in results:
@@ -291,12 +314,14 @@ class Worker:
                 self.work.record_sent(prepared, ts, self.engine.clock.now())
                 with self._changed:
                     self._report.sent += 1
+                self.metrics.message(prepared.due.kind, "sent")
         except Exception:
             # Sent but not recorded (the database failed): the claim runs out and the item is
             # sent again; this is the only way a message goes twice.
             logger.exception("could not record a %s; it will be retried", prepared.due.kind)
             with self._changed:
                 self._report.errors += 1
+            self.metrics.message(prepared.due.kind, "error")
         finally:
             with self._changed:
                 self._sending -= 1
@@ -338,6 +363,7 @@ class Worker:
                 self._report.not_retried += 1
             else:
                 self._report.retrying += 1
+        self.metrics.message(prepared.due.kind, "failed" if delay is None else "retried")
         logger.warning(
             "could not send a %s (%s); %s",
             prepared.due.kind,
@@ -347,11 +373,19 @@ class Worker:
 
 
 def run_worker(
-    engine: Engine, send: Send, *, platforms: frozenset[str], config: WorkerConfig
+    engine: Engine,
+    send: Send,
+    *,
+    platforms: frozenset[str],
+    config: WorkerConfig,
+    metrics_port: int | None = None,
 ) -> None:
     """Tick every `config.interval_seconds` until stopped; one tick at a time (a long tick makes
-    the next wait, never overlap)."""
-    worker = Worker(engine, send, platforms=platforms, config=config)
+    the next wait, never overlap). With `metrics_port`, serve /metrics there."""
+    metrics = WorkerMetrics().with_process_metrics()
+    if metrics_port is not None:
+        serve_metrics(metrics, metrics_port)
+    worker = Worker(engine, send, platforms=platforms, config=config, metrics=metrics)
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(
         worker.tick,
@@ -374,3 +408,17 @@ def run_worker(
         logger.info("worker stopped")
     finally:
         worker.close()
+
+
+def serve_metrics(metrics: WorkerMetrics, port: int) -> None:
+    """/metrics (any path, in fact) on `port`, from a daemon thread of prometheus_client's."""
+    from prometheus_client import start_http_server
+
+    try:
+        start_http_server(port, registry=metrics.registry)
+    except OSError as error:
+        raise ConfigError(
+            f"LANTERN_WORKER_METRICS_PORT {port}: cannot listen there ({error.strerror or error})"
+            "; choose a free port, or unset it."
+        ) from error
+    logger.info("worker metrics at http://0.0.0.0:%d/metrics", port)

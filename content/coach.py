@@ -85,6 +85,8 @@ class GeneralText(ContentModel):
 class ErrorText(ContentModel):
     database: Text
     unexpected: Text
+    # Said by Slack's request handling when a workspace's install is gone (uninstalled).
+    not_installed: Text
 
 
 class ReflectText(ContentModel):

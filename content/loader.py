@@ -16,6 +16,7 @@ from content.base import ContentModel
 from content.checkin import CheckInText
 from content.coach import CoachText
 from content.plan import PlanText
+from content.privacy import PrivacyText
 from content.prompts import PromptText, ThemeError, resolve_themes
 from content.sources import (
     CompetencyModel,
@@ -48,6 +49,7 @@ class Content(ContentModel):
     balance: BalanceText
     prompts: PromptText
     assessment: AssessmentText
+    privacy: PrivacyText
 
     def reflection_prompt_bank(self) -> tuple[str, ...]:
         """The questions `/reflect` draws today's prompt from, in a stable order."""
@@ -70,6 +72,7 @@ FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "balance": ("balance.yaml", BalanceText),
     "prompts": ("prompts.yaml", PromptText),
     "assessment": ("assessment.yaml", AssessmentText),
+    "privacy": ("privacy.yaml", PrivacyText),
 }
 
 

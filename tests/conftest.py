@@ -13,11 +13,19 @@ import pytest
 from bot.core.clock import FixedClock
 from bot.core.engine import Engine
 from content import Content, default_content
+from storage.crypto import configure_text_encryption
 from storage.database import Database, scratch_schema
 from tests.chat_script import ChatScript
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 NO_POSTGRES = "TEST_DATABASE_URL is not set, so the PostgreSQL variant is skipped (CI sets it)"
+
+
+@pytest.fixture(autouse=True)
+def _plain_text_after_each_test() -> Iterator[None]:
+    """Text encryption is process-wide: a test that turns it on must not leave it on."""
+    yield
+    configure_text_encryption(None, encrypt_new_text=False)
 
 
 @pytest.fixture(scope="session")

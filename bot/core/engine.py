@@ -21,8 +21,10 @@ from bot.core.plan_store import (
     reschedule_person,
     welcome_back,
 )
+from bot.core.privacy_store import PrivacyReads, forget_person
 from bot.core.schedule import reminder_due_at
 from bot.core.team_store import ChannelEvents, TeamReads, apply_team_effect
+from bot.core.workspaces import WorkspaceEvents
 from bot.flows import default_flows
 from bot.flows.assess_model import DiscardAssessment, SaveAssessmentAnswers, SetReassessReminder
 from bot.flows.base import (
@@ -44,6 +46,8 @@ from bot.flows.base import (
 from bot.flows.coach import CoachFlow, help_text, welcome_choices
 from bot.flows.home import build_home
 from bot.flows.plan_model import PlanEffect
+from bot.flows.privacy import PrivacyFlow
+from bot.flows.privacy_model import ForgetResult
 from bot.flows.reflect import ReflectFlow
 from bot.flows.team import COMMANDS as TEAM_COMMANDS
 from bot.flows.team import TeamFlow
@@ -56,13 +60,14 @@ from storage.models import FlowProgress, Person
 logger = logging.getLogger(__name__)
 
 
-class StoredReads(PlanReads, TeamReads, AssessReads):
+class StoredReads(PlanReads, TeamReads, AssessReads, PrivacyReads):
     """The flows' read-only view of one person's data, inside the turn's unit of work."""
 
     def __init__(self, uow: UnitOfWork, person: Person, now: datetime) -> None:
         PlanReads.__init__(self, uow, person)
         TeamReads.__init__(self, uow, person, now)
         AssessReads.__init__(self, uow, person)
+        PrivacyReads.__init__(self, uow, person)
         self._repos = uow.repos
 
     def recent_reflections(self, *, limit: int) -> list[ReflectionView]:
@@ -121,7 +126,10 @@ class Engine:
         self.database = database
         self.clock = clock or SystemClock()
         self.flows = dict(flows or default_flows())
+        # Privacy is every person's, whatever else a deployment offers.
+        self.flows.setdefault(PrivacyFlow.flow_id, PrivacyFlow())
         self.channels = ChannelEvents(database, self.clock)
+        self.workspaces = WorkspaceEvents(database, self.clock)
 
     def handle(self, inbound: Inbound) -> Outcome:
         """Handle one inbound event; never raises, and stores all of a turn or none of it."""
@@ -181,7 +189,8 @@ class Engine:
             replies=result.replies,
             form_errors=result.form_errors,
             waiting=result.waiting and not result.keep_inactive,
-            needs_time_zone=needs_time_zone,
+            # A person just forgotten is not to be stored again by asking for their zone.
+            needs_time_zone=needs_time_zone and not isinstance(result, ForgetResult),
         )
 
     def remember_time_zone(
@@ -317,6 +326,8 @@ class Engine:
         if name == "export":
             exported = self.flows["toolkit"].choose(turn, "export", "")
             return ("toolkit", exported) if exported else ("coach", self._coach.help(turn))
+        if name == "forget":
+            return PrivacyFlow.flow_id, self.flows[PrivacyFlow.flow_id].start(turn, argument)
         if name == "reflect":
             return "reflect", self.flows["reflect"].start(turn, argument)
         if name == "assess":
@@ -423,12 +434,20 @@ class Engine:
         else:
             again = self.flows[active].resume(self._positioned(uow, person, turn, active))
             first, *rest = again.replies
+        if first.form is not None:
+            # A form opens as a window, where a lead put in front of its text is not shown:
+            # the words go first, as a message of their own.
+            return active or "coach", reply_only(Reply(lead), first, *rest)
         first = replace(first, text=f"{lead}\n\n{first.text}")
         return active or "coach", reply_only(first, *rest)
 
     def _apply(
         self, uow: UnitOfWork, person: Person, flow_id: str, result: StepResult, now: datetime
     ) -> None:
+        if isinstance(result, ForgetResult):
+            # Nothing else of the turn is kept: the person and their place in every flow go.
+            forget_person(uow, person, result.forget, now)
+            return
         for effect in result.effects:
             if isinstance(effect, SaveReflection):
                 uow.repos.reflections.add(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
+
+from sqlalchemy import select
 
 from bot.core.schedule import (
     WorkingHours,
@@ -42,6 +45,12 @@ from storage.models import (
     PersonSchedule,
     Relationship,
 )
+
+logger = logging.getLogger(__name__)
+
+LARGEST_ID = 2**31 - 1
+"""The largest row id the databases store (PostgreSQL's integer): a larger one in a tampered
+button names nothing, and must not reach a query that would fail on it."""
 
 
 def working_hours(person: Person) -> WorkingHours:
@@ -98,6 +107,7 @@ class PlanReads:
 
     def __init__(self, uow: UnitOfWork, person: Person) -> None:
         self._plan = uow.plan
+        self._session = uow.session
         self._person = person
 
     def plan(self) -> PlanView | None:
@@ -112,10 +122,13 @@ class PlanReads:
         return [relationship_view(row, ratings.get(row.id)) for row in rows]
 
     def relationship(self, relationship_id: int) -> RelationshipView | None:
+        if not 0 < relationship_id <= LARGEST_ID:
+            return None
         row = self._plan.relationships.get(
             person_id=self._person.id, relationship_id=relationship_id
         )
         if row is None:
+            self._log_if_someone_elses(Relationship, relationship_id)
             return None
         ratings = self._plan.relationships.latest_ratings(relationship_ids=[row.id])
         return relationship_view(row, ratings.get(row.id))
@@ -141,8 +154,34 @@ class PlanReads:
         return [action_view(row) for row in rows]
 
     def action_item(self, action_id: int) -> ActionItemView | None:
+        if not 0 < action_id <= LARGEST_ID:
+            return None
         row = self._plan.actions.get(person_id=self._person.id, action_id=action_id)
-        return None if row is None else action_view(row)
+        if row is None:
+            self._log_if_someone_elses(ActionItem, action_id)
+            return None
+        return action_view(row)
+
+    def _log_if_someone_elses(self, model: type[Relationship | ActionItem], row_id: int) -> None:
+        """An id that is not this person's came in a button or a form. One removed since (a
+        stale button) is ordinary; one that names another person's row is a tampered request:
+        it is refused all the same, and logged with ids only (never what the row says)."""
+        owner = self._session.execute(
+            select(Person.id, Person.workspace_id)
+            .join(model, model.person_id == Person.id)
+            .where(model.id == row_id)
+        ).first()
+        if owner is None:
+            return
+        where = "the same" if owner.workspace_id == self._person.workspace_id else "another"
+        logger.warning(
+            "refused a request by person %d naming %s %d, which is person %d's in %s workspace",
+            self._person.id,
+            model.__tablename__.removesuffix("s").replace("_", " "),
+            row_id,
+            owner.id,
+            where,
+        )
 
     def nudge_settings(self) -> NudgeSettingsView:
         person = self._person

@@ -169,6 +169,10 @@ def apply_team_effect(uow: UnitOfWork, person: Person, effect: TeamEffect, now: 
         return
     if row is None or effect.status not in STATUSES or effect.status == row.status:
         return
+    if row.person_id is None and effect.status != "unsubscribed":
+        # Its subscriber was forgotten: whoever brings it back looks after it (a prompt with
+        # nobody to tell when it pauses itself would never be claimed by the worker).
+        row.person_id = person.id
     row.status = effect.status
     row.paused_reason = None
     row.notice_pending = False
@@ -188,10 +192,26 @@ def pause_itself(
         return False
     row.status = "paused"
     row.paused_reason = reason
-    row.notice_pending = True
-    row.next_due_at = now
+    # Nobody to tell when the subscriber was forgotten: then nothing is due either.
+    row.notice_pending = row.person_id is not None
+    row.next_due_at = now if row.notice_pending else None
     row.updated_at = now
     return True
+
+
+def release_forgotten_subscriptions(uow: UnitOfWork, *, person_id: int, now: datetime) -> None:
+    """The person who set up these channels' prompts asked to be forgotten: each stops (as
+    if unsubscribed, nothing due or claimed) and no longer names them, so anyone in the
+    channel may start it again. Its past posts and other people's replies stay."""
+    for row in uow.team.subscriptions.set_up_by(person_id=person_id):
+        row.status = "unsubscribed"
+        row.paused_reason = None
+        row.notice_pending = False
+        row.next_due_at = None
+        row.claimed_until = None
+        row.person_id = None
+        row.updated_at = now
+    uow.session.flush()
 
 
 class ChannelEvents:

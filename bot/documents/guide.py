@@ -179,6 +179,8 @@ def guide_markdown(guide: ReflectionGuide, words: GuideWords) -> str:
     """The guide as a Markdown document; pictures are linked by file name, next to the file."""
     names = _picture_names(guide)
     blocks = [_md_heading(1, words.title), _md_inline(_subtitle(guide, words))]
+    if words.data_note:
+        blocks.append(f"*{_md_inline(words.data_note)}*")
     for step in guide.steps:
         blocks.append(_md_heading(2, _step_heading(step, words)))
         if step.checklist:
@@ -253,6 +255,8 @@ def guide_docx(guide: ReflectionGuide, words: GuideWords) -> bytes:
 
     document.add_heading(_xml(words.title), level=0)
     document.add_paragraph(_xml(_subtitle(guide, words)), style="Subtitle")
+    if words.data_note:
+        document.add_paragraph().add_run(_xml(words.data_note)).italic = True
     for step in guide.steps:
         document.add_heading(_xml(_step_heading(step, words)), level=1)
         if step.checklist:

@@ -130,6 +130,7 @@ class GuideWords:
     assessments_heading: str
     ticked: str  # marker for a ticked checklist item, e.g. "[x]"
     unticked: str  # e.g. "[ ]"
+    data_note: str = ""  # under the title: where the rest of the person's data is (JSON)
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,14 @@ from bot.documents.model import (
 from bot.flows import toolkit_work
 from bot.flows.assess import assessment_exports
 from bot.flows.base import StepResult, Turn, reply_only
+from bot.flows.privacy import data_file, data_filename
 
 EVERY_REFLECTION = 10_000
 
 
 def guide_words(turn: Turn) -> GuideWords:
     words = turn.content.coach.toolkit
+    data_note = turn.content.privacy.export.guide_note.format(filename=data_filename(turn))
     return GuideWords(
         title=words.guide_title,
         subtitle=words.guide_subtitle,
@@ -38,6 +40,7 @@ def guide_words(turn: Turn) -> GuideWords:
         assessments_heading=words.guide_assessments,
         ticked=words.guide_ticked,
         unticked=words.guide_unticked,
+        data_note=data_note,
     )
 
 
@@ -129,10 +132,16 @@ def build_guide(turn: Turn) -> ReflectionGuide:
 
 
 def export_guide(turn: Turn) -> StepResult:
+    """The guide as Markdown and Word with its pictures, and everything Lantern keeps about
+    the person as a JSON file."""
     guide = build_guide(turn)
     stem = f"reflection-guide-{turn.today.isoformat()}"
     files = tuple(
         FileAttachment(filename=name, data=data, title=name)
         for name, data in guide_files(guide, guide_words(turn), stem)
     )
-    return reply_only(Reply(turn.content.coach.toolkit.export_ready, files=files))
+    data = data_file(turn)
+    note = turn.content.privacy.export.ready.format(filename=data.filename)
+    return reply_only(
+        Reply(turn.content.coach.toolkit.export_ready, files=(*files, data), notes=(note,))
+    )

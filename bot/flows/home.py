@@ -10,6 +10,7 @@ from bot.core.schedule import zone
 from bot.flows.assess import home_section as _self_assessment
 from bot.flows.base import Turn, choice_value
 from bot.flows.nudges import day_text
+from bot.flows.privacy import home_line as your_data
 from bot.flows.team import TeamFlow
 from bot.flows.toolkit import current_position, next_step, render_overview
 
@@ -21,6 +22,7 @@ PREVIEW_CHARACTERS = 280
 def build_home(turn: Turn) -> HomePage:
     coach = turn.content.coach
     words = coach.home
+    data_line, data_choices = your_data(turn)
     return HomePage(
         title=words.title,
         sections=(
@@ -32,10 +34,14 @@ def build_home(turn: Turn) -> HomePage:
             _team_prompts(turn),
             HomeSection(
                 heading=words.help_heading,
-                lines=tuple(
-                    words.help_line.format(usage=c.usage, description=c.description)
-                    for c in coach.commands.values()
+                lines=(
+                    *(
+                        words.help_line.format(usage=c.usage, description=c.description)
+                        for c in coach.commands.values()
+                    ),
+                    data_line,
                 ),
+                choices=data_choices,
             ),
         ),
     )

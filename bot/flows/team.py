@@ -9,6 +9,7 @@ is applied. The weekly post itself is built by `weekly_post_replies`, for the wo
 from __future__ import annotations
 
 import difflib
+import logging
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import replace
@@ -30,10 +31,15 @@ from bot.flows.team_model import (
 from content import Content
 from content.prompts import TeamWords
 
+logger = logging.getLogger(__name__)
+
 FLOW_ID = "team"
 FORM_ID = "team.settings"
 COMMANDS = ("subscribe", "pause", "resume", "unsubscribe")
 """The /coach words that act on a channel's weekly prompt."""
+
+CHANNEL_ID_LIMIT = 32  # as stored; Slack's channel ids are about 11 characters
+CHANNEL_NAME_LIMIT = 255  # as stored; Slack's channel names are at most 80
 
 UNDO_SEPARATOR = "|"  # "C123|paused": Undo puts a stopped prompt back as it was
 
@@ -147,7 +153,14 @@ class TeamFlow(Flow):
                 refused = self._refused(turn, current)
                 if refused is not None:
                     return refused
-            return reply_only(self._form_reply(turn, inbound.channel_id, channel, current))
+                return reply_only(self._form_reply(turn, inbound.channel_id, channel, current))
+            # A new prompt may be set up only where `/coach subscribe` was typed (and the coach
+            # is a member): the form's channel is remembered here and checked on submit.
+            asked_in = [inbound.channel_id, *_asked_in(turn)]
+            return StepResult(
+                replies=(self._form_reply(turn, inbound.channel_id, channel, current),),
+                data={ASKED_IN: list(dict.fromkeys(asked_in))[:ASKED_IN_KEPT]},
+            )
         if current is None or current.status == "unsubscribed":
             missing = words.no_subscription_to_resume if name == "resume" else words.no_subscription
             return reply_only(Reply(missing.format(channel=channel)))
@@ -172,9 +185,13 @@ class TeamFlow(Flow):
         channel_id, _, previous = argument.partition(UNDO_SEPARATOR)
         current = turn.reads.team_subscription(channel_id) if channel_id else None
         if current is None:
-            return None  # not a channel of this workspace's: the button no longer applies
+            # A channel's prompt is stopped, never removed: a button naming none in this
+            # workspace was made up (or sent from another). It no longer applies.
+            logger.warning("refused a team-prompt button naming no channel's prompt here")
+            return None
         refused = self._refused(turn, current)
         if refused is not None:
+            logger.warning("refused a team-prompt button by someone who does not manage it")
             return refused
         if action == "edit":
             if current.status == "unsubscribed":
@@ -204,13 +221,18 @@ class TeamFlow(Flow):
         if form_id != FORM_ID:
             return None
         channel_id, _, channel_name = turn.inbound.form_context.partition("\n")
-        if not channel_id:
-            return None
+        if not channel_id or len(channel_id) > CHANNEL_ID_LIMIT:
+            return None  # no channel the platform names (a made-up context): nothing to set up
+        channel_name = channel_name[:CHANNEL_NAME_LIMIT]
         current = turn.reads.team_subscription(channel_id)
         if current is not None and current.status != "unsubscribed":
             refused = self._refused(turn, current)
             if refused is not None:
+                logger.warning("refused a team-prompt form by someone who does not manage it")
                 return refused
+        elif channel_id not in _asked_in(turn):
+            logger.warning("refused a team-prompt form for a channel it was not opened in")
+            return None
         parsed = self._parse_form(turn, channel_id, channel_name or None)
         if isinstance(parsed, FormErrors):
             return StepResult(form_errors=parsed)
@@ -542,3 +564,13 @@ def _time_zone_error(words: TeamWords, given: str) -> str:
     return words.unknown_time_zone_suggest.format(
         given=given, suggestions=", ".join(suggestions[:TIME_ZONE_SUGGESTIONS])
     )
+
+
+ASKED_IN = "asked_in"
+ASKED_IN_KEPT = 5  # channels whose set-up form may be open at once
+
+
+def _asked_in(turn: Turn) -> list[str]:
+    """The channels where this person last typed `/coach subscribe` for a new prompt."""
+    remembered = turn.data.get(ASKED_IN)
+    return [c for c in remembered if isinstance(c, str)] if isinstance(remembered, list) else []

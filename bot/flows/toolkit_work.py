@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import cast
 
@@ -19,6 +20,8 @@ from bot.flows.base import (
     reply_only,
 )
 from content.work import SCALE, WorkField, WorkSection
+
+logger = logging.getLogger(__name__)
 
 FORM_PREFIX = "toolkit.work."
 SEPARATOR = ","  # several chosen values travel as one comma-separated text
@@ -241,6 +244,13 @@ def remove_record(turn: Turn, section: WorkSection, record_id: int) -> StepResul
     words = turn.content.coach.toolkit
     records = turn.reads.work_records(section_id=section.id)
     if record_id not in {r.id for r in records}:
+        # Removed already (a second press), or someone else's record named in a tampered
+        # button: either way nothing is removed, and only the ids are logged.
+        logger.warning(
+            "refused to remove work record %d: not among this person's in section %s",
+            record_id,
+            section.id,
+        )
         return show_section(turn, section, lead=words.work_missing)
     remaining = [r for r in records if r.id != record_id]
     shown = _show_as_it_will_be(turn, section, remaining, words.work_removed)

@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 from bot.adapters.slack.manifest import build_manifest
 from bot.cli import app
 from content import Content
+from storage.crypto import Keyring, configure_text_encryption
+from storage.database import Database
+from storage.models import Reflection
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT.parent / "shared" / "vendor" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
@@ -20,13 +23,25 @@ runner = CliRunner()
 
 @pytest.fixture(autouse=True)
 def no_slack_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "SLACK_API_URL",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "LANTERN_ENCRYPTION_KEYS",
+        "LANTERN_ENCRYPT_TEXT",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
     monkeypatch.chdir(tmp_path)  # so a developer's .env is not read
 
 
-@pytest.mark.parametrize("command", ["chat", "serve", "worker", "manifest", "db", "db upgrade"])
+@pytest.mark.parametrize(
+    "command",
+    ["chat", "serve", "worker", "manifest", "db", "db upgrade", "keys generate", "keys rotate"],
+)
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0
@@ -46,7 +61,13 @@ def test_manifest_names_every_command_scope_event_and_url(content: Content) -> N
     assert all(c["url"] == url for c in manifest["features"]["slash_commands"])
     assert manifest["settings"]["interactivity"]["request_url"] == url
     assert manifest["settings"]["event_subscriptions"]["request_url"] == url
+    assert manifest["oauth_config"]["redirect_urls"] == [
+        "https://lantern.example.org/slack/oauth_redirect"
+    ]
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        # Uninstalls: sends stop and tokens are deleted.
+        "app_uninstalled",
+        "tokens_revoked",
         "app_home_opened",
         "message.im",
         "user_change",
@@ -119,6 +140,9 @@ def test_serve_without_any_token_points_to_the_terminal_chat() -> None:
         ("PORT", "seventy", "PORT"),
         ("DATABASE_URL", "mysql://x", "DATABASE_URL must start with"),
         ("SLACK_API_URL", "ftp://x", "SLACK_API_URL must be an http(s) URL"),
+        ("LANTERN_ENCRYPTION_KEYS", "short", "key 1 is not a Fernet key"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT must be json, text or auto"),
+        ("LANTERN_UNINSTALLED_RETENTION_DAYS", "-1", "LANTERN_UNINSTALLED_RETENTION_DAYS"),
     ],
 )
 def test_a_malformed_setting_names_itself(
@@ -147,3 +171,66 @@ def test_chat_refuses_an_unknown_time_zone() -> None:
     result = runner.invoke(app, ["chat", "--tz", "Mars/Olympus"])
     assert result.exit_code == 2
     assert "not a time zone name" in result.output
+
+
+def test_installs_without_the_client_secret_name_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv("SLACK_CLIENT_ID", "111.222")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "SLACK_CLIENT_SECRET is not set" in result.output
+
+
+def test_installs_without_an_encryption_key_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv("SLACK_CLIENT_ID", "111.222")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "client-secret")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "LANTERN_ENCRYPTION_KEYS is not set" in result.output
+    assert "lantern keys generate" in result.output
+
+
+def test_encrypting_text_without_a_key_is_refused_before_anything_is_written(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LANTERN_ENCRYPT_TEXT", "true")
+    result = runner.invoke(app, ["chat", "--user", "ana"], input="")
+    assert result.exit_code == 2
+    assert "LANTERN_ENCRYPT_TEXT is on but LANTERN_ENCRYPTION_KEYS is not set" in result.output
+    assert not (tmp_path / "cli.db").exists()
+
+
+def test_keys_generate_prints_a_key_the_settings_accept(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = runner.invoke(app, ["keys", "generate"])
+    assert result.exit_code == 0
+    key = result.output.strip()
+    Keyring.from_setting(key)
+    assert runner.invoke(app, ["keys", "generate"]).output.strip() != key
+
+
+def test_keys_rotate_without_keys_says_how_to_make_one() -> None:
+    result = runner.invoke(app, ["keys", "rotate"])
+    assert result.exit_code == 2
+    assert "lantern keys generate" in result.output
+
+
+def test_keys_rotate_re_encrypts_what_is_stored(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    old = Keyring.generate()
+    monkeypatch.setenv("LANTERN_ENCRYPTION_KEYS", old)
+    monkeypatch.setenv("LANTERN_ENCRYPT_TEXT", "true")
+    runner.invoke(app, ["chat", "--user", "ana"], input="/reflect\nA private thought\n\n")
+    new = Keyring.generate()
+    monkeypatch.setenv("LANTERN_ENCRYPTION_KEYS", f"{new},{old}")
+    result = runner.invoke(app, ["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    assert "1 private text(s)" in result.output
+    db = Database(f"sqlite:///{tmp_path}/cli.db")
+    try:
+        configure_text_encryption(Keyring([new]), encrypt_new_text=True)
+        with db.unit_of_work() as uow:
+            assert [r.text for r in uow.session.query(Reflection)] == ["A private thought"]
+    finally:
+        db.dispose()

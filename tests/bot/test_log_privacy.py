@@ -8,11 +8,14 @@ searched (message, args and exception text) for each distinctive text and for th
 
 Two levels: INFO (the default LOG_LEVEL) and DEBUG on every logger, Lantern's and the
 libraries' (slack_bolt, slack_sdk, sqlalchemy, urllib3, apscheduler), which LOG_LEVEL=DEBUG
-turns on in `lantern serve` and `lantern worker`.
+turns on in `lantern serve` and `lantern worker`. And the lines as production writes them
+(LOG_FORMAT json): each record formatted as one JSON object, with its `extra=` fields, which
+the record's message alone does not show.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
@@ -24,6 +27,7 @@ from bot.adapters.slack.sender import SlackSender, worker_client
 from bot.cli import configure_logging
 from bot.core.clock import FixedClock
 from bot.core.engine import Engine
+from bot.observability.logs import JsonFormatter
 from bot.settings import Settings
 from bot.worker import Worker, WorkerConfig
 from content import Content
@@ -191,6 +195,37 @@ def test_logs_at_debug_hold_no_ones_words_nor_secrets(
         assert logging.getLogger("bot").isEnabledFor(logging.DEBUG)  # DEBUG really is on
         assert not logging.getLogger("sqlalchemy.engine").isEnabledFor(logging.DEBUG)
         found = leaks(caplog.records)
+        assert not found, "logged:\n" + "\n".join(found)
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def test_json_log_lines_hold_no_ones_words_nor_secrets(
+    slack: SlackHarness, worker: Worker, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every record of the conversation, at DEBUG as `lantern serve` sets it up, written as the
+    JSON log line production gets: one object each, and none holds a word or a secret."""
+    levels = {name: logging.getLogger(name).level for name in LIBRARY_LOGGERS}
+    try:
+        configure_logging(Settings(log_level="DEBUG", log_format="json"))
+        caplog.set_level(logging.DEBUG)
+
+        a_whole_conversation(slack, worker, clock)
+
+        assert_the_conversation_happened(slack)
+        formatter = JsonFormatter()
+        written = [formatter.format(record) for record in caplog.records]
+        assert written, "nothing was logged at all: the capture is not working"
+        found = []
+        for line, record in zip(written, caplog.records, strict=True):
+            assert "\n" not in line, "a record took more than one line"
+            assert json.loads(line)["logger"] == record.name
+            found += [
+                f"{needle!r} in {record.name} {record.levelname}: {line[:200]}"
+                for needle in [*MARKERS, *SECRETS]
+                if needle in line
+            ]
         assert not found, "logged:\n" + "\n".join(found)
     finally:
         for name, level in levels.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -10,8 +11,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.adapters.slack.installs import (
+    Installs,
+    RefuseWithoutInstall,
+    StoredBotAuthorize,
+    build_oauth_settings,
+)
 from bot.adapters.slack.listeners import register
 from bot.adapters.slack.listeners.context import SlackContext
+from bot.adapters.slack.manifest import BOT_SCOPES
 from bot.adapters.slack.outbox import Outbox
 from bot.core.engine import Engine
 from bot.settings import ConfigError, Settings
@@ -51,11 +59,42 @@ def verify_bot_token(settings: Settings) -> None:
         ) from None
 
 
-def build_bolt_app(settings: Settings, engine: Engine, outbox: Outbox) -> App:
-    """The Slack app. Listeners run in the request and only do database work before the ack."""
+def install_scopes(settings: Settings) -> tuple[str, ...]:
+    if settings.slack_scopes:
+        return tuple(scope.strip() for scope in settings.slack_scopes.split(",") if scope.strip())
+    return BOT_SCOPES
+
+
+def build_bolt_app(
+    settings: Settings, engine: Engine, outbox: Outbox, *, installs: Installs | None = None
+) -> App:
+    """The Slack app. Listeners run in the request and only do database work before the ack.
+    With `installs`, any workspace can install it and each request uses its workspace's token;
+    without, the one workspace of SLACK_BOT_TOKEN."""
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
+    multi_workspace: dict[str, Any] = {}
+    if installs is not None:
+        assert settings.slack_client_id is not None
+        assert settings.slack_client_secret is not None
+        multi_workspace = {
+            "installation_store": installs.store,
+            "authorize": StoredBotAuthorize(installs.store),
+            "oauth_settings": build_oauth_settings(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                scopes=install_scopes(settings),
+                installations=installs.store,
+                states=installs.states,
+                on_installed=lambda team_id: engine.workspaces.installed(
+                    platform="slack", workspace_id=team_id
+                ),
+            ),
+            "before_authorize": RefuseWithoutInstall(
+                installs.store, engine.content.coach.errors.not_installed
+            ),
+        }
     app = App(
         client=build_client(settings),
         signing_secret=signing_secret,
@@ -63,6 +102,7 @@ def build_bolt_app(settings: Settings, engine: Engine, outbox: Outbox) -> App:
         # Bolt polling for it every 10 ms; anything slow is handed to the outbox.
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
+        **multi_workspace,
     )
 
     @app.error
@@ -74,5 +114,17 @@ def build_bolt_app(settings: Settings, engine: Engine, outbox: Outbox) -> App:
         )
         return BoltResponse(status=500, body="")
 
-    register(app, SlackContext(engine=engine, outbox=outbox))
+    register(
+        app,
+        SlackContext(
+            engine=engine,
+            outbox=outbox,
+            keep_data_for=timedelta(days=settings.lantern_uninstalled_retention_days),
+            forget_tokens=(
+                (lambda team_id: installs.store.delete_workspace(team_id=team_id))
+                if installs is not None
+                else None
+            ),
+        ),
+    )
     return app

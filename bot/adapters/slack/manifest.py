@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.slack.web import EVENTS_PATH
+from bot.adapters.slack.web import EVENTS_PATH, OAUTH_REDIRECT_PATH
 from content import Content
 
 BOT_SCOPES = (
@@ -22,6 +22,9 @@ BOT_SCOPES = (
     "groups:history",
 )
 BOT_EVENTS = (
+    # The workspace removed Lantern or revoked its token: sends stop, tokens are deleted.
+    "app_uninstalled",
+    "tokens_revoked",
     "app_home_opened",
     "message.im",
     "user_change",
@@ -69,7 +72,11 @@ def build_manifest(content: Content, url: str = DEFAULT_URL) -> dict[str, Any]:
                 for command, declared in coach.slash_commands.items()
             ],
         },
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": {
+            # Where Slack sends an installer back (used when SLACK_CLIENT_ID is set).
+            "redirect_urls": [f"{base}{OAUTH_REDIRECT_PATH}"],
+            "scopes": {"bot": list(BOT_SCOPES)},
+        },
         "settings": {
             "event_subscriptions": {"request_url": events_url, "bot_events": list(BOT_EVENTS)},
             "interactivity": {"is_enabled": True, "request_url": events_url},

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -27,12 +30,17 @@ UNREACHABLE = frozenset(
         "not_in_channel",
         "user_is_restricted",
         "messages_tab_disabled",
-        "invalid_auth",
-        "token_revoked",
     }
 )
-"""Slack's answers for a person the bot cannot reach (left, deactivated, blocked, uninstalled):
-retrying would never help, so the person is marked unreachable instead."""
+"""Slack's answers for a person the bot cannot reach (left, deactivated, blocked): retrying
+would never help, so the person is marked unreachable instead."""
+
+TOKEN_REFUSED = frozenset({"invalid_auth", "token_revoked", "not_authed", "not_installed"})
+"""Slack refused the workspace's token, or it has none: nobody there can be reached, and it is
+not any one person's doing. The workspace's sends wait (its `app_uninstalled` or
+`tokens_revoked` event, or a reinstall, settles it); nothing is dropped or marked meanwhile."""
+
+TOKEN_REFUSED_WAIT_SECONDS = 600.0
 
 PASSING = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -50,11 +58,18 @@ def worker_client(token: str, *, base_url: str | None = None) -> WebClient:
     return WebClient(token=token, timeout=TIMEOUT_SECONDS, retry_handlers=[])
 
 
+ClientFor = Callable[[str], WebClient | None]
+"""The client for a workspace (its bot token), None when it has no install."""
+
+
 class SlackSender:
     """Posts replies to a person's DM and returns the last message's ts; raises SendError."""
 
-    def __init__(self, client: WebClient) -> None:
-        self._client = client
+    def __init__(self, client: WebClient | ClientFor) -> None:
+        # One client: the one workspace of SLACK_BOT_TOKEN. Else each workspace's own.
+        self._client_for: ClientFor = (
+            (lambda _workspace: client) if isinstance(client, WebClient) else client
+        )
 
     def __call__(
         self, platform: str, workspace_id: str, user_id: str, replies: tuple[Reply, ...]
@@ -62,7 +77,12 @@ class SlackSender:
         if platform != PLATFORM:
             raise SendError(f"cannot send to {platform} people", transient=False)
         try:
-            return self._post(user_id, replies)
+            client = self._client_for(workspace_id)
+            if client is None:
+                raise SendError(
+                    "not_installed", transient=True, retry_after=TOKEN_REFUSED_WAIT_SECONDS
+                )
+            return self._post(client, user_id, replies)
         except SlackApiError as error:
             raise _send_error(error) from error
         except OSError as error:  # refused, reset, timed out: the network, not the person
@@ -70,12 +90,12 @@ class SlackSender:
         except ValueError as error:  # a body that is not JSON: a proxy's or an outage's page
             raise SendError("unreadable_response", transient=True) from error
 
-    def _post(self, user_id: str, replies: tuple[Reply, ...]) -> str:
+    def _post(self, client: WebClient, user_id: str, replies: tuple[Reply, ...]) -> str:
         ts = ""
         conversation = user_id
         for reply in replies:
             for message in render_messages((reply,)):
-                answer = self._client.chat_postMessage(channel=conversation, **message)
+                answer = client.chat_postMessage(channel=conversation, **message)
                 ts = str(answer.get("ts") or ts)
             uploads = [
                 {
@@ -94,15 +114,45 @@ class SlackSender:
             try:
                 if conversation.startswith(("U", "W")):
                     # Uploads need the DM's conversation id, not the person's user id.
-                    opened = self._client.conversations_open(users=conversation)
+                    opened = client.conversations_open(users=conversation)
                     conversation = str(opened["channel"]["id"])
-                self._client.files_upload_v2(channel=conversation, file_uploads=uploads)
+                client.files_upload_v2(channel=conversation, file_uploads=uploads)
             except (SlackApiError, OSError):
                 if not ts:
                     raise
                 # The message itself is out; sending it again for a picture would repeat it.
                 logger.warning("a scheduled message went out without its picture", exc_info=True)
         return ts
+
+
+class InstalledClients:
+    """Each workspace's client, from its stored install; looked up again after a minute, so a
+    reinstall's new token is used and an uninstalled workspace's is dropped."""
+
+    def __init__(
+        self,
+        find_token: Callable[[str], str | None],
+        *,
+        base_url: str | None = None,
+        ttl_seconds: float = 60.0,
+    ) -> None:
+        self._find_token = find_token
+        self._base_url = base_url
+        self._ttl = ttl_seconds
+        self._cache: dict[str, tuple[float, WebClient | None]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, workspace_id: str) -> WebClient | None:
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(workspace_id)
+        if cached is not None and now - cached[0] < self._ttl:
+            return cached[1]
+        token = self._find_token(workspace_id)
+        client = worker_client(token, base_url=self._base_url) if token else None
+        with self._lock:
+            self._cache[workspace_id] = (now, client)
+        return client
 
 
 def _send_error(error: SlackApiError) -> SendError:
@@ -113,6 +163,8 @@ def _send_error(error: SlackApiError) -> SendError:
     )
     if response.status_code == 429 or code == "ratelimited":
         return SendError(code, transient=True, retry_after=retry_after or 1.0)
+    if code in TOKEN_REFUSED:
+        return SendError(code, transient=True, retry_after=TOKEN_REFUSED_WAIT_SECONDS)
     if code in UNREACHABLE:
         return SendError(code, transient=False, unreachable=True)
     transient = response.status_code >= 500 or code in PASSING

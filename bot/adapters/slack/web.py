@@ -1,4 +1,4 @@
-"""The HTTP front: /slack/events (signature checked before any parsing) and /healthz."""
+"""The HTTP front: /slack/events (signature checked before parsing), installs, and /healthz."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
@@ -18,6 +18,8 @@ from storage.database import Database
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; refuse anything bigger.
 
@@ -146,6 +148,10 @@ class SlackWebApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH:
             return self._health(start_response)
+        if path in (INSTALL_PATH, OAUTH_REDIRECT_PATH) and self.bolt_app.oauth_flow is not None:
+            if method != "GET":
+                return _respond(start_response, 405, "method not allowed")
+            return self._install(path, environ, start_response)
         if path != EVENTS_PATH:
             return _respond(start_response, 404, "not found")
         if method != "POST":
@@ -161,6 +167,22 @@ class SlackWebApp:
                 start_response, 503, '{"ok": false, "database": "unreachable"}', json_body=True
             )
         return _respond(start_response, 200, '{"ok": true}', json_body=True)
+
+    def _install(
+        self, path: str, environ: Environ, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Slack's OAuth, run by Bolt's flow: the "Add to Slack" page, then Slack's redirect
+        back with a one-time code and the state issued with that page."""
+        flow = self.bolt_app.oauth_flow
+        assert flow is not None  # the caller routes here only when installs are on
+        request = BoltRequest(
+            body="", query=environ.get("QUERY_STRING", ""), headers=_headers(environ)
+        )
+        if path == INSTALL_PATH:
+            response = flow.handle_installation(request)
+        else:
+            response = flow.handle_callback(request)
+        return _bolt_response(start_response, response)
 
     def _signed(self, body: str, headers: dict[str, str | Sequence[str]]) -> bool:
         timestamp = headers.get("x-slack-request-timestamp")
@@ -193,22 +215,26 @@ class SlackWebApp:
         except (BadRequest, ValueError, KeyError, TypeError, AttributeError):
             logger.warning("refused a signed request with a malformed body")
             return _respond(start_response, 400, "malformed payload")
-        response = self.bolt_app.dispatch(request)
-        status = f"{response.status} {_REASONS.get(response.status, 'OK')}"
-        data = response.body.encode("utf-8")
-        header_list = [
-            (k, v)
-            for k, values in response.headers.items()
-            if k.lower() != "content-length"
-            for v in values
-        ]
-        header_list.append(("Content-Length", str(len(data))))
-        start_response(status, header_list)
-        return [data]
+        return _bolt_response(start_response, self.bolt_app.dispatch(request))
+
+
+def _bolt_response(start_response: StartResponse, response: BoltResponse) -> list[bytes]:
+    status = f"{response.status} {_REASONS.get(response.status, 'OK')}"
+    data = response.body.encode("utf-8")
+    header_list = [
+        (k, v)
+        for k, values in response.headers.items()
+        if k.lower() != "content-length"
+        for v in values
+    ]
+    header_list.append(("Content-Length", str(len(data))))
+    start_response(status, header_list)
+    return [data]
 
 
 _REASONS = {
     200: "OK",
+    302: "Found",
     400: "Bad Request",
     401: "Unauthorized",
     404: "Not Found",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from slack_sdk import WebClient
 
@@ -15,6 +17,10 @@ from bot.core.messages import Inbound, Outcome, Reply
 class SlackContext:
     engine: Engine
     outbox: Outbox
+    # How long an uninstalled workspace's data is kept (LANTERN_UNINSTALLED_RETENTION_DAYS).
+    keep_data_for: timedelta = timedelta(days=30)
+    # Deletes a workspace's stored tokens when it uninstalls (installs through Slack only).
+    forget_tokens: Callable[[str], object] | None = None
 
     def run_in_background(
         self,

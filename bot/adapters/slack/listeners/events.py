@@ -117,6 +117,25 @@ def handle_user_change(body: dict[str, Any], context: SlackContext) -> None:
     )
 
 
+def handle_uninstalled(body: dict[str, Any], context: SlackContext) -> None:
+    """`app_uninstalled`, or `tokens_revoked` naming the bot: nothing more is sent there, its
+    tokens are deleted, and its data is kept for the retention period (or deleted at once)."""
+    team_id = body.get("team_id")
+    event = body.get("event") or {}
+    if not isinstance(team_id, str) or not team_id:
+        return
+    if event.get("type") == "tokens_revoked":
+        tokens = event.get("tokens")
+        bots = tokens.get("bot") if isinstance(tokens, dict) else None
+        if not bots:  # only people's own tokens, which Lantern never asks for
+            return
+    context.engine.workspaces.uninstalled(
+        platform=PLATFORM, workspace_id=team_id, keep_data_for=context.keep_data_for
+    )
+    if context.forget_tokens is not None:
+        context.forget_tokens(team_id)
+
+
 def register(app: App, lantern: SlackContext) -> None:
     # `lantern`, not `context`: Bolt hands a listener its own context by that name.
     def on_message(body: dict[str, Any], client: WebClient) -> None:
@@ -131,7 +150,12 @@ def register(app: App, lantern: SlackContext) -> None:
     def on_channel_lost(body: dict[str, Any], context: BoltContext) -> None:
         handle_channel_lost(body, context.bot_user_id, lantern)
 
+    def on_uninstalled(body: dict[str, Any]) -> None:
+        handle_uninstalled(body, lantern)
+
     app.event("message")(on_message)
+    app.event("app_uninstalled")(on_uninstalled)
+    app.event("tokens_revoked")(on_uninstalled)
     app.event("app_home_opened")(on_home_opened)
     app.event("user_change")(on_user_change)
     for event in (*LOST_CHANNEL_EVENTS, "member_left_channel"):

@@ -24,7 +24,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
-from bot.adapters.slack.web import EVENTS_PATH, SlackWebApp
+from bot.adapters.slack.metrics import MetricsMiddleware
+from bot.adapters.slack.web import EVENTS_PATH
 from bot.core.clock import Clock
 from bot.settings import Settings
 from bot.wiring import build_web_app
@@ -73,7 +74,7 @@ class SlackHarness:
     """Talks to the running app the way Slack does, and looks at what it stored and sent."""
 
     def __init__(
-        self, *, web_app: SlackWebApp, fake: FakeSlackApi, port: int, database_url: str
+        self, *, web_app: MetricsMiddleware, fake: FakeSlackApi, port: int, database_url: str
     ) -> None:
         self.web_app = web_app
         self.fake = fake
@@ -398,14 +399,23 @@ def dm_event(text: str, *, user: str = USER, channel: str = DM) -> dict[str, Any
 
 
 @contextmanager
-def running_app(database_path: Path, fake: FakeSlackApi, clock: Clock) -> Iterator[SlackHarness]:
-    """Build the app the way `lantern serve` does and serve it on 127.0.0.1, port 0."""
-    database_url = f"sqlite:///{database_path}"
+def running_app(
+    database_path: Path | str,
+    fake: FakeSlackApi,
+    clock: Clock,
+    **setting_overrides: Any,
+) -> Iterator[SlackHarness]:
+    """Build the app the way `lantern serve` does and serve it on 127.0.0.1, port 0. A str is a
+    database URL; `setting_overrides` replace the single-workspace settings (e.g. installs)."""
+    database_url = database_path if isinstance(database_path, str) else f"sqlite:///{database_path}"
     settings = Settings(
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=fake.url,
-        database_url=database_url,
+        **{
+            "slack_bot_token": "xoxb-test",
+            "slack_signing_secret": SECRET,
+            "slack_api_url": fake.url,
+            "database_url": database_url,
+            **setting_overrides,
+        }
     )
     web_app = build_web_app(settings, clock=clock)
     server = make_server(

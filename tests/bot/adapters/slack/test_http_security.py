@@ -1,22 +1,39 @@
 """The HTTP front: signatures checked before anything is parsed, malformed bodies refused,
-health reported honestly, and the usual HTTP answers for the wrong path, method or size."""
+health reported honestly, and the usual HTTP answers for the wrong path, method or size.
+
+Every kind of request (a slash command, a DM, a button, a form) that is forged, signed with
+another secret, more than five minutes old or ahead, changed after signing, or signed in
+another version is refused with 401: no table's count changes and Slack is called for
+nothing."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import shutil
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.adapters.slack.web import EVENTS_PATH, MAX_BODY_BYTES
 from bot.core.clock import FixedClock
-from storage.models import Person, Workspace
-from tests.bot.adapters.slack.harness import SlackHarness, running_app
-from tests.fakes.slack_api import FakeSlackApi
+from storage.models import Base, Person, Workspace
+from tests.bot.adapters.slack.harness import (
+    DM,
+    SECRET,
+    USER,
+    SlackHarness,
+    dm_event,
+    running_app,
+    slack_user,
+)
+from tests.fakes.slack_api import APP_ID, TEAM_ID, FakeSlackApi
 
 FORM = "application/x-www-form-urlencoded"
 REFLECT = urlencode(
@@ -31,11 +48,21 @@ REFLECT = urlencode(
 )
 
 
+def table_counts(slack: SlackHarness) -> dict[str, int]:
+    """How many rows each table holds: every table of the schema, so a new one counts too."""
+    with slack.db.unit_of_work() as uow:
+        return {
+            table.name: int(uow.session.scalar(select(func.count()).select_from(table)) or 0)
+            for table in Base.metadata.sorted_tables
+        }
+
+
 def assert_untouched(slack: SlackHarness) -> None:
     slack.drain()
     assert slack.stored_nothing()
     assert slack.count(Person) == 0
     assert slack.count(Workspace) == 0
+    assert set(table_counts(slack).values()) == {0}
     assert [call.method for call in slack.fake.calls] == ["auth.test"]
 
 
@@ -92,6 +119,203 @@ def test_a_body_changed_after_signing_is_refused(slack: SlackHarness) -> None:
 
     assert response.status == 401
     assert_untouched(slack)
+
+
+# -- forgeries of every kind of request, against a database that holds something ---------------
+
+FIVE_MINUTES = 5 * 60
+
+
+def signature(body: str, timestamp: int, *, secret: str = SECRET, version: str = "v0") -> str:
+    """A signature computed as Slack's, here with any secret, timestamp or version."""
+    base = f"v0:{timestamp}:{body}".encode()
+    return f"{version}=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def headers(timestamp: int | str, signed: str) -> dict[str, str]:
+    return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": signed}
+
+
+Forgery = Callable[[str, int], tuple[str, dict[str, str]]]
+"""(the body to send, its headers), from the genuine body and the time now."""
+
+FORGERIES: dict[str, Forgery] = {
+    "forged-signature": lambda body, now: (body, headers(now, "v0=" + "0" * 64)),
+    "signed-with-another-secret": lambda body, now: (
+        body,
+        headers(now, signature(body, now, secret="not-the-signing-secret")),
+    ),
+    "stale-by-over-five-minutes": lambda body, now: (
+        body,
+        headers(now - FIVE_MINUTES - 1, signature(body, now - FIVE_MINUTES - 1)),
+    ),
+    "long-stale-replay": lambda body, now: (
+        body,
+        headers(now - 24 * 3600, signature(body, now - 24 * 3600)),
+    ),
+    "over-five-minutes-in-the-future": lambda body, now: (
+        body,
+        headers(now + FIVE_MINUTES + 1, signature(body, now + FIVE_MINUTES + 1)),
+    ),
+    "timestamp-changed-after-signing": lambda body, now: (
+        body,
+        headers(now, signature(body, now - FIVE_MINUTES - 60)),
+    ),
+    "body-changed-after-signing": lambda body, now: (
+        body.replace(USER, "U2", 1),  # someone else, once the signature is checked
+        headers(now, signature(body, now)),
+    ),
+    "wrong-version-prefix": lambda body, now: (
+        body,
+        headers(now, signature(body, now, version="v1")),
+    ),
+    "no-version-prefix": lambda body, now: (
+        body,
+        headers(now, signature(body, now).removeprefix("v0=")),
+    ),
+    "signature-in-capitals": lambda body, now: (
+        body,
+        headers(now, signature(body, now).upper()),
+    ),
+    "no-signature": lambda body, now: (body, {"X-Slack-Request-Timestamp": str(now)}),
+    "no-timestamp": lambda body, now: (body, {"X-Slack-Signature": signature(body, now)}),
+    "no-headers": lambda body, now: (body, {}),
+    "timestamp-not-a-number": lambda body, now: (
+        body,
+        headers(f"{now}.0", signature(body, now)),
+    ),
+}
+
+
+def _interactive(payload: dict[str, object]) -> str:
+    return urlencode({"payload": json.dumps(payload)})
+
+
+BODIES: dict[str, tuple[str, str]] = {
+    # (body, content type): one of each kind Slack sends, each would store or send something
+    "slash-command": (REFLECT, FORM),
+    "direct-message": (
+        json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": TEAM_ID,
+                "api_app_id": APP_ID,
+                "event_id": "Ev-forged-1",
+                "event": dm_event("a reflection that must not be stored"),
+            }
+        ),
+        "application/json",
+    ),
+    "button": (
+        _interactive(
+            {
+                "type": "block_actions",
+                "team": {"id": TEAM_ID, "domain": "lantern-test"},
+                "user": slack_user(USER),
+                "api_app_id": APP_ID,
+                "trigger_id": "1.2.3",
+                "container": {"type": "message", "channel_id": DM, "message_ts": "1.1"},
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": "lantern.choice.0",
+                        "block_id": "b1",
+                        "value": "reflect:history:",
+                        "action_ts": "1.2",
+                    }
+                ],
+            }
+        ),
+        FORM,
+    ),
+    "form": (
+        _interactive(
+            {
+                "type": "view_submission",
+                "team": {"id": TEAM_ID, "domain": "lantern-test"},
+                "user": slack_user(USER),
+                "api_app_id": APP_ID,
+                "view": {
+                    "id": "V1",
+                    "type": "modal",
+                    "callback_id": "lantern.reflect.today",
+                    "private_metadata": "",
+                    "state": {
+                        "values": {
+                            "reflection": {
+                                "value": {
+                                    "type": "plain_text_input",
+                                    "value": "a reflection that must not be stored",
+                                }
+                            }
+                        }
+                    },
+                },
+            }
+        ),
+        FORM,
+    ),
+}
+
+
+@pytest.fixture
+def seeded(slack: SlackHarness) -> dict[str, int]:
+    """Something stored already (a person, a reflection), and the Web API calls forgotten: a
+    refused request must change no count and call Slack for nothing."""
+    assert slack.command("/reflect", "a reflection stored before").status == 200
+    slack.drain()
+    slack.fake.clear()
+    counts = table_counts(slack)
+    assert counts["people"] == 1
+    assert counts["reflections"] == 1
+    return counts
+
+
+@pytest.mark.parametrize("kind", sorted(BODIES))
+def test_each_kind_of_request_is_taken_when_correctly_signed(
+    slack: SlackHarness, seeded: dict[str, int], kind: str
+) -> None:
+    """The control for the forgeries: each body, signed now, is answered and acted on."""
+    body, content_type = BODIES[kind]
+
+    response = slack.post(body, content_type)
+
+    assert response.status == 200
+    slack.drain()
+    assert table_counts(slack) != seeded or slack.fake.calls
+
+
+@pytest.mark.parametrize("seconds", [-(FIVE_MINUTES - 30), FIVE_MINUTES - 30])
+def test_a_timestamp_within_five_minutes_either_way_is_accepted(
+    slack: SlackHarness, seconds: int
+) -> None:
+    """Clocks drift: a correctly signed request up to five minutes old, or ahead, is taken."""
+    stamp = int(time.time()) + seconds
+
+    response = slack.post(
+        REFLECT, FORM, sign=False, headers=headers(stamp, signature(REFLECT, stamp))
+    )
+
+    assert response.status == 200
+    assert [r.text for r in slack.reflections()] == ["this must not be stored"]
+
+
+@pytest.mark.parametrize("kind", sorted(BODIES))
+@pytest.mark.parametrize("forgery", sorted(FORGERIES))
+def test_a_forged_stale_or_tampered_request_is_refused_and_changes_nothing(
+    slack: SlackHarness, seeded: dict[str, int], forgery: str, kind: str
+) -> None:
+    body, content_type = BODIES[kind]
+    sent, sent_headers = FORGERIES[forgery](body, int(time.time()))
+    assert (sent != body) == (forgery == "body-changed-after-signing")
+
+    response = slack.post(sent, content_type, sign=False, headers=sent_headers)
+
+    assert response.status == 401
+    assert b"must not be stored" not in response.body
+    slack.drain()
+    assert table_counts(slack) == seeded
+    assert slack.fake.calls == []
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
+from storage.crypto import Keyring
 from tests.fakes.slack_api import FakeSlackApi
 
 SECRET = "serve-secret"
@@ -155,3 +156,38 @@ def test_socket_mode_checks_the_token_before_connecting(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "refused by Slack (token_revoked)" in result.stderr
     assert not fake.calls_to("apps.connections.open")
+
+
+def test_serve_with_installs_offers_the_install_page_without_a_bot_token(tmp_path: Path) -> None:
+    port = free_port()
+    with FakeSlackApi() as fake:
+        env = serve_env(
+            tmp_path,
+            fake,
+            SLACK_CLIENT_ID="1111.2222",
+            SLACK_CLIENT_SECRET="client-secret",
+            LANTERN_ENCRYPTION_KEYS=Keyring.generate(),
+        )
+        del env["SLACK_BOT_TOKEN"]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert wait_for_health(port, process) == {"ok": True}
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/slack/install", timeout=5
+            ) as reply:
+                page = reply.read().decode("utf-8")
+            assert "https://slack.com/oauth/v2/authorize?state=" in page
+            assert "client_id=1111.2222" in page
+            assert fake.calls_to("auth.test") == [], "no token to check at start-up"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, errors = process.communicate(timeout=30)
+        assert process.returncode == 0, errors
+        assert "/slack/install" in output

@@ -446,10 +446,12 @@ def test_a_person_walks_all_seven_steps_and_exports_the_reflection_guide(
     titles = sorted(f["title"] for f in complete.args["files"])
     names = exported.uploaded_names()
     assert sorted(names) == titles
-    stems = {name.rsplit(".", 1)[0] for name in names if not name.endswith(".png")}
-    [stem] = stems
-    assert stem.startswith("reflection-guide-")
-    assert sorted(n.rsplit(".", 1)[1] for n in names if not n.endswith(".png")) == ["docx", "md"]
+    guide = [n for n in names if n.startswith("reflection-guide-")]
+    [stem] = {name.rsplit(".", 1)[0] for name in guide}
+    assert sorted(n.rsplit(".", 1)[1] for n in guide) == ["docx", "md"]
+    # Everything else Lantern keeps about the person, as data, with the same date.
+    data_file = stem.replace("reflection-guide-", "lantern-export-") + ".json"
+    assert sorted(n for n in names if not n.endswith(".png")) == sorted([*guide, data_file])
     assert sorted(n for n in names if n.endswith(".png")) == sorted(f"{p}.png" for p in pictured)
     assert complete.args["channel_id"].startswith("D")
     contents = exported.uploads()

@@ -1,0 +1,59 @@
+"""What the privacy flow reads (all of a person's data, and what forgetting them would delete)
+and what it asks the engine to do (forget them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from bot.flows.base import StepResult, Turn
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """What forgetting the person would delete: rows per kind (a table's name, every kind
+    listed, zeros too), and the team channels whose weekly prompt they set up and that would
+    stop (by name)."""
+
+    counts: tuple[tuple[str, int], ...]
+    team_prompts: tuple[str, ...]
+
+
+@runtime_checkable
+class PersonDataReads(Protocol):
+    """What the privacy flow looks up, beyond bot.flows.base.Reads."""
+
+    def person_data(self) -> Mapping[str, Any]:
+        """Everything stored about the person, JSON-ready (see storage.person_data.collect)."""
+        ...
+
+    def data_summary(self) -> DataSummary: ...
+
+
+def privacy_reads(turn: Turn) -> PersonDataReads:
+    """The turn's reads, as the privacy flow needs them (the engine's always are)."""
+    reads = turn.reads
+    if not isinstance(reads, PersonDataReads):
+        raise TypeError("these reads cannot list a person's data")
+    return reads
+
+
+# ----- effects: what a flow asks the engine to do ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForgetPerson:
+    """Delete the person and everything of theirs, in this turn's transaction. `expected` is
+    what the flow told them would go (DataSummary.counts); the store deletes exactly that or,
+    if anything changed meanwhile, nothing at all."""
+
+    expected: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForgetResult(StepResult):
+    """A step that forgets the person: the engine applies `forget` and then nothing else of
+    the turn (there is nobody left to save a flow's place for)."""
+
+    forget: ForgetPerson

@@ -1,0 +1,1 @@
+"""Operations: structured logs and Prometheus metrics for the web and worker processes."""
