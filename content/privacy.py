@@ -61,6 +61,7 @@ class ForgetWords(Templates):
     team_prompts_stopped: Text
     fresh: Text
     stale: Text
+    expired: Text  # the confirm pressed more than an hour after the request
     channel: Text  # how a channel is named in a list of channels
     home_line: Text  # the last line of the App Home's commands, above its two buttons
     home_export: Label

@@ -3,8 +3,9 @@
 Forgetting takes two steps. `/coach forget` (or the App Home's button) says what would be
 deleted and offers a confirm button carrying a one-time token kept with the flow; only that
 button, pressed by the same person in the same workspace while the token is still theirs,
-deletes anything. Keeping the data, asking again or forgetting spends the token, so an older
-button deletes nothing.
+deletes anything, and only within CONFIRM_WITHIN of the request (a danger button left in a
+conversation should not delete everything days later). Keeping the data, asking again or
+forgetting spends the token, so an older button deletes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import logging
 import secrets
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from bot.core.messages import Choice, FileAttachment, Reply
 from bot.flows.base import Flow, StepResult, Turn, choice_value, reply_only
@@ -23,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 FLOW_ID = "privacy"
 REQUEST = "request"  # the flow data's key: the open request's token ("" when none is open)
+ASKED_AT = "asked_at"  # the flow data's key: when the open request was made (ISO 8601)
+CONFIRM_WITHIN = timedelta(hours=1)
 FORMAT = "lantern-export"
 FORMAT_VERSION = 1
 
@@ -97,7 +101,7 @@ class PrivacyFlow(Flow):
                 Choice(choice_value(FLOW_ID, "keep", token), words.keep),
             ),
         )
-        return StepResult(replies=(reply,), data={REQUEST: token})
+        return StepResult(replies=(reply,), data={REQUEST: token, ASKED_AT: turn.now.isoformat()})
 
     def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
         if action in {"start", "ask"}:
@@ -119,6 +123,8 @@ class PrivacyFlow(Flow):
             return reply_only(Reply(words.stale))
         if action == "keep":
             return StepResult(replies=(Reply(words.kept),), data={REQUEST: ""})
+        if not _still_open(turn):
+            return StepResult(replies=(Reply(words.expired),), data={REQUEST: ""})
         return self._forget(turn)
 
     def _forget(self, turn: Turn) -> StepResult:
@@ -134,6 +140,19 @@ class PrivacyFlow(Flow):
             keep_state=True,
             forget=ForgetPerson(expected=summary.counts),
         )
+
+
+def _still_open(turn: Turn) -> bool:
+    """Whether the open request was made within CONFIRM_WITHIN (a request with no time, from
+    before requests had one, is treated as expired)."""
+    asked_at = turn.data.get(ASKED_AT)
+    if not isinstance(asked_at, str):
+        return False
+    try:
+        asked = datetime.fromisoformat(asked_at)
+    except ValueError:
+        return False
+    return asked.tzinfo is not None and turn.now - asked <= CONFIRM_WITHIN
 
 
 def home_line(turn: Turn) -> tuple[str, tuple[Choice, ...]]:

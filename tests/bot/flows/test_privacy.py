@@ -4,7 +4,7 @@ and `/coach forget`, which asks first, then deletes everything of theirs and not
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -396,6 +396,33 @@ def test_keeping_the_data_deletes_nothing_and_spends_the_button(
     who = person_id(database)
     assert who is not None
     assert rows_of(database, who)["reflections"] == 2
+
+
+@pytest.mark.parametrize(("minutes", "forgotten"), [(59, True), (61, False)])
+def test_the_confirm_works_for_an_hour_after_the_request(
+    engine: Engine,
+    database: Database,
+    content: Content,
+    clock: FixedClock,
+    minutes: int,
+    forgotten: bool,
+) -> None:
+    ana = someone(engine)
+    with_some_of_everything(ana)
+    ana.command("coach", "forget")
+    button = forget_button(ana)
+
+    clock.advance_to(clock.now() + timedelta(minutes=minutes))
+    ana.press(button)
+
+    assert (person_id(database) is None) == forgotten
+    if not forgotten:
+        assert ana.text == content.privacy.forget.expired
+        who = person_id(database)
+        assert who is not None
+        assert rows_of(database, who)["reflections"] == 2
+        ana.press(button)  # spent: pressing it again is an earlier request's button
+        assert ana.text == content.privacy.forget.stale
 
 
 def test_asking_again_makes_the_earlier_button_stale(
