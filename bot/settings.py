@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # "json" (one object per line, for a platform's log search), "text", or "auto": json when
     # the output is not a terminal.
     log_format: str = "auto"
+    # When set, the web's /metrics answers only a scrape with "Authorization: Bearer <token>".
+    lantern_metrics_token: SecretStr | None = None
     # The worker serves /metrics on this port when set (the web process serves its own).
     lantern_worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     database_url: str = "sqlite:///lantern.db"

@@ -117,4 +117,7 @@ def build_web_app(settings: Settings, *, clock: Clock | None = None) -> MetricsM
     )
     secret = settings.slack_signing_secret.get_secret_value()
     web_app = SlackWebApp(bolt_app, engine.database, secret, outbox)
-    return MetricsMiddleware(web_app, now=engine.clock.now)
+    token = settings.lantern_metrics_token
+    return MetricsMiddleware(
+        web_app, now=engine.clock.now, token=token.get_secret_value() if token else None
+    )

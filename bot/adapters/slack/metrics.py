@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import io
 import logging
 import os
@@ -167,6 +168,14 @@ def surface_of(path: str, method: str, content_type: str, body: bytes | None) ->
     return "other"
 
 
+def _bearer_matches(environ: Environ, token: str) -> bool:
+    scheme, _, given = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    # Compared in constant time, as bytes: a header may carry any characters.
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode("utf-8", "surrogateescape"), token.encode("utf-8")
+    )
+
+
 class MetricsMiddleware:
     """Wraps the web app: serves GET /metrics and counts every other request on its way through.
 
@@ -182,9 +191,11 @@ class MetricsMiddleware:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         timer: Callable[[], float] = time.perf_counter,
         registry: CollectorRegistry | None = None,
+        token: str | None = None,
     ) -> None:
         self.app = app
         self.timer = timer
+        self.token = token
         self.metrics = WebMetrics(registry or CollectorRegistry())
         queue_depth = QueueDepth(app.database, now)
         shared = os.environ.get(MULTIPROCESS_ENV)
@@ -239,6 +250,18 @@ class MetricsMiddleware:
             start_response(
                 "405 Method Not Allowed",
                 [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(data)))],
+            )
+            return [data]
+        if self.token is not None and not _bearer_matches(environ, self.token):
+            self.metrics.request("metrics", "401")
+            data = b"a bearer token is needed for /metrics"
+            start_response(
+                "401 Unauthorized",
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(data))),
+                    ("WWW-Authenticate", 'Bearer realm="metrics"'),
+                ],
             )
             return [data]
         self.metrics.request("metrics", "200")

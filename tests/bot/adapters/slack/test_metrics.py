@@ -40,6 +40,7 @@ from tests.bot.adapters.slack.harness import (
     _QuietHandler,
     _ThreadingWSGIServer,
     buttons,
+    running_app,
 )
 from tests.bot.adapters.slack.test_serve import free_port, serve_env
 from tests.fakes.slack_api import FakeSlackApi
@@ -190,6 +191,39 @@ def test_metrics_answers_only_get(slack: SlackHarness) -> None:
     response = slack.request("POST", "/metrics", b"x=1")
     assert response.status == 405
     assert requests(scrape(slack), "metrics", "405") == 1
+
+
+@pytest.mark.parametrize(
+    ("authorization", "status"),
+    [
+        (None, 401),
+        ("Bearer not-the-token", 401),
+        ("Basic czNjcmV0LXNjcmFwZQ==", 401),
+        ("Bearer s3cret-scrape", 200),
+        ("bearer  s3cret-scrape ", 200),
+    ],
+)
+def test_with_a_metrics_token_only_a_scrape_bearing_it_is_answered(
+    tmp_path: Path,
+    fake_slack: FakeSlackApi,
+    clock: FixedClock,
+    authorization: str | None,
+    status: int,
+) -> None:
+    with running_app(
+        tmp_path / "t.db", fake_slack, clock, lantern_metrics_token="s3cret-scrape"
+    ) as slack:
+        slack.command("/coach", "help")
+        headers = {} if authorization is None else {"Authorization": authorization}
+        response = slack.request("GET", "/metrics", headers=headers)
+        assert response.status == status
+        if status == 401:
+            assert response.headers["www-authenticate"].startswith("Bearer")
+            assert b"lantern_" not in response.body
+        else:
+            assert requests(parse(response.text), "command", "200") == 1
+        # Slack's own requests never carry the token, and are answered as before.
+        assert slack.command("/coach", "help").status == 200
 
 
 def test_gunicorns_exit_hook_still_finds_the_outbox_behind_the_middleware(
