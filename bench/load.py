@@ -468,7 +468,11 @@ async def run_load(
     rng = random.Random(arguments.seed)
     for person in people:
         person.ready_at = time.monotonic() + rng.uniform(0, arguments.think)
-    mix = Mix(retry_share=arguments.retry_share, burst_share=arguments.burst_share)
+    mix = Mix(
+        export=arguments.export_weight,
+        retry_share=arguments.retry_share,
+        burst_share=arguments.burst_share,
+    )
     clients = [
         Client(
             number=number,
@@ -998,6 +1002,12 @@ def main() -> None:
         type=float,
         default=0.0,
         help="toolkit answers sent two at once, one to each web instance (one person typing fast)",
+    )
+    parser.add_argument(
+        "--export-weight",
+        type=float,
+        default=Mix.export,
+        help="how often a person exports, beside the other actions' weights (0: never)",
     )
     parser.add_argument(
         "--nudges", type=int, help="nudges due during the run (default: 8 a second of it)"

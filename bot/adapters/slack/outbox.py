@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.slack.render import render_messages, render_modal
 from bot.core.messages import UPLOAD_TITLE_LIMIT, Reply
 from bot.core.text import shorten
+from bot.observability.memory import release_free_memory
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,8 @@ def _conversation_id(client: WebClient, channel: str) -> str:
     return channel
 
 
-def _uploads(reply: Reply) -> list[dict[str, Any]]:
+def uploads_of(reply: Reply) -> list[dict[str, Any]]:
+    """A reply's pictures and files, as files_upload_v2 takes them."""
     return [
         {
             "content": image.data,
@@ -183,15 +185,24 @@ def _uploads(reply: Reply) -> list[dict[str, Any]]:
     ]
 
 
+def upload(client: WebClient, conversation: str, uploads: list[dict[str, Any]]) -> None:
+    """Upload into a conversation (an id, not a user's id). Pictures and files come from large
+    work (an export, a chart), so what that work freed is handed back to the system after."""
+    try:
+        client.files_upload_v2(channel=conversation, file_uploads=uploads)
+    finally:
+        release_free_memory()
+
+
 def _post_privately(
     client: WebClient, channel: str, person: str, replies: tuple[Reply, ...]
 ) -> None:
     for reply in replies:
         for message in render_messages((reply,)):
             client.chat_postEphemeral(channel=channel, user=person, **message)
-        uploads = _uploads(reply)
+        uploads = uploads_of(reply)
         if uploads:
-            client.files_upload_v2(channel=_conversation_id(client, person), file_uploads=uploads)
+            upload(client, _conversation_id(client, person), uploads)
 
 
 def _post(
@@ -211,7 +222,7 @@ def _post(
                 logger.warning("could not update the message acted on; posting instead")
         for message in messages:
             client.chat_postMessage(channel=conversation, **message)
-        uploads = _uploads(reply)
+        uploads = uploads_of(reply)
         if uploads:
             conversation = _conversation_id(client, conversation)
-            client.files_upload_v2(channel=conversation, file_uploads=uploads)
+            upload(client, conversation, uploads)

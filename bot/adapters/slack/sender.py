@@ -10,10 +10,10 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.slack.outbox import upload, uploads_of
 from bot.adapters.slack.render import render_messages
-from bot.core.messages import UPLOAD_TITLE_LIMIT, Reply
+from bot.core.messages import Reply
 from bot.core.scheduled import SendError
-from bot.core.text import shorten
 
 logger = logging.getLogger(__name__)
 
@@ -97,18 +97,7 @@ class SlackSender:
             for message in render_messages((reply,)):
                 answer = client.chat_postMessage(channel=conversation, **message)
                 ts = str(answer.get("ts") or ts)
-            uploads = [
-                {
-                    "content": image.data,
-                    "filename": image.filename,
-                    "title": image.title or shorten(image.alt_text, UPLOAD_TITLE_LIMIT),
-                    "alt_txt": image.alt_text,
-                }
-                for image in reply.images
-            ] + [
-                {"content": file.data, "filename": file.filename, "title": file.title}
-                for file in reply.files
-            ]
+            uploads = uploads_of(reply)
             if not uploads:
                 continue
             try:
@@ -116,7 +105,7 @@ class SlackSender:
                     # Uploads need the DM's conversation id, not the person's user id.
                     opened = client.conversations_open(users=conversation)
                     conversation = str(opened["channel"]["id"])
-                client.files_upload_v2(channel=conversation, file_uploads=uploads)
+                upload(client, conversation, uploads)
             except (SlackApiError, OSError):
                 if not ts:
                     raise
