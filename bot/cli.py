@@ -143,6 +143,7 @@ def serve_socket(settings: Settings) -> None:
 def serve_web(settings: Settings) -> None:
     from bot.adapters.slack.app import verify_bot_token
     from bot.adapters.slack.server import serve_http
+    from bot.documents.warm import load_before_fork
     from bot.wiring import build_web_app, open_database
 
     # Fail here, once, with a clear line, rather than in every worker process.
@@ -156,6 +157,7 @@ def serve_web(settings: Settings) -> None:
     else:
         verify_bot_token(settings)
         typer.echo(f"Lantern is listening on port {settings.port} at /slack/events and /healthz")
+    load_before_fork()
     serve_http(settings, lambda: build_web_app(settings))
 
 
