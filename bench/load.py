@@ -781,6 +781,20 @@ def latency_line(label: str, values: list[float]) -> str:
     )
 
 
+def memory_trend(samples: list[tuple[float, int, float]]) -> float | None:
+    """MB a minute, the least-squares slope of RSS over time: a few exports in flight at the
+    last sample move `last - first` by several MB either way; the slope sees through that."""
+    if len(samples) < 6 or samples[-1][0] - samples[0][0] < 60:
+        return None
+    times = [sample[0] for sample in samples]
+    sizes = [sample[1] / 1024 for sample in samples]
+    mean_time = statistics.fmean(times)
+    mean_size = statistics.fmean(sizes)
+    spread = sum((t - mean_time) ** 2 for t in times)
+    slope = sum((t - mean_time) * (r - mean_size) for t, r in zip(times, sizes, strict=True))
+    return 60 * slope / spread
+
+
 def memory_lines(usage: Usage) -> list[str]:
     lines = []
     for label in sorted(usage.samples):
@@ -790,10 +804,12 @@ def memory_lines(usage: Usage) -> list[str]:
         first, last = after[0][1], after[-1][1]
         peak = max(sample[1] for sample in after)
         growth = last - first
+        trend = memory_trend(after)
         lines.append(
             f"  {label:<28} {first / 1024:7.1f} MB -> {last / 1024:7.1f} MB "
             f"({growth / 1024:+6.1f} MB, {100 * growth / max(1, first):+5.1f} %), "
             f"peak {peak / 1024:.1f} MB"
+            + (f", trend {trend:+.2f} MB/min" if trend is not None else "")
         )
     return lines
 
