@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     web_concurrency: int = Field(default=2, ge=1, le=64)
     web_threads: int = Field(default=8, ge=1, le=256)
+    # A web process is replaced (drained first) after about this many requests; 0: never.
+    web_max_requests: int = Field(default=5000, ge=0, le=10_000_000)
     log_level: str = "INFO"
     # The worker: seconds between ticks, threads sending at once, and how many messages per
     # second one workspace may receive from one worker process (Slack allows about one per

@@ -94,11 +94,11 @@ def serve_http(
                 "keepalive": 75,
                 "timeout": 30,
                 "graceful_timeout": 20,
-                # A process is replaced after about 5,000 requests (drained first by
-                # worker_exit): memory that the allocator keeps after large exports and
-                # pictures is given back, instead of growing for the life of the process.
-                "max_requests": 5000,
-                "max_requests_jitter": 500,
+                # A process is replaced after about WEB_MAX_REQUESTS requests (drained first
+                # by worker_exit), jittered so that processes are not all replaced at once: a
+                # bound on whatever a long-lived process might still accumulate.
+                "max_requests": settings.web_max_requests,
+                "max_requests_jitter": settings.web_max_requests // 10,
                 "accesslog": None,
                 "errorlog": "-",
                 "loglevel": settings.log_level.lower(),

@@ -119,6 +119,39 @@ def test_serve_runs_gunicorn_answers_a_signed_command_and_stops_cleanly(tmp_path
         assert "Traceback" not in errors
 
 
+def test_a_web_process_is_replaced_after_web_max_requests_and_no_request_fails(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    with FakeSlackApi() as fake:
+        env = serve_env(
+            tmp_path, fake, WEB_CONCURRENCY="1", WEB_MAX_REQUESTS="10", LOG_LEVEL="INFO"
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            wait_for_health(port, process)
+            answers = []
+            for _ in range(30):
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=10
+                ) as reply:
+                    answers.append(reply.status)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, errors = process.communicate(timeout=30)
+    assert answers == [200] * 30
+    # gunicorn's own line when a process has answered its share and is replaced.
+    assert errors.count("Autorestarting worker after current request") >= 2, errors
+    assert "Traceback" not in errors
+
+
 def test_a_token_slack_refuses_stops_start_up_with_one_line(tmp_path: Path) -> None:
     with FakeSlackApi() as fake:
         fake.fail("auth.test", "invalid_auth")
