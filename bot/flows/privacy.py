@@ -143,8 +143,8 @@ class PrivacyFlow(Flow):
 
 
 def _still_open(turn: Turn) -> bool:
-    """Whether the open request was made within CONFIRM_WITHIN (a request with no time, from
-    before requests had one, is treated as expired)."""
+    """Whether the open request was made within CONFIRM_WITHIN (one without a readable time
+    counts as expired: deleting everything needs a request known to be recent)."""
     asked_at = turn.data.get(ASKED_AT)
     if not isinstance(asked_at, str):
         return False

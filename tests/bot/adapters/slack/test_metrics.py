@@ -24,7 +24,6 @@ from wsgiref.simple_server import make_server
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import select
 
 from bot.adapters.slack.metrics import MetricsMiddleware, surface_of
@@ -42,7 +41,7 @@ from tests.bot.adapters.slack.harness import (
     buttons,
     running_app,
 )
-from tests.bot.adapters.slack.test_serve import free_port, serve_env
+from tests.bot.adapters.slack.test_serve import free_port, serve_env, signed_reflect, start_serve
 from tests.fakes.slack_api import FakeSlackApi
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -326,33 +325,6 @@ def test_unclaimed_rows_of_people_slack_cannot_reach_are_no_backlog(
 # -- under gunicorn ------------------------------------------------------------------------
 
 
-def signed_command(port: int, text: str) -> int:
-    body = urlencode(
-        {
-            "command": "/reflect",
-            "text": text,
-            "team_id": "T1",
-            "user_id": "U1",
-            "channel_id": "C1",
-            "trigger_id": "1.2.3",
-        }
-    )
-    stamp = str(int(time.time()))
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/slack/events",
-        data=body.encode(),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": SignatureVerifier("serve-secret").generate_signature(
-                timestamp=stamp, body=body
-            ),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=20) as reply:
-        return int(reply.status)
-
-
 def get(port: int, path: str) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as reply:
         return str(reply.read().decode("utf-8"))
@@ -389,14 +361,7 @@ def test_under_gunicorn_every_worker_counts_into_one_total_and_the_log_is_json(
         env = serve_env(tmp_path, fake, LOG_LEVEL="INFO", TMPDIR=str(temp))
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         env.pop("LOG_FORMAT", None)  # auto: stderr is a pipe, so JSON
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_serve(port, env, tmp_path)
         try:
             wait_until_serving(port, process)
             health = 1
@@ -411,7 +376,7 @@ def test_under_gunicorn_every_worker_counts_into_one_total_and_the_log_is_json(
                     time.sleep(0.05)
             assert len(counter_files(temp)) == 2, "one worker answered every request"
             for n in range(3):
-                assert signed_command(port, f"Counted by gunicorn {n}.") == 200
+                assert signed_reflect(port, f"Counted by gunicorn {n}.")[0] == 200
                 commands += 1
             scrapes = [parse(get(port, "/metrics")) for _ in range(6)]
         finally:

@@ -60,6 +60,47 @@ def lantern(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
     )
 
 
+def start_serve(port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """`lantern serve` on this port, its output captured as text."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def signed_reflect(port: int, text: str) -> tuple[int, dict[str, object]]:
+    """`/reflect text`, signed with SECRET, sent to the server on this port: the HTTP status
+    and the JSON answer."""
+    body = urlencode(
+        {
+            "command": "/reflect",
+            "text": text,
+            "team_id": "T1",
+            "user_id": "U1",
+            "channel_id": "C1",
+            "trigger_id": "1.2.3",
+        }
+    )
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/slack/events",
+        data=body.encode(),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(
+                timestamp=timestamp, body=body
+            ),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=20) as reply:
+        return int(reply.status), dict(json.loads(reply.read()))
+
+
 def wait_for_health(port: int, process: subprocess.Popen[str]) -> dict[str, object]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -75,40 +116,11 @@ def wait_for_health(port: int, process: subprocess.Popen[str]) -> dict[str, obje
 def test_serve_runs_gunicorn_answers_a_signed_command_and_stops_cleanly(tmp_path: Path) -> None:
     port = free_port()
     with FakeSlackApi() as fake:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-            env=serve_env(tmp_path, fake),
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_serve(port, serve_env(tmp_path, fake), tmp_path)
         try:
             assert wait_for_health(port, process) == {"ok": True}
-            body = urlencode(
-                {
-                    "command": "/reflect",
-                    "text": "Served by gunicorn.",
-                    "team_id": "T1",
-                    "user_id": "U1",
-                    "channel_id": "C1",
-                    "trigger_id": "1.2.3",
-                }
-            )
-            timestamp = str(int(time.time()))
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/slack/events",
-                data=body.encode(),
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "X-Slack-Request-Timestamp": timestamp,
-                    "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(
-                        timestamp=timestamp, body=body
-                    ),
-                },
-            )
-            with urllib.request.urlopen(request, timeout=5) as reply:
-                answer = json.loads(reply.read())
+            status, answer = signed_reflect(port, "Served by gunicorn.")
+            assert status == 200
             assert answer["response_type"] == "ephemeral"
             assert "Served by gunicorn." in json.dumps(answer)
             assert fake.calls_to("auth.test"), "the token is checked at start-up"
@@ -127,14 +139,7 @@ def test_a_web_process_is_replaced_after_web_max_requests_and_no_request_fails(
         env = serve_env(
             tmp_path, fake, WEB_CONCURRENCY="1", WEB_MAX_REQUESTS="10", LOG_LEVEL="INFO"
         )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_serve(port, env, tmp_path)
         try:
             wait_for_health(port, process)
             answers = []
@@ -202,14 +207,7 @@ def test_serve_with_installs_offers_the_install_page_without_a_bot_token(tmp_pat
             LANTERN_ENCRYPTION_KEYS=Keyring.generate(),
         )
         del env["SLACK_BOT_TOKEN"]
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_serve(port, env, tmp_path)
         try:
             assert wait_for_health(port, process) == {"ok": True}
             with urllib.request.urlopen(
