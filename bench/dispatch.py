@@ -30,7 +30,7 @@ from sqlalchemy import Connection, func, select, text  # noqa: E402
 
 from bot.adapters.slack.sender import SlackSender, worker_client  # noqa: E402
 from bot.core.clock import SystemClock  # noqa: E402
-from bot.core.engine import Engine  # noqa: E402
+from bot.engine.turns import Engine  # noqa: E402
 from bot.worker import Worker, WorkerConfig  # noqa: E402
 from content import default_content  # noqa: E402
 from storage.database import Database, scratch_schema  # noqa: E402

@@ -12,9 +12,9 @@ from bot.adapters.slack.outbox import Outbox
 from bot.adapters.slack.sender import InstalledClients, SlackSender, worker_client
 from bot.adapters.slack.web import SlackWebApp
 from bot.core.clock import Clock
-from bot.core.engine import Engine
 from bot.core.messages import Reply
-from bot.core.scheduled import SendError
+from bot.engine.scheduled import SendError
+from bot.engine.turns import Engine
 from bot.settings import ConfigError, Settings
 from bot.worker import Send, WorkerConfig
 from content import default_content

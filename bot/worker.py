@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.engine import Engine
 from bot.core.messages import Reply
-from bot.core.scheduled import Due, Prepared, ScheduledWork, SendError
+from bot.engine.scheduled import Due, Prepared, ScheduledWork, SendError
+from bot.engine.turns import Engine
 from bot.observability.worker_metrics import WorkerMetrics
 from bot.settings import ConfigError
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.core.engine import Engine
 from bot.core.messages import Choice, Form, Inbound, InboundKind, Outcome, Reply
+from bot.engine.turns import Engine
 
 
 @dataclass

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from content import Content, default_content
 from storage.crypto import configure_text_encryption
 from storage.database import Database, scratch_schema

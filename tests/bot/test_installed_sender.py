@@ -10,7 +10,7 @@ from slack_sdk.oauth.installation_store import Installation
 
 from bot.adapters.slack.sender import InstalledClients, SlackSender
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from bot.worker import Worker, WorkerConfig
 from content import Content
 from storage.crypto import Keyring

@@ -26,7 +26,7 @@ import pytest
 from bot.adapters.slack.sender import SlackSender, worker_client
 from bot.cli import configure_logging
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from bot.observability.logs import JsonFormatter
 from bot.settings import Settings
 from bot.worker import Worker, WorkerConfig

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from bot.adapters.slack.sender import SlackSender, worker_client
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
-from bot.core.scheduled import PROMPT_STALE_AFTER, ScheduledWork
+from bot.engine.scheduled import PROMPT_STALE_AFTER, ScheduledWork
+from bot.engine.turns import Engine
 from bot.flows.prompt_bank import prompt_bank
 from bot.worker import Worker, WorkerConfig, WorkspaceLimiter
 from content import Content

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from bot.adapters.slack.render import escape
 from bot.adapters.slack.sender import SlackSender, worker_client
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
-from bot.core.plan_store import apply_plan_effect
-from bot.core.scheduled import ScheduledWork
+from bot.engine.plan_store import apply_plan_effect
+from bot.engine.scheduled import ScheduledWork
+from bot.engine.turns import Engine
 from bot.flows.plan_model import (
     LogCheckIn,
     PlanEffect,

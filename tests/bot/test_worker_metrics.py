@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
 from bot.core.messages import Reply
-from bot.core.scheduled import SendError
+from bot.engine.scheduled import SendError
+from bot.engine.turns import Engine
 from bot.flows.plan_model import SaveActionItem
 from bot.observability.worker_metrics import WorkerMetrics
 from bot.worker import Worker, WorkerConfig

@@ -29,8 +29,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
 from bot.core.messages import Reply
+from bot.engine.turns import Engine
 from bot.worker import Worker, WorkerConfig
 from content import Content, default_content
 from storage.database import Database

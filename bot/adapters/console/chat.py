@@ -12,7 +12,6 @@ from typing import TextIO
 from rich.console import Console
 from rich.markup import escape
 
-from bot.core.engine import Engine
 from bot.core.messages import (
     Choice,
     Form,
@@ -24,6 +23,7 @@ from bot.core.messages import (
     Reply,
 )
 from bot.core.text import parse_int
+from bot.engine.turns import Engine
 
 PLATFORM = "console"
 WORKSPACE = "local"

@@ -21,7 +21,7 @@ from bot.adapters.slack.listeners import register
 from bot.adapters.slack.listeners.context import SlackContext
 from bot.adapters.slack.manifest import BOT_SCOPES
 from bot.adapters.slack.outbox import Outbox
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from bot.settings import ConfigError, Settings
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.slack.outbox import upload, uploads_of
 from bot.adapters.slack.render import render_messages
 from bot.core.messages import Reply
-from bot.core.scheduled import SendError
+from bot.engine.scheduled import SendError
 
 logger = logging.getLogger(__name__)
 

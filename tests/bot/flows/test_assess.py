@@ -20,9 +20,9 @@ import bot.flows.assess as assess
 from bot.adapters.console.chat import ConsoleChat, terminal_console
 from bot.adapters.slack.render import render_modal
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
 from bot.core.messages import Form, FormField, HomeSection
 from bot.documents.assessment_chart import draw_radar, draw_trend
+from bot.engine.turns import Engine
 from bot.flows.assess import (
     assessment_summaries,
     pages,

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
-from bot.core.plan_store import PlanReads, schedule_relationship
+from bot.engine.plan_store import PlanReads, schedule_relationship
+from bot.engine.turns import Engine
 from bot.flows.checkin import FORM_ID, SNOOZE_FORM_ID
 from bot.flows.nudges import digest_replies
 from content import Content

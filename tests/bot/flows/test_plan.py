@@ -10,7 +10,7 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import select
 
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from bot.flows.plan import action_reminder_replies
 from bot.flows.plan_model import ActionItemView
 from content import Content

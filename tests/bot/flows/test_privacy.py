@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
-from bot.core.plan_store import schedule_relationship
+from bot.engine.plan_store import schedule_relationship
+from bot.engine.turns import Engine
 from content import Content
 from storage import person_data
 from storage.database import Database

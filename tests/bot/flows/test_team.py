@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from bot.flows.prompt_bank import prompt_bank
 from bot.flows.team import weekly_post_replies
 from content import Content

@@ -263,7 +263,7 @@ class TestReviewRegressions:
         }
 
     def test_no_reminder_once_the_last_step_is_done(self, engine: object, content: Content) -> None:
-        from bot.core.engine import Engine
+        from bot.engine.turns import Engine
 
         assert isinstance(engine, Engine)
         person = ChatScript(engine, user_id="U-slack", platform="slack")

@@ -9,8 +9,8 @@ from datetime import timedelta
 from slack_sdk import WebClient
 
 from bot.adapters.slack.outbox import Outbox
-from bot.core.engine import Engine
 from bot.core.messages import Inbound, Outcome, Reply
+from bot.engine.turns import Engine
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from bot.adapters.console.chat import ConsoleChat, terminal_console, to_inbound, to_markup
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
 from bot.core.messages import Choice, InboundKind
+from bot.engine.turns import Engine
 from content import Content
 from storage.database import Database
 from storage.models import Answer, WorkRecord

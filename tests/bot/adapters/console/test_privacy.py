@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.adapters.console.chat import ConsoleChat, terminal_console
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from content import Content
 
 

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.console.chat import ConsoleChat, terminal_console
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from content import Content
 from content.toolkit import Step
 from content.work import WorkField, WorkSection

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from bot.adapters.slack.sender import SlackSender, worker_client
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from bot.worker import Worker, WorkerConfig
 from content import Content
 from storage.database import Database

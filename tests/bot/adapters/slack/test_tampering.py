@@ -50,8 +50,8 @@ from bot.adapters.slack.translate import (
     LINK_ACTION_PREFIX,
 )
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
 from bot.core.messages import Form
+from bot.engine.turns import Engine
 from bot.flows import default_flows
 from bot.flows.base import Flow
 from bot.flows.privacy import PrivacyFlow

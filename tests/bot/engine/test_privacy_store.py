@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.core.privacy_store import ForgetChanged, PrivacyReads, forget_person
+from bot.engine.privacy_store import ForgetChanged, PrivacyReads, forget_person
 from bot.flows.privacy_model import ForgetPerson
 from storage.database import Database
 from storage.models import Person, Reflection

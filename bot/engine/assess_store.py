@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.plan_store import working_hours
 from bot.core.schedule import reassess_due_at
+from bot.engine.plan_store import working_hours
 from bot.flows.assess_model import (
     AssessEffect,
     AssessmentRecordView,

@@ -13,8 +13,8 @@ import threading
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.core.engine import Engine
 from bot.core.messages import Inbound, InboundKind, Outcome
+from bot.engine.turns import Engine
 from content import Content
 from storage.database import Database
 from storage.models import AnswerRevision

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.clock import FixedClock
-from bot.core.engine import Engine
+from bot.engine.turns import Engine
 from bot.flows import default_flows
 from bot.flows.base import StepResult, Turn
 from bot.flows.reflect import ReflectFlow

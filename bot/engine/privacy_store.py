@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.core.team_store import release_forgotten_subscriptions
+from bot.engine.team_store import release_forgotten_subscriptions
 from bot.flows.privacy_model import DataSummary, ForgetPerson
 from storage import person_data
 from storage.database import UnitOfWork

@@ -11,20 +11,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from bot.core.assess_store import AssessReads, apply_assess_effect
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
-from bot.core.plan_store import (
+from bot.core.schedule import reminder_due_at
+from bot.engine.assess_store import AssessReads, apply_assess_effect
+from bot.engine.plan_store import (
     PlanReads,
     apply_plan_effect,
     park_person,
     reschedule_person,
     welcome_back,
 )
-from bot.core.privacy_store import PrivacyReads, forget_person
-from bot.core.schedule import reminder_due_at
-from bot.core.team_store import ChannelEvents, TeamReads, apply_team_effect
-from bot.core.workspaces import WorkspaceEvents
+from bot.engine.privacy_store import PrivacyReads, forget_person
+from bot.engine.team_store import ChannelEvents, TeamReads, apply_team_effect
+from bot.engine.workspaces import WorkspaceEvents
 from bot.flows import default_flows
 from bot.flows.assess_model import DiscardAssessment, SaveAssessmentAnswers, SetReassessReminder
 from bot.flows.base import (

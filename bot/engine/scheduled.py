@@ -11,17 +11,7 @@ from typing import Protocol, cast
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from bot.core.assess_store import AssessReads
-from bot.core.engine import Engine
 from bot.core.messages import Reply
-from bot.core.plan_store import (
-    PlanReads,
-    action_view,
-    checkin_view,
-    park_person,
-    relationship_view,
-    working_hours,
-)
 from bot.core.schedule import (
     WorkingHours,
     action_due_at,
@@ -31,7 +21,17 @@ from bot.core.schedule import (
     relationship_due_at,
     reminder_due_at,
 )
-from bot.core.team_store import next_post_at, pause_itself
+from bot.engine.assess_store import AssessReads
+from bot.engine.plan_store import (
+    PlanReads,
+    action_view,
+    checkin_view,
+    park_person,
+    relationship_view,
+    working_hours,
+)
+from bot.engine.team_store import next_post_at, pause_itself
+from bot.engine.turns import Engine
 from bot.flows.assess import reassess_reminder_replies
 from bot.flows.balance import balance_replies
 from bot.flows.nudges import digest_replies, nudge_replies

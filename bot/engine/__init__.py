@@ -1,0 +1,1 @@
+"""The engine: the inbox, the turn loop, effects applied, and scheduled work."""
