@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -58,6 +58,9 @@ from storage.database import Database, UnitOfWork
 from storage.models import FlowProgress, Person
 
 logger = logging.getLogger(__name__)
+
+TurnHook = Callable[[UnitOfWork, Outcome], None]
+"""Work kept in the same transaction as a turn (see `Engine.handle`)."""
 
 
 class StoredReads(PlanReads, TeamReads, AssessReads, PrivacyReads):
@@ -131,29 +134,47 @@ class Engine:
         self.channels = ChannelEvents(database, self.clock)
         self.workspaces = WorkspaceEvents(database, self.clock)
 
-    def handle(self, inbound: Inbound) -> Outcome:
-        """Handle one inbound event; never raises, and stores all of a turn or none of it."""
+    def handle(self, inbound: Inbound, *, before_commit: TurnHook | None = None) -> Outcome:
+        """Handle one inbound event; never raises, and stores all of a turn or none of it.
+
+        `before_commit` runs inside the turn's unit of work once the turn is decided, so what
+        it writes (the inbox row taken, the replies to send) is kept with the turn or not at
+        all."""
         try:
-            return self._turn_retrying_a_dropped_connection(inbound)
+            return self.run_turn(inbound, before_commit=before_commit)
         except SQLAlchemyError:
             logger.exception("database error while handling a %s event", inbound.kind.value)
-            return Outcome(replies=(Reply(self.content.coach.errors.database),), failed=True)
+            return self.failed_outcome(database=True)
         except Exception:
             logger.exception("unexpected error while handling a %s event", inbound.kind.value)
-            return Outcome(replies=(Reply(self.content.coach.errors.unexpected),), failed=True)
+            return self.failed_outcome(database=False)
 
-    def _turn_retrying_a_dropped_connection(self, inbound: Inbound) -> Outcome:
-        """A connection the server dropped (a restart, a failover) fails the turn before anything
+    def failed_outcome(self, *, database: bool) -> Outcome:
+        """What a person hears when their turn could not be kept: try again."""
+        errors = self.content.coach.errors
+        return Outcome(
+            replies=(Reply(errors.database if database else errors.unexpected),), failed=True
+        )
+
+    def run_turn(self, inbound: Inbound, *, before_commit: TurnHook | None = None) -> Outcome:
+        """One turn in one unit of work; raises what went wrong (the callers are the boundary).
+
+        A connection the server dropped (a restart, a failover) fails the turn before anything
         is kept; the pool then discards its connections, so the turn is safe to run once more."""
         try:
-            with self.database.unit_of_work() as uow:
-                return self._turn(uow, inbound)
+            return self._turn_in_unit_of_work(inbound, before_commit)
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
             logger.warning("the database dropped a connection; running the turn again")
+        return self._turn_in_unit_of_work(inbound, before_commit)
+
+    def _turn_in_unit_of_work(self, inbound: Inbound, before_commit: TurnHook | None) -> Outcome:
         with self.database.unit_of_work() as uow:
-            return self._turn(uow, inbound)
+            outcome = self._turn(uow, inbound)
+            if before_commit is not None:
+                before_commit(uow, outcome)
+            return outcome
 
     def _turn(self, uow: UnitOfWork, inbound: Inbound) -> Outcome:
         now = self.clock.now()
