@@ -131,13 +131,16 @@ def serve_socket(settings: Settings) -> None:
     from bot.adapters.slack.app import build_bolt_app, verify_bot_token
     from bot.adapters.slack.outbox import Outbox
     from bot.adapters.slack.server import serve_socket_mode
-    from bot.wiring import build_engine
+    from bot.wiring import build_engine, build_inbox, start_sweeper
 
     if settings.slack_bot_token is None:
         raise ConfigError("SLACK_BOT_TOKEN is not set: Socket Mode needs the bot token as well.")
     verify_bot_token(settings)
     engine = build_engine(settings)
-    serve_socket_mode(settings, build_bolt_app(settings, engine, Outbox()))
+    inbox = build_inbox(settings, engine, installs=None)
+    outbox = Outbox()
+    start_sweeper(settings, inbox, outbox)
+    serve_socket_mode(settings, build_bolt_app(settings, engine, inbox, outbox))
 
 
 def serve_web(settings: Settings) -> None:

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     # "i/n": this worker serves every n-th workspace from the i-th (0-based), so n worker
     # processes share the sending and each workspace's rate still holds. Unset: all of them.
     lantern_worker_shard: str | None = None
+    # What people send is kept in the inbox before the ack: how long a process's claim on a
+    # person's turns (or replies) holds before another process may take them (a process that
+    # died), and how often each web process looks for such turns and for replies to retry.
+    lantern_inbox_lease: float = Field(default=30.0, ge=1, le=3600)
+    lantern_inbox_sweep_interval: float = Field(default=1.0, gt=0, le=600)
 
     @field_validator("slack_bot_token")
     @classmethod

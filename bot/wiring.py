@@ -6,13 +6,15 @@ import logging
 from datetime import timedelta
 
 from bot.adapters.slack.app import build_bolt_app, verify_bot_token
+from bot.adapters.slack.delivery import SlackPlatform
 from bot.adapters.slack.installs import Installs
 from bot.adapters.slack.metrics import MetricsMiddleware
 from bot.adapters.slack.outbox import Outbox
-from bot.adapters.slack.sender import InstalledClients, SlackSender, worker_client
+from bot.adapters.slack.sender import ClientFor, InstalledClients, SlackSender, worker_client
 from bot.adapters.slack.web import SlackWebApp
 from bot.core.clock import Clock
 from bot.core.messages import Reply
+from bot.engine.inbox import Inbox, InboxSettings, Platform, Sweeper
 from bot.engine.scheduled import SendError
 from bot.engine.turns import Engine
 from bot.settings import ConfigError, Settings
@@ -75,24 +77,43 @@ def build_installs(settings: Settings, database: Database) -> Installs | None:
     )
 
 
-def build_sender(settings: Settings, database: Database) -> tuple[Send, frozenset[str]]:
-    """What the worker sends with, and to which platforms (none without a Slack token)."""
-    installs = build_installs(settings, database)
+def slack_clients(settings: Settings, installs: Installs | None) -> ClientFor | None:
+    """Each workspace's Web API client for sends outside a request (None: no Slack)."""
     if installs is not None:
 
         def find_token(team_id: str) -> str | None:
             bot = installs.store.find_bot(enterprise_id=None, team_id=team_id)
             return bot.bot_token if bot is not None else None
 
-        clients = InstalledClients(find_token, base_url=settings.slack_api_url)
-        return SlackSender(clients), frozenset({"slack"})
+        return InstalledClients(find_token, base_url=settings.slack_api_url)
     if settings.slack_bot_token is None:
-        return _NoPlatform(), frozenset()
-    verify_bot_token(settings)
+        return None
     client = worker_client(
         settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
     )
-    return SlackSender(client), frozenset({"slack"})
+    return lambda _workspace: client
+
+
+def build_sender(settings: Settings, database: Database) -> tuple[Send, frozenset[str]]:
+    """What the worker sends with, and to which platforms (none without a Slack token)."""
+    installs = build_installs(settings, database)
+    if installs is None and settings.slack_bot_token is not None:
+        verify_bot_token(settings)
+    clients = slack_clients(settings, installs)
+    if clients is None:
+        return _NoPlatform(), frozenset()
+    return SlackSender(clients), frozenset({"slack"})
+
+
+def build_inbox(settings: Settings, engine: Engine, installs: Installs | None) -> Inbox:
+    """The inbox and outbox, with a sender for each platform that is configured."""
+    platforms: dict[str, Platform] = {}
+    clients = slack_clients(settings, installs)
+    if clients is not None:
+        platforms["slack"] = SlackPlatform(clients, engine.content)
+    return Inbox(
+        engine, platforms, InboxSettings(lease=timedelta(seconds=settings.lantern_inbox_lease))
+    )
 
 
 def worker_config(settings: Settings) -> WorkerConfig:
@@ -106,17 +127,28 @@ def worker_config(settings: Settings) -> WorkerConfig:
     )
 
 
+def start_sweeper(settings: Settings, inbox: Inbox, outbox: Outbox) -> Sweeper:
+    """In each web process: turns and replies left behind (a process that died, a send that
+    waits to be retried) are taken on the process's own pool, in each person's queue."""
+    return Sweeper(
+        inbox,
+        lambda key: outbox.submit("take turns", lambda: inbox.drain(key), key=f"turn:{key}"),
+        interval=settings.lantern_inbox_sweep_interval,
+    ).start()
+
+
 def build_web_app(settings: Settings, *, clock: Clock | None = None) -> MetricsMiddleware:
     """The web app as gunicorn serves it: Slack's endpoints and /healthz, behind /metrics."""
     settings.require_http_mode()
     assert settings.slack_signing_secret is not None
     engine = build_engine(settings, clock=clock)
     outbox = Outbox()
-    bolt_app = build_bolt_app(
-        settings, engine, outbox, installs=build_installs(settings, engine.database)
-    )
+    installs = build_installs(settings, engine.database)
+    inbox = build_inbox(settings, engine, installs)
+    bolt_app = build_bolt_app(settings, engine, inbox, outbox, installs=installs)
+    sweeper = start_sweeper(settings, inbox, outbox)
     secret = settings.slack_signing_secret.get_secret_value()
-    web_app = SlackWebApp(bolt_app, engine.database, secret, outbox)
+    web_app = SlackWebApp(bolt_app, engine.database, secret, outbox, sweeper)
     token = settings.lantern_metrics_token
     return MetricsMiddleware(
         web_app, now=engine.clock.now, token=token.get_secret_value() if token else None

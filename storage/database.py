@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.assessment_repositories import SelfAssessmentsRepository
+from storage.inbox_repositories import InboxRepository, OutboxRepository
 from storage.plan_repositories import PlanRepositories
 from storage.repositories import Repositories
 from storage.team_repositories import TeamRepositories
@@ -73,6 +74,8 @@ class UnitOfWork:
         self.team = TeamRepositories(session)
         self.assessments = SelfAssessmentsRepository(session)
         self.workspaces = WorkspacesRepository(session)
+        self.inbox = InboxRepository(session)
+        self.outbox = OutboxRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

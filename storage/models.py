@@ -463,3 +463,56 @@ class SelfAssessment(Base):
 
 
 add_install_tables(Base.metadata)
+
+
+class InboxTurn(Base):
+    """Something a person did, kept from the moment it arrives until its turn is taken.
+
+    The platform is acknowledged only once the row is here, so a process that dies after the
+    ack loses nothing: any process takes the row after its lease. `id` is the arrival order,
+    and a person's rows are taken strictly in that order. The row is deleted in the same
+    transaction as its turn, so a turn is kept exactly once. `person_key` names the person
+    on their platform (they may have no `people` row yet).
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_person_key_id", "person_key", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(16))
+    inbound: Mapped[str] = mapped_column(PrivateText)  # the neutral Inbound, as JSON
+    reply_to: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the adapter's address
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(default=0)
+
+
+class OutboxMessage(Base):
+    """Replies a turn decided, kept in the turn's own transaction and sent after it.
+
+    A person's messages go out one row at a time in `id` order; `sent_count` is how many of
+    the row's replies are already out, so a retry after a failure or a crash goes on from
+    there. A form (`kind` "form") opens on its own, ahead of the queue, before `deadline`
+    (when its trigger expires); the row is deleted once everything in it is out.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_person_key_id", "person_key", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace_external_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # messages | form | private | home
+    address: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    payload: Mapped[str] = mapped_column(PrivateText)  # the neutral replies, as JSON
+    sent_count: Mapped[int] = mapped_column(default=0)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))

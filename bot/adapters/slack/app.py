@@ -21,6 +21,7 @@ from bot.adapters.slack.listeners import register
 from bot.adapters.slack.listeners.context import SlackContext
 from bot.adapters.slack.manifest import BOT_SCOPES
 from bot.adapters.slack.outbox import Outbox
+from bot.engine.inbox import Inbox
 from bot.engine.turns import Engine
 from bot.settings import ConfigError, Settings
 
@@ -66,7 +67,12 @@ def install_scopes(settings: Settings) -> tuple[str, ...]:
 
 
 def build_bolt_app(
-    settings: Settings, engine: Engine, outbox: Outbox, *, installs: Installs | None = None
+    settings: Settings,
+    engine: Engine,
+    inbox: Inbox,
+    outbox: Outbox,
+    *,
+    installs: Installs | None = None,
 ) -> App:
     """The Slack app. Listeners run in the request and only do database work before the ack.
     With `installs`, any workspace can install it and each request uses its workspace's token;
@@ -118,6 +124,7 @@ def build_bolt_app(
         app,
         SlackContext(
             engine=engine,
+            inbox=inbox,
             outbox=outbox,
             keep_data_for=timedelta(days=settings.lantern_uninstalled_retention_days),
             forget_tokens=(

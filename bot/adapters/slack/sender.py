@@ -10,8 +10,8 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack.outbox import upload, uploads_of
 from bot.adapters.slack.render import render_messages
+from bot.adapters.slack.uploads import upload, uploads_of
 from bot.core.messages import Reply
 from bot.engine.scheduled import SendError
 
@@ -84,7 +84,7 @@ class SlackSender:
                 )
             return self._post(client, user_id, replies)
         except SlackApiError as error:
-            raise _send_error(error) from error
+            raise slack_send_error(error) from error
         except OSError as error:  # refused, reset, timed out: the network, not the person
             raise SendError(f"connection: {type(error).__name__}", transient=True) from error
         except ValueError as error:  # a body that is not JSON: a proxy's or an outage's page
@@ -144,7 +144,7 @@ class InstalledClients:
         return client
 
 
-def _send_error(error: SlackApiError) -> SendError:
+def slack_send_error(error: SlackApiError) -> SendError:
     response = error.response
     code = str(response.get("error") or f"http_{response.status_code}")
     retry_after = _seconds(

@@ -22,6 +22,8 @@ def drain_on_exit(_server: Any, worker: Any) -> None:
     if isinstance(app, MetricsMiddleware):
         app = app.app
     if isinstance(app, SlackWebApp):
+        if app.sweeper is not None:
+            app.sweeper.stop()
         app.outbox.drain(timeout=10)
         app.outbox.shutdown()
 

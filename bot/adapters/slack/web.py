@@ -13,6 +13,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack.outbox import Outbox
+from bot.engine.inbox import Sweeper
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -136,11 +137,17 @@ class SlackWebApp:
     """The WSGI application served by `lantern serve` (and gunicorn in production)."""
 
     def __init__(
-        self, bolt_app: App, database: Database, signing_secret: str, outbox: Outbox
+        self,
+        bolt_app: App,
+        database: Database,
+        signing_secret: str,
+        outbox: Outbox,
+        sweeper: Sweeper | None = None,
     ) -> None:
         self.bolt_app = bolt_app
         self.database = database
-        self.outbox = outbox  # what the listeners send after the ack; drained on shutdown
+        self.outbox = outbox  # the work after the ack; drained on shutdown
+        self.sweeper = sweeper  # finds turns and replies left behind; stopped on shutdown
         self.verifier = SignatureVerifier(signing_secret)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.adapters.slack.answers import ACTION
 from bot.adapters.slack.listeners.context import SlackContext
 from bot.adapters.slack.translate import (
     CHOICE_ACTION_PREFIX,
@@ -19,27 +20,33 @@ from bot.adapters.slack.translate import (
 
 
 def handle_choice(ack: Ack, body: dict[str, Any], client: WebClient, context: SlackContext) -> None:
-    """A button needs nothing back in the HTTP response: ack at once, run the turn after.
+    """A button needs nothing back in the HTTP response: the press is kept, acked, and its
+    turn taken after the ack.
 
     Pressed under a message in a team channel (the weekly post, or a private answer there),
     the answer is for the presser alone, in that channel.
     """
-    ack()
     try:
         inbound = action_to_inbound(body)
     except UnsupportedPayload:
+        ack()
         return
     container = body.get("container") or {}
     acted_on = None
     if container.get("type") == "message" and container.get("channel_id"):
-        acted_on = (str(container["channel_id"]), str(container.get("message_ts", "")))
-    context.run_in_background(
+        acted_on = [str(container["channel_id"]), str(container.get("message_ts", ""))]
+    context.answer_later(
         client,
         inbound,
-        trigger_id=body.get("trigger_id"),
-        acted_on=acted_on,
-        privately_in=acted_on_channel(body),
+        {
+            "surface": ACTION,
+            "trigger_id": body.get("trigger_id"),
+            "trigger_expires_at": context.trigger_expires_at(),
+            "acted_on": acted_on,
+            "privately_in": acted_on_channel(body),
+        },
     )
+    ack()
 
 
 def handle_link(ack: Ack) -> None:

@@ -13,6 +13,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.slack.answers import COMMAND, DM, command_answer
 from bot.adapters.slack.listeners.context import SlackContext
 from bot.adapters.slack.render import render_ephemeral
 from bot.adapters.slack.translate import (
@@ -48,32 +49,21 @@ def handle_command(
     pointer = background_pointer(context, inbound)
     if pointer is not None:
         # Opening a step or building the export can take a moment: say where it will arrive.
+        context.answer_later(client, inbound, {"surface": DM})
         ack(**render_ephemeral((Reply(pointer),)))
-        context.run_in_background(client, inbound)
         return
-    outcome = context.engine.handle(inbound)
-    context.learn_time_zone(client, inbound, outcome)
-    trigger_id = body.get("trigger_id")
-    if trigger_id and any(reply.form is not None for reply in outcome.replies):
-        ack()  # the modal is the answer; it opens right after, while the trigger is fresh
-        context.outbox.deliver(
-            client,
-            channel=inbound.user_id,
-            person=inbound.user_id,
-            replies=outcome.replies,
-            trigger_id=trigger_id,
-        )
-        return
-    if outcome.waiting or any(reply.images or reply.files for reply in outcome.replies):
-        # A conversation that waits for answers continues in the person's DM with the bot, and
-        # pictures and files can only be uploaded there (an ephemeral answer cannot hold them).
+    reply_to = {
+        "surface": COMMAND,
+        "trigger_id": body.get("trigger_id"),
+        "trigger_expires_at": context.trigger_expires_at(),
+    }
+    outcome = context.answer_now(client, inbound, reply_to)
+    if outcome is None:  # earlier turns of theirs are still being taken: it follows in the DM
         in_dm = Reply(context.engine.content.coach.general.continue_in_dm)
         ack(**render_ephemeral((in_dm,)))
-        context.outbox.deliver(
-            client, channel=inbound.user_id, person=inbound.user_id, replies=outcome.replies
-        )
         return
-    ack(**render_ephemeral(outcome.replies))
+    answer = command_answer(inbound, outcome, reply_to, context.engine.content)
+    ack(**(answer.ack or {}))
 
 
 def is_channel_command(inbound: Inbound) -> bool:

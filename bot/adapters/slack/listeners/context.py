@@ -1,78 +1,66 @@
-"""What every Slack listener needs (the engine and the outbox), and what they all do after."""
+"""What every Slack listener needs (the engine, the inbox, the pool), and what they all do after."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.adapters.slack.answers import TRIGGER_SECONDS
 from bot.adapters.slack.outbox import Outbox
-from bot.core.messages import Inbound, Outcome, Reply
+from bot.core.messages import Inbound, Outcome
+from bot.engine.inbox import Inbox, person_key
 from bot.engine.turns import Engine
 
 
 @dataclass(frozen=True)
 class SlackContext:
     engine: Engine
+    inbox: Inbox
     outbox: Outbox
     # How long an uninstalled workspace's data is kept (LANTERN_UNINSTALLED_RETENTION_DAYS).
     keep_data_for: timedelta = timedelta(days=30)
     # Deletes a workspace's stored tokens when it uninstalls (installs through Slack only).
     forget_tokens: Callable[[str], object] | None = None
 
-    def run_in_background(
-        self,
-        client: WebClient,
-        inbound: Inbound,
-        *,
-        channel: str | None = None,
-        trigger_id: str | None = None,
-        acted_on: tuple[str, str] | None = None,
-        privately_in: str | None = None,
+    def trigger_expires_at(self) -> str:
+        """When a trigger id received now can no longer open a modal (kept with the turn)."""
+        return (self.engine.clock.now() + timedelta(seconds=TRIGGER_SECONDS)).isoformat()
+
+    def answer_later(
+        self, client: WebClient | None, inbound: Inbound, reply_to: Mapping[str, Any]
     ) -> None:
-        """Run a turn after the ack (it may draw pictures or build files) and send its replies
-        to the person's DM. One person's turns run one at a time, in the order they came.
+        """Keep the turn in the inbox (raising if it cannot be kept, so nothing is acked),
+        then take it after the ack. One person's turns are taken one at a time, in the order
+        they came, whichever process received them."""
+        key = self.inbox.accept(inbound, reply_to)
+        self.take_turns_after(key, client)
 
-        With `privately_in` (a button pressed in a team channel), the replies are shown to the
-        person alone in that channel; a form still opens as a modal; a conversation that then
-        waits for their answers goes on in their DM, as after a slash command in a channel.
-        """
+    def take_turns_after(self, key: str, client: WebClient | None = None) -> None:
+        def take() -> None:
+            for taken in self.inbox.drain(key):
+                if client is not None:
+                    self.learn_time_zone(client, taken.inbound, taken.outcome)
 
-        def turn() -> None:
-            outcome = self.engine.handle(inbound)
-            self.learn_time_zone(client, inbound, outcome)
-            opens_a_form = trigger_id is not None and any(
-                reply.form is not None for reply in outcome.replies
-            )
-            if privately_in is not None and outcome.waiting and not opens_a_form:
-                in_dm = Reply(self.engine.content.coach.general.continue_in_dm)
-                self.outbox.deliver(
-                    client,
-                    channel=privately_in,
-                    person=inbound.user_id,
-                    replies=(in_dm,),
-                    privately_in=privately_in,
-                )
-                self.outbox.deliver(
-                    client,
-                    channel=inbound.user_id,
-                    person=inbound.user_id,
-                    replies=outcome.replies,
-                )
-                return
-            self.outbox.deliver(
-                client,
-                channel=channel or inbound.user_id,
-                person=inbound.user_id,
-                replies=outcome.replies,
-                trigger_id=trigger_id,
-                acted_on=None if privately_in is not None else acted_on,
-                privately_in=privately_in,
-            )
+        self.outbox.submit("take turns", take, key=f"turn:{key}")
 
-        self.outbox.submit("run a turn", turn, key=f"turn:{inbound.user_id}")
+    def answer_now(
+        self, client: WebClient, inbound: Inbound, reply_to: Mapping[str, Any]
+    ) -> Outcome | None:
+        """Take the turn in the request, after any of the person's turns before it, keeping
+        the sends after the ack with it; they go out right after. None: earlier turns are
+        still being taken elsewhere, so this one waits its turn and is answered in the DM."""
+        outcome = self.inbox.run_now(inbound, reply_to)
+        key = person_key(inbound)
+        if outcome is None:
+            self.take_turns_after(key, client)
+            return None
+        self.learn_time_zone(client, inbound, outcome)
+        self.outbox.submit("send replies", lambda: self.inbox.send_waiting(key), key=f"turn:{key}")
+        return outcome
 
     def learn_time_zone(self, client: WebClient, inbound: Inbound, outcome: Outcome) -> None:
         """After the ack, ask Slack for a new person's time zone (`users.info` `tz`, IANA)."""

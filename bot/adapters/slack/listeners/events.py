@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.adapters.slack.answers import DM, HOME_TAB
 from bot.adapters.slack.listeners.context import SlackContext
-from bot.adapters.slack.render import render_home
 from bot.adapters.slack.translate import (
     LOST_CHANNEL_EVENTS,
     PLATFORM,
@@ -30,10 +30,10 @@ def handle_message(body: dict[str, Any], client: WebClient, context: SlackContex
         inbound = message_to_inbound(body)
     except UnsupportedPayload:
         return
-    # In the person's queue with their button presses, so a quick reply after a press is
-    # taken in the order it was sent. A retried delivery of the event stores nothing twice.
+    # Kept before Slack hears the ack, then taken in the person's queue with their button
+    # presses, in the order sent. A retried delivery of the event stores nothing twice.
     channel = str(body["event"].get("channel") or inbound.user_id)
-    context.run_in_background(client, inbound, channel=channel)
+    context.answer_later(client, inbound, {"surface": DM, "channel": channel})
 
 
 def handle_channel_message(body: dict[str, Any], context: SlackContext) -> None:
@@ -81,19 +81,8 @@ def handle_home_opened(body: dict[str, Any], client: WebClient, context: SlackCo
         inbound = home_to_inbound(body)
     except UnsupportedPayload:
         return
-    outcome = context.engine.handle(inbound)
-    context.learn_time_zone(client, inbound, outcome)
-    if outcome.home is None:
-        context.outbox.deliver(
-            client, channel=inbound.user_id, person=inbound.user_id, replies=outcome.replies
-        )
-        return
-    view = render_home(outcome.home)
-
-    def publish() -> None:
-        client.views_publish(user_id=inbound.user_id, view=view)
-
-    context.outbox.submit("publish the home tab", publish)
+    # The page is published after the ack, through the same queue and retries as replies.
+    context.answer_now(client, inbound, {"surface": HOME_TAB})
 
 
 def handle_user_change(body: dict[str, Any], context: SlackContext) -> None:

@@ -434,6 +434,8 @@ def running_app(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        if web_app.app.sweeper is not None:
+            web_app.app.sweeper.stop()
         outbox = web_app.outbox
         outbox.drain(timeout=10)
         outbox.shutdown()

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from bot.core.clock import FixedClock
 from content import Content
 from storage.models import Person, Reflection, Workspace
-from tests.bot.adapters.slack.harness import SlackHarness, all_text, running_app
+from tests.bot.adapters.slack.harness import SlackHarness, all_text, dm_event, running_app
 from tests.bot.adapters.slack.slack_text import escaped
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -99,22 +99,32 @@ def test_a_database_that_is_gone_gets_a_friendly_try_again(
         assert "database error while handling a command event" in caplog.text
 
 
-def test_a_locked_database_during_a_dm_still_answers_in_the_dm(
+def test_a_dm_that_cannot_be_kept_is_not_acked_so_slack_sends_it_again(
     tmp_path: Path,
     fake_slack: FakeSlackApi,
     clock: FixedClock,
     content: Content,
 ) -> None:
+    """A DM is acknowledged only once it is kept. With the database locked it cannot be, so
+    Slack hears an error and sends the event again; that retry, once the lock is gone, is
+    answered, once."""
     path = tmp_path / "t.db"
     with running_app(path, fake_slack, clock) as slack:
         shorten_busy_timeout(slack, 200)
+        event = dm_event("hello?")
         with locked(path):
-            assert slack.dm("hello?").status == 200
-            # The turn runs after the ack, in the person's queue: it meets the lock there.
-            [post] = slack.fake.wait_for("chat.postMessage")
-        assert post.args["channel"] == "D123"
-        assert all_text(post.args["blocks"]) == escaped(content.coach.errors.database)
+            refused = slack.event(event, event_id="Ev-locked")
+        assert refused.status >= 500
+        slack.drain()
+        assert not slack.fake.calls_to("chat.postMessage")
         assert slack.count(Person) == 0
+
+        assert slack.event(event, event_id="Ev-locked", retry_num=1).status == 200
+        slack.drain()
+        [post] = slack.fake.wait_for("chat.postMessage")
+        assert post.args["channel"] == "D123"
+        assert escaped(content.coach.errors.database) not in all_text(post.args["blocks"])
+        assert slack.count(Person) == 1
 
 
 def test_a_locked_database_is_answered_within_slacks_ack_deadline(
