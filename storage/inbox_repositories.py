@@ -141,7 +141,7 @@ class InboxRepository:
             .where(
                 or_(
                     InboxTurn.claimed_until < now,
-                    InboxTurn.claimed_until.is_(None) & (InboxTurn.received_at < received_before),
+                    InboxTurn.claimed_until.is_(None) & (InboxTurn.received_at <= received_before),
                 )
             )
             .group_by(InboxTurn.person_key)
@@ -306,7 +306,7 @@ class OutboxRepository:
                 or_(
                     OutboxMessage.claimed_until < now,
                     OutboxMessage.claimed_until.is_(None)
-                    & (OutboxMessage.created_at < created_before),
+                    & (OutboxMessage.created_at <= created_before),
                 ),
             )
             .group_by(OutboxMessage.person_key)

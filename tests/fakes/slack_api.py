@@ -15,8 +15,10 @@ channel or a person is like, and benches reuse it as is:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
+import random
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -47,6 +49,12 @@ class ApiCall:
     content_type: str
     headers: dict[str, str] = field(repr=False)
     received_at: float = field(default=0.0, compare=False)  # time.monotonic() on arrival
+    status: int = field(default=200, compare=False)  # what the fake answered (faults: 500, 429)
+
+    @property
+    def ok(self) -> bool:
+        """Answered as Slack answers a call that worked (not a fault the fake injected)."""
+        return self.status == 200
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,14 @@ class FakeChannel:
     is_private: bool = False
     is_mpim: bool = False
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Faults:
+    server_errors: float
+    rate_limited: float
+    retry_after: int
+    longest_outage: int
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,8 @@ class FakeSlackApi:
         self._counter = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._faults: _Faults | None = None
+        self._fault_streaks: dict[tuple[str, str], int] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -178,6 +196,22 @@ class FakeSlackApi:
         with self._condition:
             self.channels[channel_id] = FakeChannel(**facts)
 
+    def unreliable(
+        self,
+        *,
+        server_errors: float = 0.1,
+        rate_limited: float = 0.2,
+        retry_after: int = 1,
+        seed: int = 7,
+        longest_outage: int = 2,
+    ) -> None:
+        """From now on, answer a share of calls with a 500, and another with a 429 carrying
+        `Retry-After`. The same request (method and arguments) fails at most `longest_outage`
+        times in a row, as Slack's own hiccups pass: a client that retries gets through."""
+        with self._condition:
+            self._faults = _Faults(server_errors, rate_limited, retry_after, longest_outage)
+            self._random = random.Random(seed)
+
     def clear_scripts(self) -> None:
         with self._condition:
             self._scripts.clear()
@@ -233,8 +267,30 @@ class FakeSlackApi:
 
     # -- the server side -------------------------------------------------------------------
 
+    def _fault(self, call: ApiCall) -> tuple[int, dict[str, str], dict[str, Any]] | None:
+        """An injected fault for this call, if `unreliable` is on and the dice say so."""
+        faults = self._faults
+        if faults is None:
+            return None
+        request = (call.method, json.dumps(call.args, sort_keys=True, default=repr))
+        streak = self._fault_streaks.get(request, 0)
+        roll = self._random.random()
+        if streak >= faults.longest_outage or roll >= faults.server_errors + faults.rate_limited:
+            self._fault_streaks.pop(request, None)
+            return None
+        self._fault_streaks[request] = streak + 1
+        if roll < faults.server_errors:
+            return 500, {}, {"ok": False, "error": "internal_error"}
+        headers = {"Retry-After": str(faults.retry_after)}
+        return 429, headers, {"ok": False, "error": "ratelimited"}
+
     def _record(self, call: ApiCall) -> tuple[int, dict[str, str], dict[str, Any]]:
         with self._condition:
+            fault = self._fault(call)
+            if fault is not None:
+                self._calls.append(dataclasses.replace(call, status=fault[0]))
+                self._condition.notify_all()
+                return fault
             self._calls.append(call)
             self._condition.notify_all()
             scripted = self._take_script(call.method)

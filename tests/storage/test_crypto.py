@@ -49,6 +49,9 @@ def test_private_text_columns_are_found_by_type() -> None:
         ("answer_revisions", "text"),
         ("reflections", "text"),
         ("checkins", "notes"),
+        # What people sent, waiting to be taken, and the replies waiting to be sent.
+        ("inbox", "inbound"),
+        ("outbox", "payload"),
     }
 
 
