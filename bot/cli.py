@@ -256,10 +256,7 @@ def keys_rotate() -> None:
         fail(str(exc))
     try:
         rotated = rotate_everything(
-            database.engine,
-            keyring,
-            client_id=settings.slack_client_id,
-            encrypt_plain_text=settings.lantern_encrypt_text,
+            database.engine, keyring, encrypt_plain_text=settings.lantern_encrypt_text
         )
     except UnreadableSecret as exc:
         fail(f"{exc}; nothing after the last finished batch was changed. Add the old key back.")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.adapters.slack.app import build_bolt_app, verify_bot_token
 from bot.adapters.slack.delivery import SlackPlatform
+from bot.adapters.slack.install_store import AtomicOAuthStateStore, EncryptedInstallationStore
 from bot.adapters.slack.installs import Installs
 from bot.adapters.slack.metrics import MetricsMiddleware
 from bot.adapters.slack.outbox import Outbox
@@ -22,7 +23,6 @@ from bot.worker import Send, WorkerConfig
 from content import default_content
 from storage.crypto import configure_text_encryption
 from storage.database import Database
-from storage.installations import AtomicOAuthStateStore, EncryptedInstallationStore
 
 logger = logging.getLogger(__name__)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, select
 
 from storage.crypto import Keyring, PrivateText, is_encrypted
-from storage.installations import EncryptedInstallationStore
+from storage.install_tables import BOTS_TABLE, INSTALLATIONS_TABLE, TOKEN_FIELDS
 from storage.models import Base
 
 BATCH = 500
@@ -59,11 +60,28 @@ def rotate_private_text(engine: Engine, keyring: Keyring, *, encrypt_plain: bool
     return changed
 
 
-def rotate_everything(
-    engine: Engine, keyring: Keyring, *, client_id: str | None, encrypt_plain_text: bool
-) -> Rotated:
-    # Every stored token, whichever app's client id saved it.
-    store = EncryptedInstallationStore(client_id=client_id or "", engine=engine, keyring=keyring)
-    tokens = store.rotate_tokens()
+def rotate_install_tokens(engine: Engine, keyring: Keyring) -> int:
+    """Re-encrypt every stored Slack token with the first key (whichever app's client id saved
+    it; a token stored in the clear is encrypted); returns how many rows changed."""
+    changed = 0
+    with engine.begin() as connection:
+        for table in (Base.metadata.tables[INSTALLATIONS_TABLE], Base.metadata.tables[BOTS_TABLE]):
+            columns = [table.c.id, *(table.c[name] for name in TOKEN_FIELDS if name in table.c)]
+            for row in connection.execute(select(*columns)).mappings():
+                values: dict[str, Any] = {}
+                for name in TOKEN_FIELDS:
+                    value = row.get(name)
+                    if value:
+                        values[name] = keyring.rotate(value)
+                if values:
+                    connection.execute(
+                        table.update().where(table.c.id == row["id"]).values(**values)
+                    )
+                    changed += 1
+    return changed
+
+
+def rotate_everything(engine: Engine, keyring: Keyring, *, encrypt_plain_text: bool) -> Rotated:
+    tokens = rotate_install_tokens(engine, keyring)
     texts = rotate_private_text(engine, keyring, encrypt_plain=encrypt_plain_text)
     return Rotated(tokens=tokens, texts=texts)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from storage.crypto import PrivateText
-from storage.installations import add_install_tables
+from storage.install_tables import add_install_tables
 
 
 def utcnow() -> datetime:

@@ -1,1 +1,1 @@
-"""Platform-neutral vocabulary and the engine that runs flows."""
+"""The platform-neutral vocabulary: messages, clock, schedule arithmetic and text helpers."""

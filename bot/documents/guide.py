@@ -8,9 +8,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import quote
 
-import docx
-from docx.shared import Inches
-
 from bot.documents.model import (
     GuideRecord,
     GuideStep,
@@ -246,6 +243,10 @@ def _xml(text: str) -> str:
 
 def guide_docx(guide: ReflectionGuide, words: GuideWords) -> bytes:
     """The guide as a Word document (.docx bytes), pictures embedded."""
+    # Imported here: python-docx loads only when a guide is exported (or warmed before fork).
+    import docx
+    from docx.shared import Inches
+
     document = docx.Document()
     properties = document.core_properties
     properties.title = _xml(words.title)

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from bot.core.messages import Choice, Form, FormErrors, FormField, HomeSection, Image, Reply
 from bot.core.schedule import WorkingHours, reassess_due_at, zone
 from bot.core.text import parse_int, shorten
-from bot.documents.assessment_chart import draw_radar, draw_trend, radar_alt_text, trend_alt_text
 from bot.flows.assess_model import (
     AssessmentRecordView,
     DiscardAssessment,
@@ -965,6 +964,9 @@ def _radar(
     latest: AssessmentRecordView,
     earlier: Sequence[AssessmentRecordView],
 ) -> Image:
+    # Imported here: matplotlib loads only when a chart is actually drawn.
+    from bot.documents.assessment_chart import draw_radar, radar_alt_text
+
     content = turn.content
     words = content.assessment.results
     items = assessment.charted_items()
@@ -1018,6 +1020,9 @@ def _trend_reply(
     if len(finished) == 1:
         text = words.single_assessment.format(assessment=assessment.title)
         return Reply(text, choices=(results,))
+    # Imported here, past the early return: matplotlib loads only when a chart is drawn.
+    from bot.documents.assessment_chart import draw_trend, trend_alt_text
+
     items = assessment.charted_items()
     days = [_local_date(turn, r.finished_at or r.started_at) for r in finished]
     series = {

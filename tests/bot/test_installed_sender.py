@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from slack_sdk.oauth.installation_store import Installation
 
+from bot.adapters.slack.install_store import EncryptedInstallationStore
 from bot.adapters.slack.sender import InstalledClients, SlackSender
 from bot.core.clock import FixedClock
 from bot.engine.turns import Engine
@@ -15,7 +16,6 @@ from bot.worker import Worker, WorkerConfig
 from content import Content
 from storage.crypto import Keyring
 from storage.database import Database
-from storage.installations import EncryptedInstallationStore
 from tests.bot.test_worker import NEXT_MONDAY_9, SLACK, at, relate, settings
 from tests.chat_script import ChatScript
 from tests.fakes.slack_api import FakeSlackApi

@@ -14,8 +14,8 @@ from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
+from bot.adapters.slack.install_store import AtomicOAuthStateStore, EncryptedInstallationStore
 from bot.adapters.slack.web import INSTALL_PATH, OAUTH_REDIRECT_PATH
-from storage.installations import AtomicOAuthStateStore, EncryptedInstallationStore
 
 logger = logging.getLogger(__name__)
 

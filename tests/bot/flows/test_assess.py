@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+import bot.documents.assessment_chart as assessment_chart
 import bot.flows.assess as assess
 from bot.adapters.console.chat import ConsoleChat, terminal_console
 from bot.adapters.slack.render import render_modal
@@ -600,7 +601,8 @@ def test_the_trend_starts_its_scale_at_1_and_dates_carry_their_year(
         drawn.append({"args": args, **kwargs})
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(assess, "draw_trend", spy)
+    # The flow imports the chart module when it draws, so the spy goes on that module.
+    monkeypatch.setattr(assessment_chart, "draw_trend", spy)
     take(chat, COMPETENCIES, by_item({"competencies/influence": ""}, default="2"))
     clock.advance_to(datetime(2027, 2, 24, 16, 0, tzinfo=UTC))
     take(chat, COMPETENCIES, rate("3"))
@@ -841,7 +843,7 @@ def test_the_radar_draws_the_latest_over_the_previous_ones(
         drawn.append({"args": args, **kwargs})
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(assess, "draw_radar", spy)
+    monkeypatch.setattr(assessment_chart, "draw_radar", spy)
     take(chat, COMPETENCIES, rate("2"))
     clock.advance_to(datetime(2027, 2, 24, 16, 0, tzinfo=UTC))
     take(chat, COMPETENCIES, rate("4"))

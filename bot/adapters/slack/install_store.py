@@ -1,36 +1,29 @@
-"""Slack installs: slack_sdk's SQLAlchemy stores, tokens encrypted and states consumed once."""
+"""Slack installs: slack_sdk's stores on Lantern's tables, tokens encrypted, states used once."""
 
 from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import sqlalchemy
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine, MetaData, String, Table, and_
+from sqlalchemy import Engine, MetaData, Table, and_
 
 from storage.crypto import Keyring, is_encrypted
-
-INSTALLATIONS_TABLE = "slack_installations"
-BOTS_TABLE = "slack_bots"
-OAUTH_STATES_TABLE = "slack_oauth_states"
-
-TOKEN_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
-# An encrypted token is about three times as long as the token; slack_sdk's 200 would cut it.
-ENCRYPTED_TOKEN_LENGTH = 1024
+from storage.install_tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE, TOKEN_FIELDS
+from storage.key_rotation import rotate_install_tokens
+from storage.models import Base
 
 Stored = TypeVar("Stored", Installation, Bot)
 
 
-def _widen_token_columns(table: Table) -> Table:
-    for name in TOKEN_FIELDS:
-        if name in table.c:
-            table.c[name].type = String(ENCRYPTED_TOKEN_LENGTH)
-    return table
+def _lanterns_table(table_name: str) -> Table:
+    # The table Lantern's migrations made (storage/install_tables.py), not a copy on slack_sdk's
+    # own metadata: one definition, which a test compares with what slack_sdk builds.
+    return Base.metadata.tables[table_name]
 
 
 class EncryptedInstallationStore(SQLAlchemyInstallationStore):
@@ -38,12 +31,12 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
     it is read. The tables are created by Lantern's migrations, never by `create_tables`."""
 
     @classmethod
-    def build_installations_table(cls, metadata: MetaData, table_name: str) -> Table:
-        return _widen_token_columns(super().build_installations_table(metadata, table_name))
+    def build_installations_table(cls, metadata: MetaData, table_name: str) -> Table:  # noqa: ARG003
+        return _lanterns_table(table_name)
 
     @classmethod
-    def build_bots_table(cls, metadata: MetaData, table_name: str) -> Table:
-        return _widen_token_columns(super().build_bots_table(metadata, table_name))
+    def build_bots_table(cls, metadata: MetaData, table_name: str) -> Table:  # noqa: ARG003
+        return _lanterns_table(table_name)
 
     def __init__(self, *, client_id: str, engine: Engine, keyring: Keyring) -> None:
         super().__init__(
@@ -125,29 +118,18 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
         return deleted
 
     def rotate_tokens(self) -> int:
-        """Re-encrypt every stored token with the first key; returns how many changed."""
-        changed = 0
-        with self.engine.begin() as connection:
-            for table in (self.installations, self.bots):
-                columns = [table.c.id, *(table.c[name] for name in TOKEN_FIELDS if name in table.c)]
-                for row in connection.execute(sqlalchemy.select(*columns)).mappings():
-                    values: dict[str, Any] = {}
-                    for name in TOKEN_FIELDS:
-                        value = row.get(name)
-                        if value:
-                            values[name] = self.keyring.rotate(value)
-                    if values:
-                        connection.execute(
-                            table.update().where(table.c.id == row["id"]).values(**values)
-                        )
-                        changed += 1
-        return changed
+        """Re-encrypt every stored token with the first key; returns how many rows changed."""
+        return rotate_install_tokens(self.engine, self.keyring)
 
 
 class AtomicOAuthStateStore(SQLAlchemyOAuthStateStore):
     """slack_sdk's state store, but a state is consumed by one DELETE whose row count says
     whether this request was the one that consumed it: a state replayed twice, at the same
     time, succeeds once (the parent reads, then deletes, so both could succeed)."""
+
+    @classmethod
+    def build_oauth_states_table(cls, metadata: MetaData, table_name: str) -> Table:  # noqa: ARG003
+        return _lanterns_table(table_name)
 
     def __init__(self, *, engine: Engine, expiration_seconds: int = 600) -> None:
         super().__init__(
@@ -166,10 +148,3 @@ class AtomicOAuthStateStore(SQLAlchemyOAuthStateStore):
             # Expired states are of no use to anyone; clearing them here keeps the table small.
             connection.execute(self.oauth_states.delete().where(column.expire_at <= now))
         return consumed == 1
-
-
-def add_install_tables(metadata: MetaData) -> None:
-    """The three tables, on Lantern's metadata, so Alembic creates them and checks for drift."""
-    EncryptedInstallationStore.build_installations_table(metadata, INSTALLATIONS_TABLE)
-    EncryptedInstallationStore.build_bots_table(metadata, BOTS_TABLE)
-    AtomicOAuthStateStore.build_oauth_states_table(metadata, OAUTH_STATES_TABLE)

@@ -1,16 +1,29 @@
-"""Installs kept by slack_sdk's stores in Lantern's tables: tokens encrypted, states used once."""
+"""Installs kept by slack_sdk's stores in Lantern's tables: tokens encrypted, states used once,
+and the tables defined in storage the very ones slack_sdk builds."""
 
 from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from slack_sdk.oauth.installation_store import Installation
-from sqlalchemy import text
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Column, MetaData, String, Table, text
 
+from bot.adapters.slack.install_store import AtomicOAuthStateStore, EncryptedInstallationStore
 from storage.crypto import Keyring, is_encrypted
 from storage.database import Database
-from storage.installations import AtomicOAuthStateStore, EncryptedInstallationStore
+from storage.install_tables import (
+    BOTS_TABLE,
+    ENCRYPTED_TOKEN_LENGTH,
+    INSTALLATIONS_TABLE,
+    OAUTH_STATES_TABLE,
+    TOKEN_FIELDS,
+)
+from storage.key_rotation import rotate_everything
+from storage.models import Base
 
 BOT_TOKEN = "xoxb-1111-2222-" + "a" * 40  # as long as real ones, so the encrypted one fits
 CLIENT_ID = "111.222"
@@ -104,6 +117,17 @@ class TestInstallationStore:
         store.rotate_tokens()
         assert not any(BOT_TOKEN in value for value in _raw_tokens(database))
 
+    def test_lantern_keys_rotate_re_encrypts_the_tokens_too(self, any_database: Database) -> None:
+        old, new = Keyring.generate(), Keyring.generate()
+        _store(any_database, Keyring([old])).save(_install())
+        rotated = rotate_everything(
+            any_database.engine, Keyring([new, old]), encrypt_plain_text=False
+        )
+        assert rotated.tokens == 2
+        bot = _store(any_database, Keyring([new])).find_bot(enterprise_id=None, team_id="T1")
+        assert bot is not None
+        assert bot.bot_token == BOT_TOKEN
+
 
 class TestOAuthStates:
     def test_a_state_is_consumed_once(self, any_database: Database) -> None:
@@ -148,3 +172,64 @@ def _consume_at_once(url: str, state: str, *, contenders: int) -> list[bool]:
     for db in databases:
         db.dispose()
     return results
+
+
+# ----- storage's tables are the ones slack_sdk's stores expect -----------------------------------
+
+
+def _column(column: Column[object]) -> tuple[object, ...]:
+    type_ = column.type
+    default = column.default
+    return (
+        column.name,
+        type(type_).__name__,
+        getattr(type_, "length", None),
+        column.nullable,
+        column.primary_key,
+        column.autoincrement,
+        # `func.now()` is a new object each time it is written: compare what it renders.
+        None if default is None else str(getattr(default, "arg", default)),
+        column.server_default,
+    )
+
+
+def _shape(table: Table) -> tuple[object, ...]:
+    return (
+        table.name,
+        [_column(column) for column in table.columns],
+        sorted(
+            (index.name, [column.name for column in index.columns], index.unique)
+            for index in table.indexes
+        ),
+    )
+
+
+def _widened(table: Table) -> Table:
+    for name in TOKEN_FIELDS:
+        if name in table.c:
+            table.c[name].type = String(ENCRYPTED_TOKEN_LENGTH)
+    return table
+
+
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [
+        (INSTALLATIONS_TABLE, SQLAlchemyInstallationStore.build_installations_table),
+        (BOTS_TABLE, SQLAlchemyInstallationStore.build_bots_table),
+        (OAUTH_STATES_TABLE, SQLAlchemyOAuthStateStore.build_oauth_states_table),
+    ],
+)
+def test_storage_defines_the_tables_slack_sdk_builds(name: str, build: object) -> None:
+    """Column for column, with the same defaults and index; only the token columns are wider,
+    for encrypted tokens. An upgrade of slack_sdk that changes its tables fails here."""
+    assert callable(build)
+    built = _widened(build(MetaData(), name))
+    assert _shape(Base.metadata.tables[name]) == _shape(built)
+
+
+def test_the_stores_use_lanterns_own_tables(database: Database) -> None:
+    store = _store(database, Keyring([Keyring.generate()]))
+    states = AtomicOAuthStateStore(engine=database.engine)
+    assert store.installations is Base.metadata.tables[INSTALLATIONS_TABLE]
+    assert store.bots is Base.metadata.tables[BOTS_TABLE]
+    assert states.oauth_states is Base.metadata.tables[OAUTH_STATES_TABLE]
