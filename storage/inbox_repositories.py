@@ -134,17 +134,18 @@ class InboxRepository:
         )
 
     def left_behind(self, *, now: datetime, received_before: datetime, limit: int) -> list[str]:
-        """People with turns nobody is taking: unclaimed for a while, or a lease run out (a
-        process that died)."""
+        """People whose oldest turn nobody is taking: unclaimed for a while, or a lease run out
+        (a process that died). A turn waiting behind one in progress is not left behind."""
+        heads = select(func.min(InboxTurn.id)).group_by(InboxTurn.person_key)
         rows = self._session.scalars(
             select(InboxTurn.person_key)
             .where(
+                InboxTurn.id.in_(heads),
                 or_(
                     InboxTurn.claimed_until < now,
                     InboxTurn.claimed_until.is_(None) & (InboxTurn.received_at <= received_before),
-                )
+                ),
             )
-            .group_by(InboxTurn.person_key)
             .limit(limit)
         )
         return list(rows)
@@ -298,10 +299,17 @@ class OutboxRepository:
 
     def waiting_people(self, *, now: datetime, created_before: datetime, limit: int) -> list[str]:
         """People with messages due that nobody is sending: older than a moment, or left by a
-        process that died (a lease run out)."""
+        process that died (a lease run out). Only a queue's head counts (the rest wait for
+        it); a form counts on its own."""
+        heads = (
+            select(func.min(OutboxMessage.id))
+            .where(OutboxMessage.kind != FORM)
+            .group_by(OutboxMessage.person_key)
+        )
         rows = self._session.scalars(
             select(OutboxMessage.person_key)
             .where(
+                OutboxMessage.id.in_(heads) | (OutboxMessage.kind == FORM),
                 OutboxMessage.not_before <= now,
                 or_(
                     OutboxMessage.claimed_until < now,

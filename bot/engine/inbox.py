@@ -93,6 +93,14 @@ class TakenTurn:
     turn_id: int | None = None
 
 
+@dataclass(frozen=True)
+class AnsweredNow:
+    """A turn taken in its request: its outcome, and whether it left replies to send."""
+
+    outcome: Outcome
+    sends_waiting: bool
+
+
 class TakenElsewhereError(Exception):
     """The turn was taken by another process after this one's claim ran out."""
 
@@ -147,13 +155,14 @@ class Inbox:
             )
         return key
 
-    def run_now(self, inbound: Inbound, reply_to: Mapping[str, Any]) -> Outcome | None:
+    def run_now(self, inbound: Inbound, reply_to: Mapping[str, Any]) -> AnsweredNow | None:
         """Take a turn inside the request that brought it (a command answered in its ack),
         after any turn of theirs that came before it. None when those are still being taken
         elsewhere after a short wait: the turn is then kept and answered in the conversation
         (`plan` with `in_request` False)."""
         key = person_key(inbound)
         platform = self.platforms.get(inbound.platform)
+        kept = [0]
 
         def keep(uow: UnitOfWork, outcome: Outcome) -> None:
             # In the turn's own transaction, so that a turn that arrives meanwhile is either
@@ -161,10 +170,13 @@ class Inbox:
             if uow.inbox.waiting(person_key=key):
                 raise TurnWithdrawn
             if platform is not None:
-                self._keep_sends(uow, platform, inbound, outcome, reply_to, in_request=True)
+                kept[0] += self._keep_sends(
+                    uow, platform, inbound, outcome, reply_to, in_request=True
+                )
 
         try:
-            return self.engine.handle(inbound, before_commit=keep)
+            outcome = self.engine.handle(inbound, before_commit=keep)
+            return AnsweredNow(outcome, sends_waiting=kept[0] > 0)
         except TurnWithdrawn:
             pass  # earlier turns of theirs wait: this one queues behind them
         try:
@@ -178,12 +190,12 @@ class Inbox:
                 )
         except SQLAlchemyError:
             logger.exception("database error while handling a %s event", inbound.kind.value)
-            return self.engine.failed_outcome(database=True)
+            return AnsweredNow(self.engine.failed_outcome(database=True), sends_waiting=False)
         deadline = time.monotonic() + self.settings.wait_in_request_seconds
         while True:
             for taken in self.take_turns(key, answering_in_request=turn_id):
                 if taken.turn_id == turn_id:
-                    return taken.outcome
+                    return AnsweredNow(taken.outcome, sends_waiting=True)
             with self._unit_of_work() as uow:
                 if not uow.inbox.is_waiting(turn_id=turn_id):
                     return None  # taken by another process: it answered in the conversation
@@ -272,9 +284,11 @@ class Inbox:
         reply_to: Mapping[str, Any],
         *,
         in_request: bool,
-    ) -> None:
+    ) -> int:
+        """Keep the sends the platform plans for this turn; how many."""
         now = self._now()
-        for send in platform.plan(inbound, outcome, reply_to, in_request=in_request):
+        planned = platform.plan(inbound, outcome, reply_to, in_request=in_request)
+        for send in planned:
             payload = dumps(send.home) if send.kind == HOME else dumps(send.replies)
             uow.outbox.add(
                 person_key=person_key(inbound),
@@ -286,6 +300,7 @@ class Inbox:
                 deadline=send.deadline,
                 at=now,
             )
+        return len(planned)
 
     # -- out --------------------------------------------------------------------------------
 

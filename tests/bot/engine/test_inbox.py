@@ -264,9 +264,9 @@ def test_a_command_in_the_request_waits_behind_the_persons_earlier_turns(
     inbox: Inbox, any_database: Database
 ) -> None:
     inbox.accept(command("U1", "reflect", "first"), {})
-    outcome = inbox.run_now(command("U1", "reflect", "second"), {"answered_in_request": True})
-    assert outcome is not None
-    assert outcome.replies
+    answered = inbox.run_now(command("U1", "reflect", "second"), {"answered_in_request": True})
+    assert answered is not None
+    assert answered.outcome.replies
     with any_database.unit_of_work() as uow:
         texts = [r.text for r in uow.session.scalars(select(Reflection).order_by(Reflection.id))]
     assert texts == ["first", "second"]

@@ -53,14 +53,17 @@ class SlackContext:
         """Take the turn in the request, after any of the person's turns before it, keeping
         the sends after the ack with it; they go out right after. None: earlier turns are
         still being taken elsewhere, so this one waits its turn and is answered in the DM."""
-        outcome = self.inbox.run_now(inbound, reply_to)
+        answered = self.inbox.run_now(inbound, reply_to)
         key = person_key(inbound)
-        if outcome is None:
+        if answered is None:
             self.take_turns_after(key, client)
             return None
-        self.learn_time_zone(client, inbound, outcome)
-        self.outbox.submit("send replies", lambda: self.inbox.send_waiting(key), key=f"turn:{key}")
-        return outcome
+        self.learn_time_zone(client, inbound, answered.outcome)
+        if answered.sends_waiting:
+            self.outbox.submit(
+                "send replies", lambda: self.inbox.send_waiting(key), key=f"turn:{key}"
+            )
+        return answered.outcome
 
     def learn_time_zone(self, client: WebClient, inbound: Inbound, outcome: Outcome) -> None:
         """After the ack, ask Slack for a new person's time zone (`users.info` `tz`, IANA)."""

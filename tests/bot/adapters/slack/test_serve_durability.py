@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -146,7 +147,7 @@ def serving(
     """`lantern serve` with two processes, in a process group of its own (to kill it whole)."""
     port = free_port()
     process = subprocess.Popen(
-        ["lantern", "serve", "--port", str(port)],
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
         env=serve_env(
             tmp_path,
             fake,
