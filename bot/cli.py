@@ -138,7 +138,7 @@ def serve_socket(settings: Settings) -> None:
     verify_bot_token(settings)
     engine = build_engine(settings)
     inbox = build_inbox(settings, engine, installs=None)
-    outbox = Outbox()
+    outbox = Outbox(workers=settings.web_threads)
     start_sweeper(settings, inbox, outbox)
     serve_socket_mode(settings, build_bolt_app(settings, engine, inbox, outbox))
 

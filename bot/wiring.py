@@ -142,7 +142,7 @@ def build_web_app(settings: Settings, *, clock: Clock | None = None) -> MetricsM
     settings.require_http_mode()
     assert settings.slack_signing_secret is not None
     engine = build_engine(settings, clock=clock)
-    outbox = Outbox()
+    outbox = Outbox(workers=settings.web_threads)
     installs = build_installs(settings, engine.database)
     inbox = build_inbox(settings, engine, installs)
     bolt_app = build_bolt_app(settings, engine, inbox, outbox, installs=installs)

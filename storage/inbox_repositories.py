@@ -169,7 +169,9 @@ class OutboxRepository:
         payload: str,
         deadline: datetime | None,
         at: datetime,
+        claim: tuple[str, datetime] | None = None,
     ) -> int:
+        """A row to send; with `claim` (token, until), already claimed by its writer."""
         row = OutboxMessage(
             person_key=person_key,
             platform=platform,
@@ -181,7 +183,9 @@ class OutboxRepository:
             not_before=at,
             created_at=at,
             sent_count=0,
-            attempts=0,
+            attempts=0 if claim is None else 1,
+            claim_token=None if claim is None else claim[0],
+            claimed_until=None if claim is None else claim[1],
         )
         self._session.add(row)
         self._session.flush()

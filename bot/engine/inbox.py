@@ -226,13 +226,20 @@ class Inbox:
     def _take(self, claimed: ClaimedTurn, *, in_request: bool) -> TakenTurn | None:
         inbound = load_inbound(claimed.inbound)
         platform = self.platforms.get(claimed.platform)
+        forms: list[ClaimedMessage] = []
 
         def keep(uow: UnitOfWork, outcome: Outcome) -> None:
             if not uow.inbox.take(turn_id=claimed.id, token=claimed.token):
                 raise TakenElsewhereError
             if platform is not None:
                 self._keep_sends(
-                    uow, platform, inbound, outcome, claimed.reply_to, in_request=in_request
+                    uow,
+                    platform,
+                    inbound,
+                    outcome,
+                    claimed.reply_to,
+                    in_request=in_request,
+                    forms_claimed=None if in_request else forms,
                 )
 
         try:
@@ -257,6 +264,8 @@ class Inbox:
             logger.exception("unexpected error while taking a %s turn", inbound.kind.value)
             outcome = self.engine.failed_outcome(database=False)
             self._give_up(claimed, inbound, outcome, platform, in_request=in_request)
+        for form in forms:  # a modal's trigger is running out: opened before anything else
+            self._send(form)
         return TakenTurn(inbound, outcome, claimed.id)
 
     def _give_up(
@@ -284,13 +293,19 @@ class Inbox:
         reply_to: Mapping[str, Any],
         *,
         in_request: bool,
+        forms_claimed: list[ClaimedMessage] | None = None,
     ) -> int:
-        """Keep the sends the platform plans for this turn; how many."""
+        """Keep the sends the platform plans for this turn; how many. With `forms_claimed`,
+        forms are kept already claimed by this process and listed there, to be opened the
+        moment the turn is committed (no claim in between: their triggers run out)."""
         now = self._now()
         planned = platform.plan(inbound, outcome, reply_to, in_request=in_request)
         for send in planned:
             payload = dumps(send.home) if send.kind == HOME else dumps(send.replies)
-            uow.outbox.add(
+            claim = None
+            if forms_claimed is not None and send.kind == FORM:
+                claim = (uuid.uuid4().hex, now + self.settings.lease)
+            message_id = uow.outbox.add(
                 person_key=person_key(inbound),
                 platform=platform.name,
                 workspace_external_id=inbound.workspace_id,
@@ -299,7 +314,24 @@ class Inbox:
                 payload=payload,
                 deadline=send.deadline,
                 at=now,
+                claim=claim,
             )
+            if forms_claimed is not None and claim is not None:
+                forms_claimed.append(
+                    ClaimedMessage(
+                        id=message_id,
+                        token=claim[0],
+                        person_key=person_key(inbound),
+                        platform=platform.name,
+                        workspace_external_id=inbound.workspace_id,
+                        kind=send.kind,
+                        address=dict(send.address),
+                        payload=payload,
+                        sent_count=0,
+                        deadline=send.deadline,
+                        attempts=1,
+                    )
+                )
         return len(planned)
 
     # -- out --------------------------------------------------------------------------------

@@ -33,9 +33,10 @@ MESSAGES = "messages"
 PRIVATE = "private"
 FORM = "form"
 
-TRIGGER_SECONDS = 2.5
-"""A trigger id lasts 3 s from the person's action: a modal is opened before this has passed,
-or the question is asked in the conversation instead."""
+TRIGGER_SECONDS = 2.9
+"""A trigger id lasts 3 s from the person's action: a modal is tried until this has passed
+(a retry waits out a 429's Retry-After only within it); one Slack refuses as expired, or one
+not tried in time, is asked in the conversation instead."""
 
 # Forms that end their conversation: confirmed privately in the modal itself, under the
 # title each names. Any other form is part of a DM conversation, so the modal closes and the

@@ -136,6 +136,10 @@ def press(port: int, user: str, value: str, *, trigger_id: str, message_ts: str)
     )
 
 
+def uptime() -> str:
+    return open("/proc/loadavg").read()
+
+
 def dm_of(user: str) -> str:
     return f"D{user}"
 
@@ -372,6 +376,16 @@ def test_with_slack_failing_a_third_of_calls_every_reply_arrives_and_every_modal
             if call.ok
         }
         faults = [call for call in fake.calls if not call.ok]
+        attempts = {
+            t: [
+                (round(c.received_at - pressed_at[t], 2), c.status)
+                for c in fake.calls_to("views.open")
+                if c.args.get("trigger_id") == t
+            ]
+            for t in pressed_at
+        }
+        print("ATTEMPTS", sorted(attempts.items(), key=lambda kv: -len(kv[1]))[:12])
+        print("POSTS", len(fake.calls_to("chat.postMessage")), "UPLOADS", uptime())
 
     assert set(opened) == set(pressed_at)  # 40 modals
     late = {t: opened[t] - pressed_at[t] for t in opened if opened[t] - pressed_at[t] >= 3.0}
