@@ -62,9 +62,10 @@ def _defined(part: ReadsPart) -> set[str]:
     }
 
 
-def assemble_reads(stores: Iterable[Store]) -> OpenReads:
-    """One class answering every read the stores declare, as bot.flows.base.Reads promises;
-    a read nobody answers, or one two stores answer, is refused at once."""
+def assemble_reads(stores: Iterable[Store], needed: Iterable[type] = ()) -> OpenReads:
+    """One class answering every read the stores declare, as bot.flows.base.Reads and the
+    `needed` protocols (the flows' extra_reads) promise; a read nobody answers, or one two
+    stores answer, is refused at once."""
     parts: list[ReadsPart] = [ProgressReads]
     parts += [store.reads for store in stores if store.reads is not None]
     answered: dict[str, ReadsPart] = {}
@@ -75,7 +76,12 @@ def assemble_reads(stores: Iterable[Store]) -> OpenReads:
                     f"{name} is read by both {answered[name].__name__} and {part.__name__}"
                 )
             answered[name] = part
-    promised = {name for name, _ in inspect.getmembers(Reads) if not name.startswith("_")}
+    promised = {
+        name
+        for protocol in (Reads, *needed)
+        for name, _ in inspect.getmembers(protocol)
+        if not name.startswith("_")
+    }
     missing = promised - {name for name in answered if not name.startswith("_")}
     if missing:
         raise ValueError(f"no store reads {', '.join(sorted(missing))}")

@@ -75,7 +75,8 @@ class Engine:
         self._front_door_id, self._front_door = front_door(self.flows)
         self._commands = CommandTable(content.coach.command_words, self.flows)
         stores = default_stores() if stores is None else stores
-        self._open_reads = assemble_reads(stores)
+        needed = [protocol for flow in self.flows.values() for protocol in flow.extra_reads]
+        self._open_reads = assemble_reads(stores, needed)
         self._effect_handlers = effect_handlers(stores)
         self.channels = ChannelEvents(database, self.clock)
         self.workspaces = WorkspaceEvents(database, self.clock)

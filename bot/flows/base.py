@@ -231,6 +231,9 @@ class Flow(ABC):
 
     flow_id: ClassVar[str]
     remembers_place: ClassVar[bool] = True  # False: it never waits, so no progress is kept
+    # Protocols of what it looks up beyond `Reads` (privacy_model.PersonDataReads): the engine
+    # refuses to start when its stores do not answer them.
+    extra_reads: ClassVar[tuple[type, ...]] = ()
 
     @abstractmethod
     def start(self, turn: Turn, argument: str) -> StepResult:

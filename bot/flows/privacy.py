@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from bot.core.messages import Choice, FileAttachment, Reply
 from bot.flows.base import Command, Flow, StepResult, Turn, choice_value, reply_only
-from bot.flows.privacy_model import DataSummary, ForgetPerson, privacy_reads
+from bot.flows.privacy_model import DataSummary, ForgetPerson, PersonDataReads, privacy_reads
 from content.privacy import PrivacyText
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ class PrivacyFlow(Flow):
     """Asking to be forgotten, and forgetting; it never waits for a typed answer."""
 
     flow_id = FLOW_ID
+    extra_reads = (PersonDataReads,)
 
     def commands(self) -> tuple[Command, ...]:
         return (Command("forget", self.start),)

@@ -53,6 +53,7 @@ class ToyReads(Protocol):
 
 class ToyFlow(Flow):
     flow_id = "toy"
+    extra_reads = (ToyReads,)
 
     def commands(self) -> tuple[Command, ...]:
         return (Command("wave", self.start),)
@@ -141,6 +142,8 @@ def test_an_effect_no_store_keeps_fails_the_turn_with_nothing_kept(
     content: Content, database: Database, clock: FixedClock
 ) -> None:
     class Unkept(ToyFlow):
+        extra_reads = ()
+
         def start(self, turn: Turn, argument: str) -> StepResult:
             return StepResult(replies=(Reply("Waved."),), effects=(Wave("nobody"),))
 
@@ -172,3 +175,9 @@ def test_two_stores_for_one_effect_or_one_read_are_refused(
 def test_reads_the_flows_need_must_be_answered(content: Content, database: Database) -> None:
     with pytest.raises(ValueError, match=r"no store reads .*recent_reflections"):
         Engine(content=content, database=database, stores=[])
+    with pytest.raises(ValueError, match=r"no store reads waves"):
+        Engine(
+            content=with_word(content, "wave"),
+            database=database,
+            flows=default_flows() | {ToyFlow.flow_id: ToyFlow()},
+        )
