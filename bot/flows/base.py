@@ -227,6 +227,9 @@ class Flow(ABC):
     `start` is the entry point; `states` maps each named state to the handler for what the
     person says while the flow waits there; `choose` handles buttons (`flow:action:arg`) and
     `submit` handles forms. Cancel, pause, resume and help are handled once, by the engine.
+    A flow declares the rest itself: its typed commands (`commands`), the reads it needs
+    beyond `Reads` (`extra_reads`) and what it keeps after every step (`closing_effects`);
+    each kind of effect it returns is kept by the handler a store registers (bot/engine).
     """
 
     flow_id: ClassVar[str]
