@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from content.base import ContentModel, Text, placeholders
 
@@ -21,6 +22,33 @@ class SlashCommand(ContentModel):
 
     description: Text = Field(max_length=100)
     usage_hint: Text = Field(max_length=100)
+
+
+SLASH_COMMAND = re.compile(r"/[a-z0-9_-]{1,31}")
+SUB_COMMAND = re.compile(r"[^\sA-Z]+")
+
+
+class CommandWords(ContentModel):
+    """What people type to reach each flow's commands, by the ids the flows declare them with
+    (bot/flows): translating a word here moves the command, with no change in the code."""
+
+    menu: Text  # the slash command whose first word names one of `sub`, like /coach
+    slash: dict[str, Text]  # a command of its own, like /reflect
+    sub: dict[str, Text]  # the first word after `menu`, lower-case
+
+    @model_validator(mode="after")
+    def _words_are_commands_once_each(self) -> Self:
+        for word in (self.menu, *self.slash.values()):
+            if not SLASH_COMMAND.fullmatch(word):
+                raise ValueError(f"{word!r} is not a slash command name like /reflect")
+        for word in self.sub.values():
+            if not SUB_COMMAND.fullmatch(word):
+                raise ValueError(f"{word!r} is not one lower-case word")
+        for words in ([self.menu, *self.slash.values()], list(self.sub.values())):
+            twice = sorted({word for word in words if words.count(word) > 1})
+            if twice:
+                raise ValueError(f"{', '.join(twice)} would name two commands")
+        return self
 
 
 class Keywords(ContentModel):
@@ -251,6 +279,16 @@ class CoachText(ContentModel):
             if not re.fullmatch(r"/[a-z0-9_-]{1,31}", name):
                 raise ValueError(f"{name!r} is not a slash command name like /reflect")
         return value
+
+    command_words: CommandWords
+
+    @model_validator(mode="after")
+    def _command_words_are_declared_slash_commands(self) -> Self:
+        words = self.command_words
+        undeclared = {words.menu, *words.slash.values()} - set(self.slash_commands)
+        if undeclared:
+            raise ValueError(f"command_words: {sorted(undeclared)} not among slash_commands")
+        return self
 
     keywords: Keywords
     labels: Labels

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.core.schedule import reassess_due_at
 from bot.engine.plan_store import working_hours
+from bot.engine.registry import Store, handling
 from bot.flows.assess_model import (
     AssessEffect,
     AssessmentRecordView,
@@ -34,7 +35,7 @@ def assessment_view(row: SelfAssessment) -> AssessmentRecordView:
 class AssessReads:
     """The self-assessment part of the flows' read-only view of one person."""
 
-    def __init__(self, uow: UnitOfWork, person: Person) -> None:
+    def __init__(self, uow: UnitOfWork, person: Person, now: datetime | None = None) -> None:
         self._assessments = uow.assessments
         self._schedules = uow.plan.schedules
         self._assessed = person
@@ -87,3 +88,6 @@ def apply_assess_effect(
             schedule_reassess(uow, person, now)
         else:
             uow.plan.schedules.clear(person_id=person.id, kind=REMINDER_KIND)
+
+
+STORE = Store(reads=AssessReads, effects=handling(AssessEffect, apply_assess_effect))

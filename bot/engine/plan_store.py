@@ -14,6 +14,7 @@ from bot.core.schedule import (
     digest_due_at,
     relationship_due_at,
 )
+from bot.engine.registry import Store, handling
 from bot.flows.plan_model import (
     ActionItemView,
     CheckInView,
@@ -105,7 +106,7 @@ def action_view(row: ActionItem) -> ActionItemView:
 class PlanReads:
     """The plan part of the flows' read-only view of one person (see bot.flows.base.Reads)."""
 
-    def __init__(self, uow: UnitOfWork, person: Person) -> None:
+    def __init__(self, uow: UnitOfWork, person: Person, now: datetime | None = None) -> None:
         self._plan = uow.plan
         self._session = uow.session
         self._person = person
@@ -451,3 +452,6 @@ def _save_settings(
     balance_due = balance_due_at(now, hours=hours) if effect.balance_summary else None
     schedules.set(person_id=person.id, kind="balance", next_due_at=balance_due)
     reschedule_person(uow, person, now)
+
+
+STORE = Store(reads=PlanReads, effects=handling(PlanEffect, apply_plan_effect))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.engine.registry import Store, handling
 from bot.engine.team_store import release_forgotten_subscriptions
 from bot.flows.privacy_model import DataSummary, ForgetPerson
 from storage import person_data
@@ -25,7 +26,7 @@ class PrivacyReads:
     """The privacy part of the flows' read-only view of one person (bot.flows.privacy_model
     .PersonDataReads)."""
 
-    def __init__(self, uow: UnitOfWork, person: Person) -> None:
+    def __init__(self, uow: UnitOfWork, person: Person, now: datetime | None = None) -> None:
         self._privacy_uow = uow
         self._privacy_person = person
 
@@ -58,3 +59,6 @@ def forget_person(uow: UnitOfWork, person: Person, effect: ForgetPerson, now: da
     # The row is gone: nothing of this turn may write to it again.
     uow.session.expunge(person)
     logger.info("forgot a person at their request (%d rows)", sum(deleted.values()) + 1)
+
+
+STORE = Store(reads=PrivacyReads, effects=handling(ForgetPerson, forget_person))

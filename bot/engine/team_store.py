@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.clock import Clock
 from bot.core.schedule import weekly_post_due_at
+from bot.engine.registry import Store, handling
 from bot.flows.team_model import (
     PAUSED_ITSELF_REASONS,
     STATUSES,
@@ -333,3 +334,6 @@ class ChannelEvents:
             workspace_id=workspace, channel_id=channel_id, message_ts=thread_ts
         )
         return None if post is None else post.id
+
+
+STORE = Store(reads=TeamReads, effects=handling(TeamEffect, apply_team_effect))

@@ -3,55 +3,34 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.core.clock import Clock, SystemClock
+from bot.core.effects import Effect
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
-from bot.core.schedule import reminder_due_at
-from bot.engine.assess_store import AssessReads, apply_assess_effect
-from bot.engine.plan_store import (
-    PlanReads,
-    apply_plan_effect,
-    park_person,
-    reschedule_person,
-    welcome_back,
-)
-from bot.engine.privacy_store import PrivacyReads, forget_person
-from bot.engine.team_store import ChannelEvents, TeamReads, apply_team_effect
+from bot.engine.commands import CommandTable, Found
+from bot.engine.plan_store import park_person, reschedule_person, welcome_back
+from bot.engine.registry import Store, assemble_reads, effect_handlers
+from bot.engine.stores import default_stores
+from bot.engine.team_store import ChannelEvents
 from bot.engine.workspaces import WorkspaceEvents
 from bot.flows import default_flows
-from bot.flows.assess_model import DiscardAssessment, SaveAssessmentAnswers, SetReassessReminder
 from bot.flows.base import (
     IDLE,
-    AddWorkRecord,
     Flow,
-    ReflectionView,
-    RemoveWorkRecord,
-    SaveAnswer,
-    SaveReflection,
-    SetReminder,
-    SetTicked,
+    FrontDoor,
     StepResult,
     Turn,
-    WorkRecordView,
     parse_choice_value,
     reply_only,
 )
-from bot.flows.coach import CoachFlow, help_text, welcome_choices
 from bot.flows.home import build_home
-from bot.flows.plan_model import PlanEffect
 from bot.flows.privacy import PrivacyFlow
-from bot.flows.privacy_model import ForgetResult
-from bot.flows.reflect import ReflectFlow
-from bot.flows.team import COMMANDS as TEAM_COMMANDS
-from bot.flows.team import TeamFlow
-from bot.flows.team_model import SaveSubscription, SetSubscriptionStatus
 from bot.flows.toolkit import ToolkitFlow
 from content import Content
 from storage.database import Database, UnitOfWork
@@ -66,48 +45,6 @@ TurnHook = Callable[[UnitOfWork, Outcome], None]
 class TurnWithdrawn(Exception):
     """Raised by a `before_commit` hook to undo the turn and hand it back to the caller
     (for example: earlier turns of the same person are still waiting to be taken)."""
-
-
-class StoredReads(PlanReads, TeamReads, AssessReads, PrivacyReads):
-    """The flows' read-only view of one person's data, inside the turn's unit of work."""
-
-    def __init__(self, uow: UnitOfWork, person: Person, now: datetime) -> None:
-        PlanReads.__init__(self, uow, person)
-        TeamReads.__init__(self, uow, person, now)
-        AssessReads.__init__(self, uow, person)
-        PrivacyReads.__init__(self, uow, person)
-        self._repos = uow.repos
-
-    def recent_reflections(self, *, limit: int) -> list[ReflectionView]:
-        rows = self._repos.reflections.recent(person_id=self._person.id, limit=limit)
-        return [ReflectionView(r.text, r.prompt, r.created_at) for r in rows]
-
-    def reflection_count(self) -> int:
-        return self._repos.reflections.count(person_id=self._person.id)
-
-    def answers(self, *, step_id: str) -> dict[str, str]:
-        rows = self._repos.answers.for_step(person_id=self._person.id, step_id=step_id)
-        return {question_id: row.text for question_id, row in rows.items()}
-
-    def progress(self, *, flow_id: str) -> tuple[str, Mapping[str, Any]] | None:
-        row = self._repos.progress.get(person_id=self._person.id, flow_id=flow_id)
-        return None if row is None else (row.state, row.data)
-
-    def ticked(self, *, step_id: str) -> set[str]:
-        ticks = self._repos.checklist.ticked(person_id=self._person.id, step_id=step_id)
-        return {item for _, item in ticks}
-
-    def work_records(self, *, section_id: str) -> list[WorkRecordView]:
-        rows = self._repos.work.records(person_id=self._person.id, section_id=section_id)
-        return [WorkRecordView(row.id, dict(row.data)) for row in rows]
-
-    def reminder_days(self) -> int | None:
-        reminder = self._repos.reminders.get(person_id=self._person.id)
-        return None if reminder is None else reminder.every_days
-
-
-def _sets_reminder(result: StepResult) -> bool:
-    return any(isinstance(effect, SetReminder) for effect in result.effects)
 
 
 def local_date(now: datetime, time_zone: str | None) -> date:
@@ -129,13 +66,23 @@ class Engine:
         database: Database,
         clock: Clock | None = None,
         flows: Mapping[str, Flow] | None = None,
+        stores: Sequence[Store] | None = None,
     ) -> None:
+        """`flows` are the conversations offered (bot.flows.default_flows), `stores` what keeps
+        their data (bot.engine.stores.default_stores); a flow's command without words, a read
+        nobody answers or an effect two stores keep stops the engine here, not in a turn."""
         self.content = content
         self.database = database
         self.clock = clock or SystemClock()
         self.flows = dict(flows or default_flows())
         # Privacy is every person's, whatever else a deployment offers.
         self.flows.setdefault(PrivacyFlow.flow_id, PrivacyFlow())
+        self._front_door_id, self._front_door = front_door(self.flows)
+        self._commands = CommandTable(content.coach.command_words, self.flows)
+        stores = default_stores() if stores is None else stores
+        needed = [protocol for flow in self.flows.values() for protocol in flow.extra_reads]
+        self._open_reads = assemble_reads(stores, needed)
+        self._effect_handlers = effect_handlers(stores)
         self.channels = ChannelEvents(database, self.clock)
         self.workspaces = WorkspaceEvents(database, self.clock)
 
@@ -206,7 +153,7 @@ class Engine:
             content=self.content,
             now=now,
             today=local_date(now, person.time_zone),
-            reads=StoredReads(uow, person, now),
+            reads=self._open_reads(uow, person, now),
         )
         needs_time_zone = person.time_zone is None
         if inbound.kind is InboundKind.HOME:
@@ -218,8 +165,22 @@ class Engine:
             form_errors=result.form_errors,
             waiting=result.waiting and not result.keep_inactive,
             # A person just forgotten is not to be stored again by asking for their zone.
-            needs_time_zone=needs_time_zone and not isinstance(result, ForgetResult),
+            needs_time_zone=needs_time_zone and not result.forgets_person,
         )
+
+    def slow_pointer(self, inbound: Inbound) -> str | None:
+        """What to say at once for a command whose work draws pictures or builds files, while
+        it runs after the platform's acknowledgement; None when it is quick."""
+        found = self._commands.typed(inbound)
+        if found is None or not found.command.slow(found.argument):
+            return None
+        return found.command.meanwhile(self.content)
+
+    def acts_on_channel(self, inbound: Inbound) -> bool:
+        """Whether a command acts on the channel it was typed in (a team's weekly prompt), so
+        the adapter should learn about that channel first."""
+        found = self._commands.typed(inbound)
+        return found is not None and found.command.on_channel and inbound.channel_id is not None
 
     def remember_time_zone(
         self, *, platform: str, workspace_id: str, user_id: str, time_zone: str
@@ -298,7 +259,6 @@ class Engine:
 
     def _route(self, uow: UnitOfWork, person: Person, turn: Turn) -> tuple[str, StepResult]:
         inbound = turn.inbound
-        coach = self._coach
         if inbound.kind is InboundKind.COMMAND:
             return self._command(turn)
         if inbound.kind is InboundKind.CHOICE:
@@ -317,7 +277,7 @@ class Engine:
             if flow is not None:
                 positioned = self._positioned(uow, person, turn, flow_id)
                 closed = flow.close_form(positioned, inbound.form_id or "")
-            return (flow_id, closed) if closed is not None else ("coach", StepResult())
+            return (flow_id, closed) if closed is not None else (self._front_door_id, StepResult())
         if inbound.kind is InboundKind.FORM:
             flow_id = (inbound.form_id or "").partition(".")[0]
             flow = self.flows.get(flow_id)
@@ -329,44 +289,22 @@ class Engine:
             if flow is None or result is None:
                 return self._stale(uow, person, turn)
             return flow_id, result
-        return self._text(uow, person, turn, coach)
+        return self._text(uow, person, turn)
 
     def _command(self, turn: Turn) -> tuple[str, StepResult]:
-        inbound = turn.inbound
-        if inbound.command == "reflect":
-            return "reflect", self.flows["reflect"].start(turn, inbound.text)
-        if inbound.command == "checkin":
-            return "checkin", self.flows["checkin"].start(turn, inbound.text)
-        if inbound.command != "coach":
-            return "coach", self._coach.unknown_command(turn, f"/{inbound.command}")
-        name, _, argument = inbound.text.strip().partition(" ")
-        name = name.lower()
-        if name in {"", "help"}:
-            return "coach", self._coach.help(turn)
-        if name == "toolkit":
-            return "toolkit", self.flows["toolkit"].start(turn, argument)
-        if name == "plan":
-            return "plan", self.flows["plan"].start(turn, argument)
-        if name == "checkin":
-            return "checkin", self.flows["checkin"].start(turn, argument)
-        if name == "reflections":
-            return "reflect", self._reflect.history(turn)
-        if name == "export":
-            exported = self.flows["toolkit"].choose(turn, "export", "")
-            return ("toolkit", exported) if exported else ("coach", self._coach.help(turn))
-        if name == "forget":
-            return PrivacyFlow.flow_id, self.flows[PrivacyFlow.flow_id].start(turn, argument)
-        if name == "reflect":
-            return "reflect", self.flows["reflect"].start(turn, argument)
-        if name == "assess":
-            return "assess", self.flows["assess"].start(turn, argument)
-        if name in TEAM_COMMANDS:
-            return "team", self._team.command(turn, name)
-        return "coach", self._coach.unknown_command(turn, name)
+        found = self._commands.find(turn.inbound)
+        front = self._front_door
+        if not isinstance(found, Found):
+            if not found.name:  # the menu command alone
+                return self._front_door_id, front.help(turn)
+            return self._front_door_id, front.unknown_command(turn, found.name)
+        result = found.command.run(turn, found.argument)
+        if result is None:
+            return self._front_door_id, front.help(turn)
+        return found.flow_id, result
 
-    def _text(
-        self, uow: UnitOfWork, person: Person, turn: Turn, coach: CoachFlow
-    ) -> tuple[str, StepResult]:
+    def _text(self, uow: UnitOfWork, person: Person, turn: Turn) -> tuple[str, StepResult]:
+        front, front_id = self._front_door, self._front_door_id
         keywords = self.content.coach.keywords
         general = self.content.coach.general
         said = " ".join(turn.inbound.text.lower().split()).strip(".!")
@@ -376,18 +314,18 @@ class Engine:
                 return active, self.flows[active].resume(
                     self._positioned(uow, person, turn, active)
                 )
-            return "coach", coach.welcome(turn)
+            return front_id, front.welcome(turn)
         if said in keywords.help:
             if active is None:
-                return "coach", coach.help(turn)
-            return active, reply_only(Reply(f"{general.help_in_flow}\n\n{help_text(turn)}"))
+                return front_id, front.help(turn)
+            return active, front.help_in_flow(turn)
         if said in keywords.resume and active is not None:
             return active, self.flows[active].resume(self._positioned(uow, person, turn, active))
         if said in keywords.cancel or said in keywords.pause:
             if active is None:
                 cancelling = said in keywords.cancel
                 nothing = general.nothing_to_cancel if cancelling else general.nothing_to_pause
-                return "coach", StepResult(replies=(Reply(nothing),))
+                return front_id, StepResult(replies=(Reply(nothing),))
             waiting = self._positioned(uow, person, turn, active)
             person.active_flow = None
             if said in keywords.cancel:
@@ -401,16 +339,11 @@ class Engine:
             )
         if said in keywords.resume and active is None:
             interrupted = self._interrupted_flow(uow, person)
-            assessing = self._assessment_in_progress(uow, person, after=interrupted)
-            if assessing is not None:
-                # A self-assessment left part-way is picked up where it was left, too.
-                resumed = self.flows["assess"].choose(turn, "resume", assessing)
-                if resumed is not None:
-                    return "assess", resumed
+            unfinished = self._resume_unfinished(turn, after=interrupted)
+            if unfinished is not None:
+                return unfinished
             if interrupted is None:
-                return "coach", StepResult(
-                    replies=(Reply(general.nothing_to_resume, choices=welcome_choices(turn)),)
-                )
+                return front_id, front.nothing_to_resume(turn)
             flow = self.flows[interrupted.flow_id]
             return interrupted.flow_id, flow.resume(
                 self._positioned(uow, person, turn, interrupted.flow_id)
@@ -420,7 +353,7 @@ class Engine:
             handler = self.flows[active].states().get(waiting.state or IDLE)
             if handler is not None:
                 return active, handler(waiting)
-        return "coach", coach.welcome(turn)
+        return front_id, front.welcome(turn)
 
     def _interrupted_flow(self, uow: UnitOfWork, person: Person) -> FlowProgress | None:
         """The flow most recently left waiting (paused, or interrupted by another)."""
@@ -431,21 +364,23 @@ class Engine:
         ]
         return max(waiting, key=lambda row: row.updated_at) if waiting else None
 
-    @staticmethod
-    def _assessment_in_progress(
-        uow: UnitOfWork, person: Person, *, after: FlowProgress | None
-    ) -> str | None:
-        """The kind of self-assessment in progress that was answered more recently than the
-        flow left waiting (if any)."""
-        rows = [
-            row for row in uow.assessments.all_for(person_id=person.id) if row.finished_at is None
+    def _resume_unfinished(
+        self, turn: Turn, *, after: FlowProgress | None
+    ) -> tuple[str, StepResult] | None:
+        """Work a flow keeps outside its waiting state (a self-assessment left part-way) and
+        touched more recently than the flow left waiting (if any), picked up where it was left:
+        the most recent first."""
+        touched = [
+            (since, flow_id)
+            for flow_id, flow in self.flows.items()
+            if (since := flow.unfinished_since(turn)) is not None
+            and (after is None or after.updated_at <= since)
         ]
-        if not rows:
-            return None
-        latest = max(rows, key=lambda row: row.updated_at)
-        if after is not None and after.updated_at > latest.updated_at:
-            return None
-        return latest.kind
+        for _, flow_id in sorted(touched, key=lambda pair: pair[0], reverse=True):
+            resumed = self.flows[flow_id].resume_unfinished(turn)
+            if resumed is not None:
+                return flow_id, resumed
+        return None
 
     def _positioned(self, uow: UnitOfWork, person: Person, turn: Turn, flow_id: str) -> Turn:
         progress = uow.repos.progress.get(person_id=person.id, flow_id=flow_id)
@@ -458,81 +393,30 @@ class Engine:
         lead = self.content.coach.general.stale_choice
         active = person.active_flow if person.active_flow in self.flows else None
         if active is None:
-            first, *rest = self._coach.welcome(turn).replies
+            first, *rest = self._front_door.welcome(turn).replies
         else:
             again = self.flows[active].resume(self._positioned(uow, person, turn, active))
             first, *rest = again.replies
         if first.form is not None:
             # A form opens as a window, where a lead put in front of its text is not shown:
             # the words go first, as a message of their own.
-            return active or "coach", reply_only(Reply(lead), first, *rest)
+            return active or self._front_door_id, reply_only(Reply(lead), first, *rest)
         first = replace(first, text=f"{lead}\n\n{first.text}")
-        return active or "coach", reply_only(first, *rest)
+        return active or self._front_door_id, reply_only(first, *rest)
 
     def _apply(
         self, uow: UnitOfWork, person: Person, flow_id: str, result: StepResult, now: datetime
     ) -> None:
-        if isinstance(result, ForgetResult):
-            # Nothing else of the turn is kept: the person and their place in every flow go.
-            forget_person(uow, person, result.forget, now)
-            return
         for effect in result.effects:
-            if isinstance(effect, SaveReflection):
-                uow.repos.reflections.add(
-                    person_id=person.id,
-                    text=effect.text,
-                    prompt=effect.prompt,
-                    source=effect.source,
-                    at=now,
-                )
-            elif isinstance(effect, SaveAnswer):
-                uow.repos.answers.save(
-                    person_id=person.id,
-                    step_id=effect.step_id,
-                    question_id=effect.question_id,
-                    text=effect.text,
-                    at=now,
-                )
-            elif isinstance(effect, SetTicked):
-                uow.repos.checklist.set_ticked(
-                    person_id=person.id,
-                    step_id=effect.step_id,
-                    item_id=effect.item_id,
-                    ticked=effect.ticked,
-                    at=now,
-                )
-            elif isinstance(effect, AddWorkRecord):
-                record = dict(effect.data)
-                if effect.single:
-                    uow.repos.work.replace_single(
-                        person_id=person.id, section_id=effect.section_id, data=record, at=now
-                    )
-                else:
-                    uow.repos.work.add(
-                        person_id=person.id, section_id=effect.section_id, data=record, at=now
-                    )
-            elif isinstance(effect, RemoveWorkRecord):
-                uow.repos.work.remove(person_id=person.id, record_id=effect.record_id)
-            elif isinstance(effect, PlanEffect):
-                apply_plan_effect(uow, person, effect, now)
-            elif isinstance(effect, SaveSubscription | SetSubscriptionStatus):
-                apply_team_effect(uow, person, effect, now)
-            elif isinstance(
-                effect, SaveAssessmentAnswers | DiscardAssessment | SetReassessReminder
-            ):
-                apply_assess_effect(uow, person, effect, now)
-            elif isinstance(effect, SetReminder):
-                if effect.every_days is None:
-                    uow.repos.reminders.clear(person_id=person.id)
-                else:
-                    due = reminder_due_at(now, days=effect.every_days, time_zone=person.time_zone)
-                    uow.repos.reminders.set(
-                        person_id=person.id, every_days=effect.every_days, next_due_at=due
-                    )
-        if flow_id == ToolkitFlow.flow_id and not _sets_reminder(result):
-            # Someone working in the toolkit needs no reminder yet: move it on from today.
-            self._postpone_reminder(uow, person, now)
-        if result.form_errors is not None or result.keep_state or flow_id == "coach":
+            self._keep(uow, person, effect, now)
+        if result.forgets_person:
+            return  # nobody is left to keep anything else of the turn for
+        flow = self.flows.get(flow_id)
+        if flow is None:
+            return
+        for effect in flow.closing_effects(result):
+            self._keep(uow, person, effect, now)
+        if result.form_errors is not None or result.keep_state or not flow.remembers_place:
             return
         was_waiting = person.active_flow == flow_id
         if result.waiting and not result.keep_inactive:
@@ -547,12 +431,11 @@ class Engine:
             person_id=person.id, flow_id=flow_id, state=result.state, data=dict(result.data), at=now
         )
 
-    def _postpone_reminder(self, uow: UnitOfWork, person: Person, now: datetime) -> None:
-        reminder = uow.repos.reminders.get(person_id=person.id)
-        if reminder is not None and reminder.claimed_until is None:
-            reminder.next_due_at = reminder_due_at(
-                now, days=reminder.every_days, time_zone=person.time_zone
-            )
+    def _keep(self, uow: UnitOfWork, person: Person, effect: Effect, now: datetime) -> None:
+        handler = self._effect_handlers.get(type(effect))
+        if handler is None:
+            raise TypeError(f"no store keeps a {type(effect).__name__} (bot/engine/stores.py)")
+        handler(uow, person, effect, now)
 
     def reminder_for(self, *, platform: str, workspace_id: str, user_id: str) -> Outcome:
         """The toolkit reminder for one person, as the worker sends it."""
@@ -566,20 +449,10 @@ class Engine:
             )
         )
 
-    @property
-    def _coach(self) -> CoachFlow:
-        flow = self.flows["coach"]
-        assert isinstance(flow, CoachFlow)
-        return flow
 
-    @property
-    def _team(self) -> TeamFlow:
-        flow = self.flows["team"]
-        assert isinstance(flow, TeamFlow)
-        return flow
-
-    @property
-    def _reflect(self) -> ReflectFlow:
-        flow = self.flows["reflect"]
-        assert isinstance(flow, ReflectFlow)
-        return flow
+def front_door(flows: Mapping[str, Flow]) -> tuple[str, FrontDoor]:
+    """The one flow people reach when nothing else applies."""
+    doors = [(flow_id, flow) for flow_id, flow in flows.items() if isinstance(flow, FrontDoor)]
+    if len(doors) != 1:
+        raise ValueError(f"the flows need exactly one front door, not {len(doors)}")
+    return doors[0]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.effects import Effect
 from bot.core.messages import Choice, Form, FormErrors, FormField, HomeSection, Image, Reply
 from bot.core.schedule import WorkingHours, reassess_due_at, zone
 from bot.core.text import parse_int, shorten
@@ -17,7 +18,7 @@ from bot.flows.assess_model import (
     SaveAssessmentAnswers,
     SetReassessReminder,
 )
-from bot.flows.base import Effect, Flow, StepResult, Turn, choice_value, reply_only
+from bot.flows.base import Command, Flow, StepResult, Turn, choice_value, reply_only
 from bot.flows.nudges import day_text
 from bot.flows.plan_model import RelationshipView
 from content import Content
@@ -185,15 +186,37 @@ def _token(started_at: datetime) -> str:
 # ----- the flow ---------------------------------------------------------------------------------
 
 
+def _wants_history(argument: str) -> bool:
+    return argument.strip().lower() == HISTORY
+
+
+def _latest_unfinished(turn: Turn) -> AssessmentRecordView | None:
+    """The self-assessment in progress answered most recently, if any."""
+    unfinished = [row for row in turn.reads.assessments() if row.finished_at is None]
+    return max(unfinished, key=lambda row: row.updated_at, default=None)
+
+
 class AssessFlow(Flow):
     """Forms only: each page submitted is stored at once, so the flow never waits."""
 
     flow_id = FLOW
 
+    def commands(self) -> tuple[Command, ...]:
+        # The history draws a trend chart per assessment, posted with the pictures after the ack.
+        return (Command("assess", self.start, slow=lambda argument: _wants_history(argument)),)
+
+    def unfinished_since(self, turn: Turn) -> datetime | None:
+        latest = _latest_unfinished(turn)
+        return None if latest is None else latest.updated_at
+
+    def resume_unfinished(self, turn: Turn) -> StepResult | None:
+        latest = _latest_unfinished(turn)
+        return None if latest is None else self.choose(turn, "resume", latest.kind)
+
     def start(self, turn: Turn, argument: str) -> StepResult:
         """`/coach assess` offers the three; `/coach assess history`; `/coach assess <kind>`."""
         wanted = argument.strip().lower()
-        if wanted == HISTORY:
+        if _wants_history(wanted):
             return self.history(turn)
         assessment = find_assessment(turn.content, wanted) if wanted else None
         if assessment is None:

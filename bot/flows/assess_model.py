@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.core.effects import Effect
+
 
 @dataclass(frozen=True)
 class AssessmentRecordView:
@@ -25,7 +27,7 @@ class AssessmentRecordView:
 
 
 @dataclass(frozen=True)
-class SaveAssessmentAnswers:
+class SaveAssessmentAnswers(Effect):
     """Answers for the person's assessment of this kind in progress (started if there is none);
     with `finish`, it is finished now and joins the history."""
 
@@ -36,14 +38,14 @@ class SaveAssessmentAnswers:
 
 
 @dataclass(frozen=True)
-class DiscardAssessment:
+class DiscardAssessment(Effect):
     """Throw away the assessment of this kind in progress (to start over)."""
 
     kind: str
 
 
 @dataclass(frozen=True)
-class SetReassessReminder:
+class SetReassessReminder(Effect):
     """A reminder to reassess every quarter (counted from the latest finished assessment), or
     none."""
 

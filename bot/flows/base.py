@@ -8,18 +8,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
 
+from bot.core.effects import Effect
 from bot.core.messages import FormErrors, Inbound, Reply
-from bot.flows.assess_model import AssessEffect, AssessmentRecordView
+from bot.flows.assess_model import AssessmentRecordView
 from bot.flows.plan_model import (
     ActionItemView,
     CheckInView,
     NudgeSettingsView,
-    PlanEffect,
     PlanView,
     RatingView,
     RelationshipView,
 )
-from bot.flows.team_model import SubscriptionView, TeamEffect, TeamReplyView
+from bot.flows.team_model import SubscriptionView, TeamReplyView
 from content import Content
 
 
@@ -107,54 +107,46 @@ class Reads(Protocol):
 
 
 @dataclass(frozen=True)
-class SaveReflection:
+class SaveReflection(Effect):
     text: str
     prompt: str | None
     source: str
 
 
 @dataclass(frozen=True)
-class SaveAnswer:
+class SaveAnswer(Effect):
     step_id: str
     question_id: str
     text: str
 
 
 @dataclass(frozen=True)
-class SetTicked:
+class SetTicked(Effect):
     step_id: str
     item_id: str
     ticked: bool
 
 
 @dataclass(frozen=True)
-class AddWorkRecord:
+class AddWorkRecord(Effect):
     section_id: str
     data: Mapping[str, str]
     single: bool  # the section holds one record: replace it
 
 
 @dataclass(frozen=True)
-class RemoveWorkRecord:
+class RemoveWorkRecord(Effect):
     record_id: int
 
 
 @dataclass(frozen=True)
-class SetReminder:
+class SetReminder(Effect):
     every_days: int | None  # None: no reminders
 
 
-Effect = (
-    SaveReflection
-    | SaveAnswer
-    | SetTicked
-    | AddWorkRecord
-    | RemoveWorkRecord
-    | SetReminder
-    | PlanEffect
-    | TeamEffect
-    | AssessEffect
-)
+@dataclass(frozen=True)
+class PostponeReminder(Effect):
+    """Move the toolkit reminder on from today: someone working in the toolkit needs none yet."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +180,8 @@ class StepResult:
     form_errors: FormErrors | None = None
     keep_inactive: bool = False  # waiting, but set aside (paused) until the person resumes
     keep_state: bool = False  # only replies (an error, a list): the flow stays where it was
+    # The effects delete the person: nothing else of the turn is kept, nobody is left to ask.
+    forgets_person: bool = False
 
     @property
     def waiting(self) -> bool:
@@ -202,19 +196,68 @@ def reply_only(*replies: Reply) -> StepResult:
 Handler = Callable[[Turn], StepResult]
 
 
+def never_slow(_argument: str) -> bool:
+    return False
+
+
+def in_direct_messages(content: Content) -> str:
+    return content.coach.general.continue_in_dm
+
+
+@dataclass(frozen=True)
+class Command:
+    """A way into a flow by typing: a slash command of its own, or a word after the menu
+    command (`/coach toolkit 3`). `word_id` names its words in content (coach.command_words),
+    so the flow holds no word people type."""
+
+    word_id: str
+    # Runs with what followed the word; None: nothing to do there, so the coach's help instead.
+    run: Callable[[Turn, str], StepResult | None]
+    slash: bool = False  # a slash command of its own, not a word after the menu command
+    # Given what followed the word: whether it draws pictures or builds files, which take
+    # longer than a platform waits for its acknowledgement.
+    slow: Callable[[str], bool] = never_slow
+    meanwhile: Callable[[Content], str] = in_direct_messages  # said while the slow work runs
+    on_channel: bool = False  # it acts on the channel it was typed in, not only for the person
+
+
 class Flow(ABC):
     """A conversation as an explicit state machine.
 
     `start` is the entry point; `states` maps each named state to the handler for what the
     person says while the flow waits there; `choose` handles buttons (`flow:action:arg`) and
     `submit` handles forms. Cancel, pause, resume and help are handled once, by the engine.
+    A flow declares the rest itself: its typed commands (`commands`), the reads it needs
+    beyond `Reads` (`extra_reads`) and what it keeps after every step (`closing_effects`);
+    each kind of effect it returns is kept by the handler a store registers (bot/engine).
     """
 
     flow_id: ClassVar[str]
+    remembers_place: ClassVar[bool] = True  # False: it never waits, so no progress is kept
+    # Protocols of what it looks up beyond `Reads` (privacy_model.PersonDataReads): the engine
+    # refuses to start when its stores do not answer them.
+    extra_reads: ClassVar[tuple[type, ...]] = ()
 
     @abstractmethod
     def start(self, turn: Turn, argument: str) -> StepResult:
         """Begin (or re-enter) the flow; `argument` is what followed the command."""
+
+    def commands(self) -> tuple[Command, ...]:
+        """The typed commands that reach this flow (none: only buttons and forms do)."""
+        return ()
+
+    def closing_effects(self, result: StepResult) -> tuple[Effect, ...]:
+        """What to keep after every step of this flow, beyond what the step itself asked."""
+        return ()
+
+    def unfinished_since(self, turn: Turn) -> datetime | None:
+        """When work this flow keeps outside its waiting state (a self-assessment answered
+        part-way) was last touched, for `resume`; None when there is none."""
+        return None
+
+    def resume_unfinished(self, turn: Turn) -> StepResult | None:
+        """Pick up the work `unfinished_since` found; None when it no longer can."""
+        return None
 
     def states(self) -> Mapping[str, Handler]:
         return {}
@@ -240,6 +283,29 @@ class Flow(ABC):
     def resume(self, turn: Turn) -> StepResult:
         """Pick up where the person paused; by default, start again."""
         return self.start(turn, "")
+
+
+class FrontDoor(Flow):
+    """The flow people reach when nothing else applies: the engine's fallback for greetings,
+    help, commands it does not know and buttons that no longer apply. It never waits."""
+
+    remembers_place = False
+
+    @abstractmethod
+    def welcome(self, turn: Turn) -> StepResult: ...
+
+    @abstractmethod
+    def help(self, turn: Turn) -> StepResult: ...
+
+    @abstractmethod
+    def help_in_flow(self, turn: Turn) -> StepResult:
+        """Help asked for while another flow waits for an answer: it keeps waiting."""
+
+    @abstractmethod
+    def unknown_command(self, turn: Turn, name: str) -> StepResult: ...
+
+    @abstractmethod
+    def nothing_to_resume(self, turn: Turn) -> StepResult: ...
 
 
 def choice_value(flow_id: str, action: str, argument: str = "") -> str:

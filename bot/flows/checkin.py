@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
 from bot.core.schedule import WorkingHours, relationship_due_at
 from bot.core.text import parse_int
-from bot.flows.base import Flow, Handler, StepResult, Turn, choice_value, reply_only
+from bot.flows.base import Command, Flow, Handler, StepResult, Turn, choice_value, reply_only
 from bot.flows.matching import closest, exact_or_contained, fuzzy
 from bot.flows.nudges import (
     BUTTON_LIMIT,
@@ -136,6 +136,9 @@ class Guess:
 
 class CheckInFlow(Flow):
     flow_id = "checkin"
+
+    def commands(self) -> tuple[Command, ...]:
+        return (Command("checkin", self.start, slash=True), Command("checkin", self.start))
 
     def start(self, turn: Turn, argument: str) -> StepResult:
         relationships = turn.reads.relationships()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.messages import Choice, Reply
-from bot.flows.base import Flow, StepResult, Turn, choice_value
+from bot.flows.base import Command, FrontDoor, StepResult, Turn, choice_value, reply_only
 
 
 def welcome_choices(turn: Turn) -> tuple[Choice, ...]:
@@ -26,10 +26,13 @@ def help_text(turn: Turn) -> str:
     return "\n".join(lines)
 
 
-class CoachFlow(Flow):
+class CoachFlow(FrontDoor):
     """Welcome and help; it never waits for an answer."""
 
     flow_id = "coach"
+
+    def commands(self) -> tuple[Command, ...]:
+        return (Command("help", lambda turn, _: self.help(turn)),)
 
     def start(self, turn: Turn, argument: str) -> StepResult:
         return self.welcome(turn)
@@ -48,6 +51,13 @@ class CoachFlow(Flow):
 
     def help(self, turn: Turn) -> StepResult:
         return StepResult(replies=(Reply(help_text(turn)),))
+
+    def help_in_flow(self, turn: Turn) -> StepResult:
+        return reply_only(Reply(f"{turn.content.coach.general.help_in_flow}\n\n{help_text(turn)}"))
+
+    def nothing_to_resume(self, turn: Turn) -> StepResult:
+        nothing = turn.content.coach.general.nothing_to_resume
+        return StepResult(replies=(Reply(nothing, choices=welcome_choices(turn)),))
 
     def unknown_command(self, turn: Turn, name: str) -> StepResult:
         lead = turn.content.coach.general.unknown_command.format(name=name)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from bot.core.messages import Choice, Form, FormErrors, Reply
 from bot.core.text import parse_int
 from bot.flows.balance import balance_replies
-from bot.flows.base import Flow, StepResult, Turn, choice_value, reply_only
+from bot.flows.base import Command, Flow, StepResult, Turn, choice_value, reply_only
 from bot.flows.nudges import nudge_replies
 from bot.flows.plan_forms import (
     FORM_ACTION,
@@ -81,6 +81,16 @@ def _with_form(form: Form, retry: Choice) -> StepResult:
 
 class PlanFlow(Flow):
     flow_id = FLOW
+
+    def commands(self) -> tuple[Command, ...]:
+        # The overview and `balance` draw the balance chart, posted with the picture after the ack.
+        return (
+            Command(
+                "plan",
+                self.start,
+                slow=lambda argument: argument.strip().lower() in {"", "balance"},
+            ),
+        )
 
     def start(self, turn: Turn, argument: str) -> StepResult:
         shortcuts: Mapping[str, Callable[[Turn], StepResult]] = {

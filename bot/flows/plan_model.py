@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.core.effects import Effect
+
 # ----- views: what a flow reads -------------------------------------------------------------
 
 
@@ -78,7 +80,7 @@ class NudgeSettingsView:
 
 
 @dataclass(frozen=True)
-class SavePlan:
+class SavePlan(Effect):
     personal_goals: str | None
     team_goals: str | None
     working_well: str | None
@@ -86,7 +88,7 @@ class SavePlan:
 
 
 @dataclass(frozen=True)
-class SaveRelationship:
+class SaveRelationship(Effect):
     """Add a relationship (`relationship_id` None) or change one of the person's own."""
 
     relationship_id: int | None
@@ -101,18 +103,18 @@ class SaveRelationship:
 
 
 @dataclass(frozen=True)
-class SetRelationshipPaused:
+class SetRelationshipPaused(Effect):
     relationship_id: int
     paused: bool
 
 
 @dataclass(frozen=True)
-class RemoveRelationship:
+class RemoveRelationship(Effect):
     relationship_id: int
 
 
 @dataclass(frozen=True)
-class RateMaturity:
+class RateMaturity(Effect):
     relationship_id: int
     score: int
     stage_id: str
@@ -120,7 +122,7 @@ class RateMaturity:
 
 
 @dataclass(frozen=True)
-class LogCheckIn:
+class LogCheckIn(Effect):
     """Log a check-in; the relationship's next due time starts again from it."""
 
     relationship_id: int
@@ -132,7 +134,7 @@ class LogCheckIn:
 
 
 @dataclass(frozen=True)
-class UndoCheckIn:
+class UndoCheckIn(Effect):
     """Take back a check-in just logged, named by its relationship and the moment it was
     logged (the turn's `now`, which the engine stores as its `created_at`); the relationship's
     due time is worked out again from the check-in before it."""
@@ -142,7 +144,7 @@ class UndoCheckIn:
 
 
 @dataclass(frozen=True)
-class SnoozeRelationship:
+class SnoozeRelationship(Effect):
     """No nudge before the working start of `until` (a local date)."""
 
     relationship_id: int
@@ -150,14 +152,14 @@ class SnoozeRelationship:
 
 
 @dataclass(frozen=True)
-class SkipRelationship:
+class SkipRelationship(Effect):
     """Skip this occurrence: the next nudge is one cadence from today."""
 
     relationship_id: int
 
 
 @dataclass(frozen=True)
-class SaveActionItem:
+class SaveActionItem(Effect):
     """Add an action item (`action_id` None) or change one of the person's own."""
 
     action_id: int | None
@@ -168,18 +170,18 @@ class SaveActionItem:
 
 
 @dataclass(frozen=True)
-class SetActionDone:
+class SetActionDone(Effect):
     action_id: int
     done: bool
 
 
 @dataclass(frozen=True)
-class RemoveActionItem:
+class RemoveActionItem(Effect):
     action_id: int
 
 
 @dataclass(frozen=True)
-class SaveNudgeSettings:
+class SaveNudgeSettings(Effect):
     work_days: frozenset[int]
     start_minute: int
     end_minute: int

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.core.messages import Choice, FileAttachment, Reply
-from bot.flows.base import Flow, StepResult, Turn, choice_value, reply_only
-from bot.flows.privacy_model import DataSummary, ForgetPerson, ForgetResult, privacy_reads
+from bot.flows.base import Command, Flow, StepResult, Turn, choice_value, reply_only
+from bot.flows.privacy_model import DataSummary, ForgetPerson, PersonDataReads, privacy_reads
 from content.privacy import PrivacyText
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,10 @@ class PrivacyFlow(Flow):
     """Asking to be forgotten, and forgetting; it never waits for a typed answer."""
 
     flow_id = FLOW_ID
+    extra_reads = (PersonDataReads,)
+
+    def commands(self) -> tuple[Command, ...]:
+        return (Command("forget", self.start),)
 
     def start(self, turn: Turn, argument: str) -> StepResult:
         return self.ask(turn)
@@ -135,10 +139,11 @@ class PrivacyFlow(Flow):
             channels = _channels(turn, summary.team_prompts)
             parts.append(words.team_prompts_stopped.format(channels=channels))
         parts += [words.stays, words.fresh]
-        return ForgetResult(
+        return StepResult(
             replies=(Reply("\n\n".join(parts)),),
             keep_state=True,
-            forget=ForgetPerson(expected=summary.counts),
+            effects=(ForgetPerson(expected=summary.counts),),
+            forgets_person=True,
         )
 
 

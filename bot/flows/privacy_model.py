@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from bot.flows.base import StepResult, Turn
+from bot.core.effects import Effect
+from bot.flows.base import Turn
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,9 @@ def privacy_reads(turn: Turn) -> PersonDataReads:
 
 
 @dataclass(frozen=True)
-class ForgetPerson:
+class ForgetPerson(Effect):
     """Delete the person and everything of theirs, in this turn's transaction. `expected` is
     what the flow told them would go (DataSummary.counts); the store deletes exactly that or,
     if anything changed meanwhile, nothing at all."""
 
     expected: tuple[tuple[str, int], ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class ForgetResult(StepResult):
-    """A step that forgets the person: the engine applies `forget` and then nothing else of
-    the turn (there is nobody left to save a flow's place for)."""
-
-    forget: ForgetPerson

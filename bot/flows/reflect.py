@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
 from bot.flows.assess import growth_prompt
 from bot.flows.base import (
+    Command,
     Flow,
     Handler,
     SaveReflection,
@@ -48,6 +49,13 @@ def reflection_problem(turn: Turn, text: str) -> str | None:
 
 class ReflectFlow(Flow):
     flow_id = "reflect"
+
+    def commands(self) -> tuple[Command, ...]:
+        return (
+            Command("reflect", self.start, slash=True),
+            Command("reflect", self.start),
+            Command("reflections", lambda turn, _: self.history(turn)),
+        )
 
     def start(self, turn: Turn, argument: str) -> StepResult:
         if argument.strip():

@@ -14,11 +14,11 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
 from bot.core.schedule import weekly_post_due_at, zone
-from bot.flows.base import Flow, StepResult, Turn, choice_value, reply_only
+from bot.flows.base import Command, Flow, StepResult, Turn, choice_value, reply_only
 from bot.flows.nudges import day_text
 from bot.flows.plan_forms import time_label, time_options
 from bot.flows.prompt_bank import TeamPrompt, channel_seed, next_prompt, prompt_bank
@@ -36,7 +36,8 @@ logger = logging.getLogger(__name__)
 FLOW_ID = "team"
 FORM_ID = "team.settings"
 COMMANDS = ("subscribe", "pause", "resume", "unsubscribe")
-"""The /coach words that act on a channel's weekly prompt."""
+"""The ids of the /coach commands that act on a channel's weekly prompt; their words are the
+content's (coach.command_words.sub), and today the same."""
 
 CHANNEL_ID_LIMIT = 32  # as stored; Slack's channel ids are about 11 characters
 CHANNEL_NAME_LIMIT = 255  # as stored; Slack's channel names are at most 80
@@ -135,8 +136,16 @@ def choose_prompt(
 class TeamFlow(Flow):
     flow_id = FLOW_ID
 
+    def commands(self) -> tuple[Command, ...]:
+        return tuple(
+            Command(name, partial(self._command, name=name), on_channel=True) for name in COMMANDS
+        )
+
     def start(self, turn: Turn, argument: str) -> StepResult:
         return self.command(turn, "subscribe")
+
+    def _command(self, turn: Turn, argument: str, *, name: str) -> StepResult:
+        return self.command(turn, name)
 
     def command(self, turn: Turn, name: str) -> StepResult:
         """`/coach <name>` typed in a channel (or anywhere else: then how it works)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.effects import Effect
+
 STATUSES = ("active", "paused", "unsubscribed")
 PAUSED_ITSELF_REASONS = ("removed", "archived", "restricted")
 """Why a subscription paused itself: the coach was removed from the channel, the channel was
@@ -66,7 +68,7 @@ class TeamReplyView:
 
 
 @dataclass(frozen=True)
-class SaveSubscription:
+class SaveSubscription(Effect):
     """Set up the channel's weekly prompt, or change it; it is active afterwards, managed by
     whoever set it up first (a workspace admin's change keeps the subscriber)."""
 
@@ -79,7 +81,7 @@ class SaveSubscription:
 
 
 @dataclass(frozen=True)
-class SetSubscriptionStatus:
+class SetSubscriptionStatus(Effect):
     """Pause, resume or stop the channel's weekly prompt (`status` one of STATUSES)."""
 
     channel_id: str

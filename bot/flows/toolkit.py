@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from bot.core.effects import Effect
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
 from bot.core.text import parse_int
 from bot.flows import toolkit_work
 from bot.flows.base import (
     IDLE,
+    Command,
     Flow,
     Handler,
+    PostponeReminder,
     SaveAnswer,
     SetReminder,
     SetTicked,
@@ -41,6 +44,23 @@ class ToolkitFlow(Flow):
     flow_id = "toolkit"
 
     # -- entry points -----------------------------------------------------------------------
+
+    def commands(self) -> tuple[Command, ...]:
+        return (
+            # A step opens with its pictures, and the export builds files: after the ack.
+            Command("toolkit", self.start, slow=lambda argument: bool(argument.strip())),
+            Command(
+                "export",
+                lambda turn, _: self.choose(turn, "export", ""),
+                slow=lambda _: True,
+                meanwhile=lambda content: content.coach.toolkit.export_preparing,
+            ),
+        )
+
+    def closing_effects(self, result: StepResult) -> tuple[Effect, ...]:
+        if any(isinstance(effect, SetReminder) for effect in result.effects):
+            return ()
+        return (PostponeReminder(),)
 
     def start(self, turn: Turn, argument: str) -> StepResult:
         """`/coach toolkit` shows the seven steps; `/coach toolkit 3` opens Step 3."""

@@ -81,6 +81,24 @@ def test_a_template_without_its_placeholders_is_refused(data: Path) -> None:
         load_content(data)
 
 
+def test_a_command_word_must_be_a_declared_slash_command(data: Path) -> None:
+    edit(data, "coach.yaml", lambda d: d["command_words"]["slash"].update(reflect="/reflexion"))
+    with pytest.raises(ContentError, match=r"command_words: \['/reflexion'\] not among"):
+        load_content(data)
+
+
+def test_one_word_for_two_commands_is_refused(data: Path) -> None:
+    edit(data, "coach.yaml", lambda d: d["command_words"]["sub"].update(export="plan"))
+    with pytest.raises(ContentError, match="plan would name two commands"):
+        load_content(data)
+
+
+def test_a_sub_command_is_one_lower_case_word(data: Path) -> None:
+    edit(data, "coach.yaml", lambda d: d["command_words"]["sub"].update(plan="my plan"))
+    with pytest.raises(ContentError, match="not one lower-case word"):
+        load_content(data)
+
+
 def test_no_invented_urls() -> None:
     content = load_content()
     resources = [r for s in content.toolkit.steps for i in s.checklist for r in i.resources]

@@ -22,7 +22,6 @@ from bot.adapters.slack.translate import (
     is_workspace_admin,
 )
 from bot.core.messages import Inbound, Reply
-from bot.flows.team import COMMANDS as TEAM_COMMANDS
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +43,9 @@ def handle_command(
     except UnsupportedPayload:
         ack()
         return
-    if is_channel_command(inbound):
+    if context.engine.acts_on_channel(inbound):
         inbound = with_channel_facts(client, inbound)
-    pointer = background_pointer(context, inbound)
+    pointer = context.engine.slow_pointer(inbound)
     if pointer is not None:
         # Opening a step or building the export can take a moment: say where it will arrive.
         context.answer_later(client, inbound, {"surface": DM})
@@ -64,12 +63,6 @@ def handle_command(
         return
     answer = command_answer(inbound, outcome, reply_to, context.engine.content)
     ack(**(answer.ack or {}))
-
-
-def is_channel_command(inbound: Inbound) -> bool:
-    """`/coach subscribe|pause|resume|unsubscribe` typed in a channel: it acts on the channel."""
-    name = inbound.text.strip().partition(" ")[0].lower()
-    return inbound.command == "coach" and name in TEAM_COMMANDS and inbound.channel_id is not None
 
 
 @dataclass(frozen=True)
@@ -172,25 +165,6 @@ def _is_time_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
-
-
-def background_pointer(context: SlackContext, inbound: Inbound) -> str | None:
-    """For the /coach commands whose work continues in the DM, what to say in the meantime."""
-    if inbound.command != "coach":
-        return None
-    name, _, argument = inbound.text.strip().partition(" ")
-    words = context.engine.content.coach
-    if name.lower() == "export":
-        return words.toolkit.export_preparing
-    if name.lower() == "toolkit" and argument.strip():
-        return words.general.continue_in_dm
-    if name.lower() == "plan" and argument.strip().lower() in {"", "balance"}:
-        # The plan shows its balance chart: drawn after the ack, posted with the picture.
-        return words.general.continue_in_dm
-    if name.lower() == "assess" and argument.strip().lower() == "history":
-        # The history draws a trend chart per assessment: after the ack, with the pictures.
-        return words.general.continue_in_dm
-    return None
 
 
 def register(app: App, context: SlackContext) -> None:
