@@ -135,12 +135,12 @@ def serve_socket(settings: Settings) -> None:
 
     if settings.slack_bot_token is None:
         raise ConfigError("SLACK_BOT_TOKEN is not set: Socket Mode needs the bot token as well.")
-    verify_bot_token(settings)
+    identity = verify_bot_token(settings)
     engine = build_engine(settings)
     inbox = build_inbox(settings, engine, installs=None)
     outbox = Outbox(workers=settings.web_threads)
     start_sweeper(settings, inbox, outbox)
-    serve_socket_mode(settings, build_bolt_app(settings, engine, inbox, outbox))
+    serve_socket_mode(settings, build_bolt_app(settings, engine, inbox, outbox, identity=identity))
 
 
 def serve_web(settings: Settings) -> None:
@@ -157,11 +157,13 @@ def serve_web(settings: Settings) -> None:
             f"Lantern is listening on port {settings.port}: /slack/install to add it to a "
             "workspace, /slack/events, /healthz"
         )
+        identity = None
     else:
-        verify_bot_token(settings)
+        # Asked once here: a web process that starts later (WEB_MAX_REQUESTS) asks nothing.
+        identity = verify_bot_token(settings)
         typer.echo(f"Lantern is listening on port {settings.port} at /slack/events and /healthz")
     load_before_fork()
-    serve_http(settings, lambda: build_web_app(settings))
+    serve_http(settings, lambda: build_web_app(settings, identity=identity))
 
 
 @app.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.adapters.slack.app import build_bolt_app, verify_bot_token
+from bot.adapters.slack.app import BotIdentity, build_bolt_app, verify_bot_token
 from bot.adapters.slack.delivery import SlackPlatform
 from bot.adapters.slack.install_store import AtomicOAuthStateStore, EncryptedInstallationStore
 from bot.adapters.slack.installs import Installs
@@ -137,7 +137,9 @@ def start_sweeper(settings: Settings, inbox: Inbox, outbox: Outbox) -> Sweeper:
     ).start()
 
 
-def build_web_app(settings: Settings, *, clock: Clock | None = None) -> MetricsMiddleware:
+def build_web_app(
+    settings: Settings, *, clock: Clock | None = None, identity: BotIdentity | None = None
+) -> MetricsMiddleware:
     """The web app as gunicorn serves it: Slack's endpoints and /healthz, behind /metrics."""
     settings.require_http_mode()
     assert settings.slack_signing_secret is not None
@@ -145,7 +147,7 @@ def build_web_app(settings: Settings, *, clock: Clock | None = None) -> MetricsM
     outbox = Outbox(workers=settings.web_threads)
     installs = build_installs(settings, engine.database)
     inbox = build_inbox(settings, engine, installs)
-    bolt_app = build_bolt_app(settings, engine, inbox, outbox, installs=installs)
+    bolt_app = build_bolt_app(settings, engine, inbox, outbox, installs=installs, identity=identity)
     sweeper = start_sweeper(settings, inbox, outbox)
     secret = settings.slack_signing_secret.get_secret_value()
     web_app = SlackWebApp(bolt_app, engine.database, secret, outbox, sweeper)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.authorize import Authorize
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -31,9 +34,47 @@ logger = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 3
 
 
-def build_client(settings: Settings) -> WebClient:
+@dataclass(frozen=True)
+class BotIdentity:
+    """Who SLACK_BOT_TOKEN belongs to, as `auth.test` said once at start-up."""
+
+    team_id: str | None
+    bot_id: str | None
+    bot_user_id: str | None
+
+
+class KnownBotAuthorize(Authorize):
+    """The one workspace's bot (SLACK_BOT_TOKEN), as start-up found it: no call to Slack
+    before an ack, nor when a web process starts (a Slack hiccup then would stop it)."""
+
+    def __init__(self, token: str, identity: BotIdentity) -> None:
+        self.token = token
+        self.identity = identity
+
+    def __call__(
+        self,
+        *,
+        context: BoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        **_: Any,
+    ) -> AuthorizeResult:
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=self.identity.team_id or team_id,
+            bot_token=self.token,
+            bot_id=self.identity.bot_id,
+            bot_user_id=self.identity.bot_user_id,
+            user_id=user_id,
+        )
+
+
+def build_client(settings: Settings, *, with_token: bool = True) -> WebClient:
     """A Web API client that waits out a 429's Retry-After instead of dropping the message."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    if not with_token:
+        token = None
     client = (
         WebClient(token=token, base_url=settings.slack_api_url)
         if settings.slack_api_url
@@ -43,10 +84,10 @@ def build_client(settings: Settings) -> WebClient:
     return client
 
 
-def verify_bot_token(settings: Settings) -> None:
+def verify_bot_token(settings: Settings) -> BotIdentity:
     """Ask Slack who the token belongs to, once, so a bad token stops start-up with one line."""
     try:
-        build_client(settings).auth_test()
+        answer = build_client(settings).auth_test()
     except SlackApiError as error:
         reason = error.response.get("error", "refused")
         raise ConfigError(
@@ -58,6 +99,11 @@ def verify_bot_token(settings: Settings) -> None:
             f"cannot reach Slack's Web API to check SLACK_BOT_TOKEN ({type(error).__name__}); "
             "check the network or SLACK_API_URL."
         ) from None
+    return BotIdentity(
+        team_id=answer.get("team_id"),
+        bot_id=answer.get("bot_id"),
+        bot_user_id=answer.get("user_id"),
+    )
 
 
 def install_scopes(settings: Settings) -> tuple[str, ...]:
@@ -73,6 +119,7 @@ def build_bolt_app(
     outbox: Outbox,
     *,
     installs: Installs | None = None,
+    identity: BotIdentity | None = None,
 ) -> App:
     """The Slack app. Listeners run in the request and only do database work before the ack.
     With `installs`, any workspace can install it and each request uses its workspace's token;
@@ -81,6 +128,16 @@ def build_bolt_app(
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
     multi_workspace: dict[str, Any] = {}
+    client = build_client(settings)
+    if installs is None and settings.slack_bot_token is not None:
+        # The one workspace's bot, as start-up found it (or asked now, once).
+        client = build_client(settings, with_token=False)
+        multi_workspace = {
+            "authorize": KnownBotAuthorize(
+                settings.slack_bot_token.get_secret_value(),
+                identity or verify_bot_token(settings),
+            )
+        }
     if installs is not None:
         assert settings.slack_client_id is not None
         assert settings.slack_client_secret is not None
@@ -102,7 +159,7 @@ def build_bolt_app(
             ),
         }
     app = App(
-        client=build_client(settings),
+        client=client,
         signing_secret=signing_secret,
         # The ack carries the answer and is sent as soon as the listener returns, instead of
         # Bolt polling for it every 10 ms; anything slow is handed to the outbox.

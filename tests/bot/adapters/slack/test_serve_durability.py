@@ -162,7 +162,7 @@ def serving(
         ),
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(tmp_path / "serve.log").open("a"),
         text=True,
         start_new_session=True,
     )
