@@ -136,10 +136,6 @@ def press(port: int, user: str, value: str, *, trigger_id: str, message_ts: str)
     )
 
 
-def uptime() -> str:
-    return open("/proc/loadavg").read()
-
-
 def dm_of(user: str) -> str:
     return f"D{user}"
 
@@ -150,6 +146,7 @@ def serving(
 ) -> Iterator[tuple[int, subprocess.Popen[str]]]:
     """`lantern serve` with two processes, in a process group of its own (to kill it whole)."""
     port = free_port()
+    log = (tmp_path / "serve.log").open("a")  # read it when a test here fails
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
         env=serve_env(
@@ -162,7 +159,7 @@ def serving(
         ),
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "serve.log").open("a"),
+        stderr=log,
         text=True,
         start_new_session=True,
     )
@@ -173,6 +170,7 @@ def serving(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
+        log.close()
 
 
 def waiting(url: str) -> int:
@@ -376,16 +374,6 @@ def test_with_slack_failing_a_third_of_calls_every_reply_arrives_and_every_modal
             if call.ok
         }
         faults = [call for call in fake.calls if not call.ok]
-        attempts = {
-            t: [
-                (round(c.received_at - pressed_at[t], 2), c.status)
-                for c in fake.calls_to("views.open")
-                if c.args.get("trigger_id") == t
-            ]
-            for t in pressed_at
-        }
-        print("ATTEMPTS", sorted(attempts.items(), key=lambda kv: -len(kv[1]))[:12])
-        print("POSTS", len(fake.calls_to("chat.postMessage")), "UPLOADS", uptime())
 
     assert set(opened) == set(pressed_at)  # 40 modals
     late = {t: opened[t] - pressed_at[t] for t in opened if opened[t] - pressed_at[t] >= 3.0}
