@@ -224,7 +224,15 @@ class Inbox:
             taken.append(result)
 
     def _take(self, claimed: ClaimedTurn, *, in_request: bool) -> TakenTurn | None:
-        inbound = load_inbound(claimed.inbound)
+        try:
+            inbound = load_inbound(claimed.inbound)
+        except (ValueError, TypeError, KeyError):
+            # Written by another version, or damaged: nobody can answer it; it must not block
+            # the person's queue.
+            logger.exception("dropped a turn that cannot be read")
+            with self._unit_of_work() as uow:
+                uow.inbox.take(turn_id=claimed.id, token=claimed.token)
+            return None
         platform = self.platforms.get(claimed.platform)
         forms: list[ClaimedMessage] = []
 

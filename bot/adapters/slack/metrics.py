@@ -85,6 +85,38 @@ class QueueDepth(Collector):
         )
 
 
+class InboxDepth(Collector):
+    """lantern_inbox_waiting{queue}: turns kept and not yet taken (inbox), and replies kept and
+    not yet sent (outbox). Both stay near zero; a number that grows means turns or sends are
+    stuck (Slack refusing, a database too slow), and nothing of them is lost meanwhile."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def describe(self) -> Iterable[Metric]:
+        return [self._family()]
+
+    def collect(self) -> Iterable[Metric]:
+        try:
+            with self.database.unit_of_work() as uow:
+                counts = {"inbox": uow.inbox.count(), "outbox": uow.outbox.count()}
+        except SQLAlchemyError as error:
+            logger.warning("metrics: cannot count the inbox (%s)", type(error).__name__)
+            return []
+        family = self._family()
+        for queue, waiting in counts.items():
+            family.add_metric([queue], waiting)
+        return [family]
+
+    @staticmethod
+    def _family() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "lantern_inbox_waiting",
+            "Turns kept but not yet taken (inbox) and replies kept but not yet sent (outbox).",
+            labels=["queue"],
+        )
+
+
 class WebMetrics:
     """The web process's metrics, in `registry` (a fresh one each: tests do not share counts)."""
 
@@ -205,6 +237,7 @@ class MetricsMiddleware:
         else:
             self.scraped = self.metrics.registry
         self.scraped.register(queue_depth)
+        self.scraped.register(InboxDepth(app.database))
 
     # The wrapped app's parts, which tests reach for on whatever build_web_app returned.
     @property

@@ -294,6 +294,32 @@ def test_the_queue_depth_is_read_from_the_database_at_each_scrape(
     assert value(after, "lantern_queue_depth", table="person_schedules") == 0
 
 
+def test_turns_and_replies_waiting_are_counted_at_each_scrape(
+    slack: SlackHarness, clock: FixedClock
+) -> None:
+    before = scrape(slack)
+    assert value(before, "lantern_inbox_waiting", queue="inbox") == 0
+    assert value(before, "lantern_inbox_waiting", queue="outbox") == 0
+    held = clock.now() + timedelta(hours=1)
+    with slack.db.unit_of_work() as uow:  # as a busy process holds them
+        uow.inbox.add(person_key="slack:T:U", platform="slack", inbound="{}", reply_to={}, at=held)
+        uow.inbox.claim_head(person_key="slack:T:U", token="held", now=held, lease=timedelta(0))
+        uow.outbox.add(
+            person_key="slack:T:U",
+            platform="slack",
+            workspace_external_id="T",
+            kind="messages",
+            address={},
+            payload="[]",
+            deadline=None,
+            at=clock.now(),
+            claim=("held", held),
+        )
+    after = scrape(slack)
+    assert value(after, "lantern_inbox_waiting", queue="inbox") == 1
+    assert value(after, "lantern_inbox_waiting", queue="outbox") == 1
+
+
 def test_a_database_that_cannot_be_reached_leaves_out_the_backlog_only(
     slack: SlackHarness, tmp_path: Path
 ) -> None:
