@@ -347,24 +347,18 @@ class Inbox:
     def send_waiting(self, key: str) -> None:
         """Send this person's replies: forms first (their triggers expire), then the queue in
         order; a row that must wait holds the ones after it."""
-        lease = self.settings.lease
-        while True:
-            token = uuid.uuid4().hex
-            with self._unit_of_work() as uow:
-                form = uow.outbox.claim_form(
-                    person_key=key, token=token, now=self._now(), lease=lease
-                )
-            if form is None:
-                break
+        while (form := self._claim(key, forms=True)) is not None:
             self._send(form)
-        while True:
-            token = uuid.uuid4().hex
-            with self._unit_of_work() as uow:
-                head = uow.outbox.claim_head(
-                    person_key=key, token=token, now=self._now(), lease=lease
-                )
-            if head is None or not self._send(head):
+        while (head := self._claim(key, forms=False)) is not None:
+            if not self._send(head):
                 return
+
+    def _claim(self, key: str, *, forms: bool) -> ClaimedMessage | None:
+        token, now, lease = uuid.uuid4().hex, self._now(), self.settings.lease
+        with self._unit_of_work() as uow:
+            if forms:
+                return uow.outbox.claim_form(person_key=key, token=token, now=now, lease=lease)
+            return uow.outbox.claim_head(person_key=key, token=token, now=now, lease=lease)
 
     def _send(self, claimed: ClaimedMessage) -> bool:
         """Send one row; True when it is done with (sent, posted instead, or given up)."""

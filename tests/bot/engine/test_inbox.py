@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.clock import FixedClock
+from bot.core.codec import dumps
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
 from bot.engine.inbox import (
     Inbox,
@@ -294,17 +295,7 @@ def test_a_send_that_keeps_failing_waits_in_the_outbox_and_goes_on_from_where_it
     inbox = build_inbox(any_database, content, clock, platform)
     key = person_key(dm("U1", ""))
     first, second = Reply("one"), Reply("two")
-    with any_database.unit_of_work() as uow:
-        uow.outbox.add(
-            person_key=key,
-            platform="slack",
-            workspace_external_id=WORKSPACE,
-            kind="messages",
-            address={"channel": "U1"},
-            payload=_replies_json((first, second)),
-            deadline=None,
-            at=clock.now(),
-        )
+    keep_messages(any_database, clock, key, (first, second))
     outage = SendError("service_unavailable", transient=True)
     platform.fail_after = {"one": [outage] * 10}  # every retry of "two" fails for now
     inbox.send_waiting(key)
@@ -325,18 +316,8 @@ def test_a_later_message_waits_for_an_earlier_one(
 ) -> None:
     inbox = build_inbox(any_database, content, clock, platform)
     key = person_key(dm("U1", ""))
-    with any_database.unit_of_work() as uow:
-        for text in ("earlier", "later"):
-            uow.outbox.add(
-                person_key=key,
-                platform="slack",
-                workspace_external_id=WORKSPACE,
-                kind="messages",
-                address={"channel": "U1"},
-                payload=_replies_json((Reply(text),)),
-                deadline=None,
-                at=clock.now(),
-            )
+    for text in ("earlier", "later"):
+        keep_messages(any_database, clock, key, (Reply(text),))
     platform.failures = [SendError("fatal_error", transient=True)] * 10
     inbox.send_waiting(key)
     platform.failures = []
@@ -380,10 +361,21 @@ def test_the_sweeper_hands_over_people_left_behind(
     assert handed == [key]
 
 
-def _replies_json(replies: tuple[Reply, ...]) -> str:
-    from bot.core.codec import dumps
-
-    return dumps(replies)
+def keep_messages(
+    database: Database, clock: FixedClock, key: str, replies: tuple[Reply, ...]
+) -> None:
+    """One outbox row of replies to U1, as a turn keeps them."""
+    with database.unit_of_work() as uow:
+        uow.outbox.add(
+            person_key=key,
+            platform="slack",
+            workspace_external_id=WORKSPACE,
+            kind="messages",
+            address={"channel": "U1"},
+            payload=dumps(replies),
+            deadline=None,
+            at=clock.now(),
+        )
 
 
 @pytest.fixture(autouse=True)
