@@ -181,11 +181,9 @@ def worker(
     configure_logging(settings)
     try:
         engine = build_engine(settings)
-        send, platforms = build_sender(settings, engine.database)
         run_worker(
             engine,
-            send,
-            platforms=platforms,
+            build_sender(settings, engine.database),
             config=worker_config(settings),
             metrics_port=settings.lantern_worker_metrics_port,
         )

@@ -9,14 +9,14 @@ from bot.adapters.slack.app import build_bolt_app, verify_bot_token
 from bot.adapters.slack.installs import Installs
 from bot.adapters.slack.metrics import MetricsMiddleware
 from bot.adapters.slack.outbox import Outbox
+from bot.adapters.slack.sender import PLATFORM as SLACK
 from bot.adapters.slack.sender import InstalledClients, SlackSender, worker_client
 from bot.adapters.slack.web import SlackWebApp
 from bot.core.clock import Clock
-from bot.core.messages import Reply
-from bot.engine.scheduled import SendError
+from bot.core.sending import Senders
 from bot.engine.turns import Engine
 from bot.settings import ConfigError, Settings
-from bot.worker import Send, WorkerConfig
+from bot.worker import WorkerConfig
 from content import default_content
 from storage.crypto import configure_text_encryption
 from storage.database import Database
@@ -51,15 +51,6 @@ def build_engine(settings: Settings, *, clock: Clock | None = None) -> Engine:
     return Engine(content=default_content(), database=open_database(settings), clock=clock)
 
 
-class _NoPlatform:
-    """The sender when no platform is configured: it is never called for any platform."""
-
-    def __call__(
-        self, platform: str, workspace_id: str, user_id: str, replies: tuple[Reply, ...]
-    ) -> str:
-        raise SendError(f"no way to send to {platform} people is configured", transient=False)
-
-
 def build_installs(settings: Settings, database: Database) -> Installs | None:
     """The install stores when any workspace may install Lantern (SLACK_CLIENT_ID is set)."""
     if not settings.oauth_mode:
@@ -75,8 +66,9 @@ def build_installs(settings: Settings, database: Database) -> Installs | None:
     )
 
 
-def build_sender(settings: Settings, database: Database) -> tuple[Send, frozenset[str]]:
-    """What the worker sends with, and to which platforms (none without a Slack token)."""
+def build_sender(settings: Settings, database: Database) -> Senders:
+    """What the worker sends with: a sender per platform it can reach (none without a Slack
+    token; a person on a platform without one is looked at again later, never crashed on)."""
     installs = build_installs(settings, database)
     if installs is not None:
 
@@ -85,14 +77,14 @@ def build_sender(settings: Settings, database: Database) -> tuple[Send, frozense
             return bot.bot_token if bot is not None else None
 
         clients = InstalledClients(find_token, base_url=settings.slack_api_url)
-        return SlackSender(clients), frozenset({"slack"})
+        return Senders({SLACK: SlackSender(clients)})
     if settings.slack_bot_token is None:
-        return _NoPlatform(), frozenset()
+        return Senders({})
     verify_bot_token(settings)
     client = worker_client(
         settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
     )
-    return SlackSender(client), frozenset({"slack"})
+    return Senders({SLACK: SlackSender(client)})
 
 
 def worker_config(settings: Settings) -> WorkerConfig:

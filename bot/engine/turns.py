@@ -547,18 +547,6 @@ class Engine:
                 now, days=reminder.every_days, time_zone=person.time_zone
             )
 
-    def reminder_for(self, *, platform: str, workspace_id: str, user_id: str) -> Outcome:
-        """The toolkit reminder for one person, as the worker sends it."""
-        return self.handle(
-            Inbound(
-                platform=platform,
-                workspace_id=workspace_id,
-                user_id=user_id,
-                kind=InboundKind.CHOICE,
-                choice=f"{ToolkitFlow.flow_id}:reminder:",
-            )
-        )
-
     @property
     def _coach(self) -> CoachFlow:
         flow = self.flows["coach"]
