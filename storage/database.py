@@ -119,6 +119,13 @@ class Database:
         with self._turns, self.engine.begin() as connection:
             yield connection
 
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A Core connection on which each statement commits by itself: one round trip for a
+        hot statement that needs no transaction around it (no BEGIN, no COMMIT of its own)."""
+        with self._turns, self.engine.connect() as connection:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
+
     def ping(self) -> None:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))

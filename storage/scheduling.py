@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Table, Update, bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -20,6 +20,9 @@ from storage.models import (
     ToolkitReminder,
     Workspace,
 )
+
+if TYPE_CHECKING:  # storage.database imports the repositories, and they import this module
+    from storage.database import Database
 
 Schedulable = (
     type[Relationship]
@@ -200,6 +203,73 @@ def record_delivery(
             "b_at": at,
         },
     )
+
+
+@cache
+def _record_and_advance_statement(table: Table, also: tuple[str, ...]) -> Update:
+    """Record a delivery and advance its item in one statement (PostgreSQL: a data-modifying
+    CTE runs whether or not the statement reads it)."""
+    deliveries = _table(Delivery)
+    recorded = (
+        update(deliveries)
+        .where(deliveries.c.id == bindparam("b_delivery"))
+        .values(
+            status=bindparam("b_status"),
+            attempts=deliveries.c.attempts + 1,
+            message_ts=bindparam("b_ts"),
+            error=None,
+            updated_at=bindparam("b_at"),
+        )
+        .cte("recorded")
+    )
+    return _advance_statement(table, also).add_cte(recorded)
+
+
+def record_sent_and_advance(
+    database: Database,
+    model: Schedulable,
+    *,
+    delivery_id: int,
+    message_ts: str,
+    at: datetime,
+    item_id: int,
+    claimed_due_at: datetime,
+    next_due_at: datetime | None,
+    values: dict[str, Any] | None = None,
+) -> None:
+    """A message went out: record its delivery as sent and move its item on, at once and
+    together (see `advance`). On PostgreSQL one statement that commits by itself, one round
+    trip; the worker runs this once per message it sends."""
+    also = values or {}
+    if database.engine.dialect.name != "postgresql":
+        with database.transaction() as connection:
+            record_delivery(
+                connection, delivery_id=delivery_id, status="sent", at=at, message_ts=message_ts
+            )
+            advance(
+                connection,
+                model,
+                item_id=item_id,
+                claimed_due_at=claimed_due_at,
+                next_due_at=next_due_at,
+                values=also,
+            )
+        return
+    parameters = {
+        "b_delivery": delivery_id,
+        "b_status": "sent",
+        "b_ts": message_ts,
+        "b_at": at,
+        "b_id": item_id,
+        "b_due": claimed_due_at,
+        "b_next": next_due_at,
+    }
+    parameters.update({f"b_{name}": value for name, value in also.items()})
+    statement = _record_and_advance_statement(_table(model), tuple(sorted(also)))
+    with database.autocommit() as connection:
+        if connection.execute(statement, parameters).first() is None:
+            # Moved meanwhile (a check-in, a snooze): theirs wins; the claim is let go.
+            release_claim(connection, model, item_id=item_id)
 
 
 @dataclass(frozen=True)

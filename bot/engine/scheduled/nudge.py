@@ -20,7 +20,7 @@ from storage.scheduling import (
     ClaimScope,
     ScheduledRepository,
     advance,
-    record_delivery,
+    record_sent_and_advance,
 )
 
 
@@ -104,19 +104,24 @@ class Nudge(Strategy):
         return results
 
     def record_sent(self, prepared: Prepared, ts: str, now: datetime) -> None:
-        """Two Core statements, no ORM session to set up. The send happened just before this,
-        outside any transaction; committing here at once, item by item, keeps the window in
-        which a crash could send something twice down to the messages on their way."""
+        """One statement on PostgreSQL, no ORM session to set up. The send happened just before
+        this, outside any transaction; committing here at once, item by item, keeps the window
+        in which a crash could send something twice down to the messages on their way."""
         assert prepared.cadence is not None
-        with self.setting.database.transaction() as connection:
-            record_delivery(
-                connection,
-                delivery_id=prepared.delivery_id,
-                status="sent",
-                at=now,
-                message_ts=ts,
-            )
-            self._move_on(connection, prepared.due, prepared.hours, now, prepared.cadence)
+        cadence, every_days = prepared.cadence
+        record_sent_and_advance(
+            self.setting.database,
+            Relationship,
+            delivery_id=prepared.delivery_id,
+            message_ts=ts,
+            at=now,
+            item_id=prepared.due.item_id,
+            claimed_due_at=prepared.due.due_at,
+            next_due_at=relationship_due_at(
+                now, cadence=cadence, every_days=every_days, hours=prepared.hours
+            ),
+            values={"last_nudged_at": now},
+        )
 
     def advance(
         self,
