@@ -164,16 +164,13 @@ class Worker:
         self._report = TickReport()
         next_claim = 0.0
         nothing_due = False
+        backlog = self.config.workspace_backlog  # a property: worked out once, not per loop
         while True:
             moment = time.monotonic()
             with self._changed:
                 held = sum(self._held.values())
                 skip = sorted(
-                    {
-                        workspace
-                        for workspace, count in self._held.items()
-                        if count >= self.config.workspace_backlog
-                    }
+                    {workspace for workspace, count in self._held.items() if count >= backlog}
                     | self.limiter.paused_workspaces()
                 )
             if held == 0 and (nothing_due or moment >= deadline):
