@@ -1,5 +1,4 @@
-"""What every kind of scheduled message shares: the claimed item, the prepared message, and a
-strategy's four steps (claim, prepare, advance, on failure) with their common defaults."""
+"""What every kind of scheduled message shares: the claimed item, its message, the strategy."""
 
 from __future__ import annotations
 

@@ -1,13 +1,9 @@
-"""A relationship's nudge: most of what the worker sends, so prepared a chunk at a time and
-recorded in two Core statements."""
+"""A relationship's nudge: most of what the worker sends, so prepared by the chunk."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
 
 from bot.core.schedule import WorkingHours, relationship_due_at
 from bot.engine.plan_store import checkin_view, relationship_view, working_hours
@@ -19,7 +15,6 @@ from storage.scheduling import (
     ClaimedItem,
     ClaimScope,
     ScheduledRepository,
-    advance,
     record_sent_and_advance,
 )
 
@@ -78,7 +73,7 @@ class Nudge(Strategy):
             cadence = (row.cadence, row.cadence_days)
             if state.status == "sent":
                 # Already sent for this occurrence: only moving it on is left to do.
-                self._move_on(uow.session, due, hours, now, cadence)
+                self._move_on(uow, due, hours, now, cadence)
                 results.append((due, None))
                 continue
             last = lasts.get(row.id)
@@ -139,24 +134,16 @@ class Nudge(Strategy):
             if row is None:
                 return
             cadence = (row.cadence, row.cadence_days)
-        self._move_on(uow.session, due, hours, now, cadence)
+        self._move_on(uow, due, hours, now, cadence)
 
-    @staticmethod
     def _move_on(
-        session: Session | Connection,
+        self,
+        uow: UnitOfWork,
         due: Due,
         hours: WorkingHours,
         now: datetime,
         cadence: tuple[str, int | None],
     ) -> None:
         # One statement: compare-and-set the due time, release, and note the nudge.
-        advance(
-            session,
-            Relationship,
-            item_id=due.item_id,
-            claimed_due_at=due.due_at,
-            next_due_at=relationship_due_at(
-                now, cadence=cadence[0], every_days=cadence[1], hours=hours
-            ),
-            values={"last_nudged_at": now},
-        )
+        next_due = relationship_due_at(now, cadence=cadence[0], every_days=cadence[1], hours=hours)
+        self.move_on(uow, due, next_due, {"last_nudged_at": now})

@@ -1,5 +1,4 @@
-"""The common shape of a DM to one person about one row of theirs: read the row, wait for
-working hours, write the delivery row, then ask the strategy for the words."""
+"""The common shape of a DM to a row's owner in their working hours (action, digest, ...)."""
 
 from __future__ import annotations
 

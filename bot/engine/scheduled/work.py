@@ -1,5 +1,4 @@
-"""The engine's side of scheduled messages: claim what is due, prepare it, record how it went,
-each through the strategy of its kind."""
+"""The engine's side of scheduled messages: each item claimed, prepared, recorded by its kind."""
 
 from __future__ import annotations
 
