@@ -12,7 +12,8 @@ from bot.engine.scheduled.person_message import Listed, PersonMessage
 from bot.flows.plan import action_reminder_replies
 from storage.database import UnitOfWork
 from storage.models import ActionItem, Person
-from storage.scheduling import ClaimedItem, ClaimScope, ScheduledRepository, ScheduledRow
+from storage.scheduled_repositories import ClaimScope, ScheduledRepository
+from storage.scheduling import ClaimedItem, ScheduledRow
 
 SECOND_REMINDER_WORKING_DAYS = 2
 """An open action item is reminded on its due day and once more this many working days later;

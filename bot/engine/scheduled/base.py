@@ -14,14 +14,8 @@ from bot.engine.plan_store import park_person
 from content import Content
 from storage.database import Database, UnitOfWork
 from storage.plan_repositories import DeliveryState
-from storage.scheduling import (
-    ClaimedItem,
-    ClaimScope,
-    Schedulable,
-    ScheduledRepository,
-    advance,
-    release_claim,
-)
+from storage.scheduled_repositories import ClaimScope, ScheduledRepository
+from storage.scheduling import ClaimedItem, Schedulable, advance, release_claim
 
 UNSENDABLE_PLATFORM_DELAY = timedelta(days=1)
 """An item of a person on a platform this worker cannot send to is looked at again a day

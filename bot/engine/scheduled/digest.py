@@ -13,13 +13,8 @@ from bot.flows.nudges import digest_replies
 from bot.flows.plan_model import CheckInView
 from storage.database import UnitOfWork
 from storage.models import Person, PersonSchedule, Relationship
-from storage.scheduling import (
-    ClaimedItem,
-    ClaimScope,
-    ScheduledRepository,
-    ScheduledRow,
-    advance,
-)
+from storage.scheduled_repositories import ClaimScope, ScheduledRepository
+from storage.scheduling import ClaimedItem, ScheduledRow, advance
 
 
 class Digest(PersonMessage):

@@ -11,12 +11,8 @@ from bot.engine.scheduled.base import Due, Prepared, Strategy
 from bot.flows.nudges import nudge_replies
 from storage.database import UnitOfWork
 from storage.models import Person, Relationship
-from storage.scheduling import (
-    ClaimedItem,
-    ClaimScope,
-    ScheduledRepository,
-    record_sent_and_advance,
-)
+from storage.scheduled_repositories import ClaimScope, ScheduledRepository
+from storage.scheduling import ClaimedItem, record_sent_and_advance
 
 
 class Nudge(Strategy):

@@ -10,7 +10,8 @@ from bot.engine.plan_store import working_hours
 from bot.engine.scheduled.base import Due, Prepared, Strategy
 from storage.database import UnitOfWork
 from storage.models import Person
-from storage.scheduling import ScheduledRepository, ScheduledRow
+from storage.scheduled_repositories import ScheduledRepository
+from storage.scheduling import ScheduledRow
 
 Listed = tuple[tuple[int, datetime], ...]
 

@@ -12,7 +12,8 @@ from bot.engine.scheduled.person_message import Listed, PersonMessage
 from bot.flows.assess import reassess_reminder_replies
 from storage.database import UnitOfWork
 from storage.models import Person, PersonSchedule
-from storage.scheduling import ClaimedItem, ClaimScope, ScheduledRepository, ScheduledRow
+from storage.scheduled_repositories import ClaimScope, ScheduledRepository
+from storage.scheduling import ClaimedItem, ScheduledRow
 
 
 class ReassessReminder(PersonMessage):

@@ -13,7 +13,8 @@ from bot.engine.team_store import next_post_at, pause_itself
 from bot.flows.team import choose_prompt, find_prompt, paused_itself_replies, weekly_post_replies
 from storage.database import UnitOfWork
 from storage.models import Person, TeamSubscription
-from storage.scheduling import ClaimedItem, ClaimScope, ScheduledRepository
+from storage.scheduled_repositories import ClaimScope, ScheduledRepository
+from storage.scheduling import ClaimedItem
 
 PROMPT_STALE_AFTER = timedelta(days=1)
 """A week's team prompt that could not go out within a day of its time (downtime, an outage

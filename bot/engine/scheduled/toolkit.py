@@ -10,7 +10,8 @@ from bot.engine.scheduled.base import Due, Prepared, Strategy
 from bot.flows.toolkit import ToolkitFlow, reminder_replies
 from storage.database import UnitOfWork
 from storage.models import ToolkitReminder as ReminderRow
-from storage.scheduling import ClaimedItem, ClaimScope, ScheduledRepository
+from storage.scheduled_repositories import ClaimScope, ScheduledRepository
+from storage.scheduling import ClaimedItem
 
 
 class ToolkitReminder(Strategy):

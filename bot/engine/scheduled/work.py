@@ -16,7 +16,7 @@ from bot.engine.scheduled.team_post import PausedNotice, TeamPost
 from bot.engine.scheduled.toolkit import ToolkitReminder
 from bot.engine.turns import Engine
 from storage.models import Delivery
-from storage.scheduling import ClaimScope, ScheduledRepository
+from storage.scheduled_repositories import ClaimScope, ScheduledRepository
 
 STRATEGIES: tuple[type[Strategy], ...] = (
     # Team posts first: a channel's prompt has its hour (often Monday 9:00, when many nudges
