@@ -132,7 +132,10 @@ class Worker:
     ) -> None:
         """`platforms`: those `send` reaches (by default, a `Senders`' own)."""
         if platforms is None:
-            platforms = send.platforms if isinstance(send, Senders) else frozenset()
+            if not isinstance(send, Senders):
+                # Guessing none would quietly hold every message back a day at a time.
+                raise TypeError("Worker: say which platforms this sender reaches (platforms=...)")
+            platforms = send.platforms
         self.engine = engine
         self.send = send
         self.config = config or WorkerConfig()
@@ -226,7 +229,7 @@ class Worker:
         for due in claimed:
             by_kind.setdefault(due.kind, []).append(due)
         for kind, dues in by_kind.items():
-            # A strategy prepares its chunk in one transaction (nudges, most of the work, 25).
+            # One transaction per chunk: a few statements for many items (nudges come in 25s).
             chunk = self.work.chunk(kind)
             for start in range(0, len(dues), chunk):
                 self._pool.submit(self._prepare, dues[start : start + chunk])
