@@ -7,7 +7,8 @@ Reports the total time and the most messages any workspace received in any one s
 
     python bench/dispatch.py [--nudges 10000] [--workspaces 100] [--rate 4] [--threads 16]
 
-Targets (issue 4): all delivered within 60 s; no workspace above its configured rate.
+Targets (issue 14): all delivered within 30 s by one process (the rate allows 25 s); no workspace
+above its configured rate.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from content import default_content  # noqa: E402
 from storage.database import Database, scratch_schema  # noqa: E402
 from storage.models import Delivery  # noqa: E402
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402
+
+TARGET_SECONDS = 30.0
 
 DEFAULT_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -229,9 +232,10 @@ def run(arguments: argparse.Namespace, url: str) -> None:
         print(
             f"  busiest workspace second: {busiest} messages (configured rate {arguments.rate}/s)"
         )
-        ok = elapsed < 60 and busiest <= arguments.rate and len(per_user) == total
+        ok = elapsed < TARGET_SECONDS and busiest <= arguments.rate and len(per_user) == total
         print(
-            f"  targets (< 60 s, <= {arguments.rate} per workspace-second, all delivered): "
+            f"  targets (< {TARGET_SECONDS:.0f} s, <= {arguments.rate} per workspace-second, "
+            "all delivered): "
             f"{'ok' if ok else 'MISSED'}"
         )
     finally:

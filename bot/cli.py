@@ -177,7 +177,7 @@ def worker(
     ] = None,
 ) -> None:
     """Run the scheduler process (Procfile `worker`): it sends nudges and reminders when due."""
-    from bot.wiring import build_engine, build_sender, worker_config
+    from bot.wiring import build_engine, build_inbox, build_installs, build_sender, worker_config
     from bot.worker import run_worker
 
     settings = settings_or_exit()
@@ -186,13 +186,15 @@ def worker(
     configure_logging(settings)
     try:
         engine = build_engine(settings)
-        send, platforms = build_sender(settings, engine.database)
+        installs = build_installs(settings, engine.database)
         run_worker(
             engine,
-            send,
-            platforms=platforms,
+            build_sender(settings, engine.database),
             config=worker_config(settings),
             metrics_port=settings.lantern_worker_metrics_port,
+            # The worker looks only once a claim has run out, or a turn has waited a whole
+            # lease: the web processes see to their own first.
+            inbox=build_inbox(settings, engine, installs, grace=settings.lantern_inbox_lease),
         )
     except (ConfigError, ContentError) as exc:
         fail(str(exc))

@@ -11,15 +11,15 @@ from bot.adapters.slack.install_store import AtomicOAuthStateStore, EncryptedIns
 from bot.adapters.slack.installs import Installs
 from bot.adapters.slack.metrics import MetricsMiddleware
 from bot.adapters.slack.outbox import Outbox
+from bot.adapters.slack.sender import PLATFORM as SLACK
 from bot.adapters.slack.sender import ClientFor, InstalledClients, SlackSender, worker_client
 from bot.adapters.slack.web import SlackWebApp
 from bot.core.clock import Clock
-from bot.core.messages import Reply
+from bot.core.sending import Senders
 from bot.engine.inbox import Inbox, InboxSettings, Platform, Sweeper
-from bot.engine.scheduled import SendError
 from bot.engine.turns import Engine
 from bot.settings import ConfigError, Settings
-from bot.worker import Send, WorkerConfig
+from bot.worker import WorkerConfig
 from content import default_content
 from storage.crypto import configure_text_encryption
 from storage.database import Database
@@ -51,15 +51,6 @@ def open_database(settings: Settings, *, migrate_embedded: bool = True) -> Datab
 
 def build_engine(settings: Settings, *, clock: Clock | None = None) -> Engine:
     return Engine(content=default_content(), database=open_database(settings), clock=clock)
-
-
-class _NoPlatform:
-    """The sender when no platform is configured: it is never called for any platform."""
-
-    def __call__(
-        self, platform: str, workspace_id: str, user_id: str, replies: tuple[Reply, ...]
-    ) -> str:
-        raise SendError(f"no way to send to {platform} people is configured", transient=False)
 
 
 def build_installs(settings: Settings, database: Database) -> Installs | None:
@@ -94,25 +85,33 @@ def slack_clients(settings: Settings, installs: Installs | None) -> ClientFor | 
     return lambda _workspace: client
 
 
-def build_sender(settings: Settings, database: Database) -> tuple[Send, frozenset[str]]:
-    """What the worker sends with, and to which platforms (none without a Slack token)."""
+def build_sender(settings: Settings, database: Database) -> Senders:
+    """What the worker sends with: a sender per platform it can reach (none without a Slack
+    token; a person on a platform without one is looked at again later, never crashed on)."""
     installs = build_installs(settings, database)
     if installs is None and settings.slack_bot_token is not None:
         verify_bot_token(settings)
     clients = slack_clients(settings, installs)
     if clients is None:
-        return _NoPlatform(), frozenset()
-    return SlackSender(clients), frozenset({"slack"})
+        return Senders({})
+    return Senders({SLACK: SlackSender(clients)})
 
 
-def build_inbox(settings: Settings, engine: Engine, installs: Installs | None) -> Inbox:
-    """The inbox and outbox, with a sender for each platform that is configured."""
+def build_inbox(
+    settings: Settings, engine: Engine, installs: Installs | None, *, grace: float = 2.0
+) -> Inbox:
+    """The inbox and outbox, with a sender for each platform that is configured. `grace`:
+    seconds a fresh turn or reply is left to the process that received it."""
     platforms: dict[str, Platform] = {}
     clients = slack_clients(settings, installs)
     if clients is not None:
-        platforms["slack"] = SlackPlatform(clients, engine.content)
+        platforms[SLACK] = SlackPlatform(clients, engine.content)
     return Inbox(
-        engine, platforms, InboxSettings(lease=timedelta(seconds=settings.lantern_inbox_lease))
+        engine,
+        platforms,
+        InboxSettings(
+            lease=timedelta(seconds=settings.lantern_inbox_lease), grace=timedelta(seconds=grace)
+        ),
     )
 
 

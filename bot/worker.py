@@ -14,17 +14,19 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.messages import Reply
-from bot.engine.scheduled import Due, Prepared, ScheduledWork, SendError
+from bot.core.sending import Sender, SendError, Senders, SendFailure
+from bot.engine.inbox import Inbox
+from bot.engine.scheduled import Due, Prepared, ScheduledWork, workspace_pause
 from bot.engine.turns import Engine
 from bot.observability.worker_metrics import WorkerMetrics
 from bot.settings import ConfigError
 
 logger = logging.getLogger(__name__)
 
-Send = Callable[[str, str, str, tuple[Reply, ...]], str]
-"""Send replies to (platform, workspace id, user id); returns the last message's id (Slack's
-ts); raises SendError when the platform refused them."""
+Send = Sender
+"""Send replies to (platform, workspace id, person or channel id); returns the last message's
+id (Slack's ts); raises SendError when the platform refused them. Usually a `Senders`: one
+sender per platform."""
 
 BATCH = 200  # most claimed-but-unsent items one worker holds at once
 BACKLOG_SECONDS = 10.0
@@ -34,10 +36,6 @@ every claimed item is sent well inside its lease and one busy workspace cannot f
 RATE_WINDOW_SECONDS = 1.05
 """The limiter's second, with a margin: uneven network delays must never land one message
 more than the rate inside one second at the platform's end."""
-
-NUDGES_PER_PREPARE = 25
-"""Nudges are prepared together, a chunk per transaction: a few statements for the chunk rather
-than several for each one; small enough that sends start while the next chunk is prepared."""
 
 CLAIM_PAUSE_SECONDS = 0.25  # between claims while work is in hand and the last claim was short
 IDLE_WAIT_SECONDS = 0.05  # the longest the dispatcher sleeps before looking again
@@ -129,10 +127,16 @@ class Worker:
         engine: Engine,
         send: Send,
         *,
-        platforms: frozenset[str],
+        platforms: frozenset[str] | None = None,
         config: WorkerConfig | None = None,
         metrics: WorkerMetrics | None = None,
     ) -> None:
+        """`platforms`: those `send` reaches (by default, a `Senders`' own)."""
+        if platforms is None:
+            if not isinstance(send, Senders):
+                # Guessing none would quietly hold every message back a day at a time.
+                raise TypeError("Worker: say which platforms this sender reaches (platforms=...)")
+            platforms = send.platforms
         self.engine = engine
         self.send = send
         self.config = config or WorkerConfig()
@@ -164,16 +168,13 @@ class Worker:
         self._report = TickReport()
         next_claim = 0.0
         nothing_due = False
+        backlog = self.config.workspace_backlog  # a property: worked out once, not per loop
         while True:
             moment = time.monotonic()
             with self._changed:
                 held = sum(self._held.values())
                 skip = sorted(
-                    {
-                        workspace
-                        for workspace, count in self._held.items()
-                        if count >= self.config.workspace_backlog
-                    }
+                    {workspace for workspace, count in self._held.items() if count >= backlog}
                     | self.limiter.paused_workspaces()
                 )
             if held == 0 and (nothing_due or moment >= deadline):
@@ -225,12 +226,14 @@ class Worker:
             self._report.claimed += len(claimed)
             for due in claimed:
                 self._held[due.workspace_key] = self._held.get(due.workspace_key, 0) + 1
-        nudges = [due for due in claimed if due.kind == "nudge"]
-        for start in range(0, len(nudges), NUDGES_PER_PREPARE):
-            self._pool.submit(self._prepare_nudges, nudges[start : start + NUDGES_PER_PREPARE])
+        by_kind: dict[str, list[Due]] = {}
         for due in claimed:
-            if due.kind != "nudge":
-                self._pool.submit(self._prepare, due)
+            by_kind.setdefault(due.kind, []).append(due)
+        for kind, dues in by_kind.items():
+            # One transaction per chunk: a few statements for many items (nudges come in 25s).
+            chunk = self.work.chunk(kind)
+            for start in range(0, len(dues), chunk):
+                self._pool.submit(self._prepare, dues[start : start + chunk])
         return claimed
 
     def _dispatch(self) -> None:
@@ -261,11 +264,8 @@ class Worker:
 
     # -- on the pool -----------------------------------------------------------------------
 
-    def _prepare(self, due: Due) -> None:
-        self._queue_prepared([due], lambda now: [(due, self.work.prepare(due, now))])
-
-    def _prepare_nudges(self, dues: list[Due]) -> None:
-        self._queue_prepared(dues, lambda now: self.work.prepare_nudges(dues, now))
+    def _prepare(self, dues: list[Due]) -> None:
+        self._queue_prepared(dues, lambda now: self.work.prepare_many(dues, now))
 
     def _queue_prepared(
         self,
@@ -309,7 +309,7 @@ class Worker:
                 self._failed(prepared, error)
             except Exception as error:
                 logger.exception("unexpected error sending a %s; retrying it", prepared.due.kind)
-                self._failed(prepared, SendError(type(error).__name__, transient=True))
+                self._failed(prepared, SendError(type(error).__name__, SendFailure.TRANSIENT))
             else:
                 self.work.record_sent(prepared, ts, self.engine.clock.now())
                 with self._changed:
@@ -344,14 +344,15 @@ class Worker:
     def _failed(self, prepared: Prepared, error: SendError) -> None:
         workspace = prepared.due.workspace_key
         waiting: list[Prepared] = []
-        if error.retry_after:
+        pause = workspace_pause(error)  # a rate limit, or the workspace's token refused
+        if pause:
             with self._changed:
-                self.limiter.pause(workspace, error.retry_after)
-                if error.retry_after > self.config.lease.total_seconds() / 4:
+                self.limiter.pause(workspace, pause)
+                if pause > self.config.lease.total_seconds() / 4:
                     # A long pause: hand this workspace's waiting items back rather than hold
                     # them past their lease; they are claimed again once it is over.
                     waiting = list(self._queues.pop(workspace, ()))
-        until = self.engine.clock.now() + timedelta(seconds=error.retry_after or 0)
+        until = self.engine.clock.now() + timedelta(seconds=pause or 0)
         for other in waiting:
             self.work.release(other.due, until=until)
             with self._changed:
@@ -365,23 +366,45 @@ class Worker:
                 self._report.retrying += 1
         self.metrics.message(prepared.due.kind, "failed" if delay is None else "retried")
         logger.warning(
-            "could not send a %s (%s); %s",
+            "could not send a %s (%s: %s); %s",
             prepared.due.kind,
+            error.reason,
             error.code,
             "not retrying it" if delay is None else f"retrying in {delay}",
         )
+
+
+INBOX_SWEEP_SECONDS = 5.0
+"""How often the worker looks for turns and replies the web processes left behind."""
+
+
+def take_left_behind(inbox: Inbox) -> int:
+    """Take the turns and send the replies that no web process is seeing to (all of them down,
+    or one died): the worker is the last one to look. How many people it saw to."""
+    try:
+        people = inbox.left_behind()
+    except SQLAlchemyError:
+        logger.exception("cannot look at the inbox; trying again")
+        return 0
+    for key in people:
+        inbox.drain(key)
+    if people:
+        logger.info("took over the turns and replies of %d people left behind", len(people))
+    return len(people)
 
 
 def run_worker(
     engine: Engine,
     send: Send,
     *,
-    platforms: frozenset[str],
+    platforms: frozenset[str] | None = None,
     config: WorkerConfig,
     metrics_port: int | None = None,
+    inbox: Inbox | None = None,
 ) -> None:
     """Tick every `config.interval_seconds` until stopped; one tick at a time (a long tick makes
-    the next wait, never overlap). With `metrics_port`, serve /metrics there."""
+    the next wait, never overlap). With `metrics_port`, serve /metrics there. With `inbox`,
+    also take over, every few seconds, what the web processes left behind."""
     metrics = WorkerMetrics().with_process_metrics()
     if metrics_port is not None:
         serve_metrics(metrics, metrics_port)
@@ -396,6 +419,16 @@ def run_worker(
         coalesce=True,
         next_run_time=datetime.now(UTC),  # the first tick at once, not one interval later
     )
+    if inbox is not None:
+        scheduler.add_job(
+            take_left_behind,
+            "interval",
+            args=(inbox,),
+            seconds=INBOX_SWEEP_SECONDS,
+            id="inbox",
+            max_instances=1,
+            coalesce=True,
+        )
     logger.info(
         "worker started: ticking every %s s, %d threads, %d messages/s per workspace",
         config.interval_seconds,

@@ -30,6 +30,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # turn that meets a locked database must give up well before then and say "try again".
 SQLITE_BUSY_TIMEOUT_MS = 2000
 
+POOL_SIZE = 24  # connections a PostgreSQL pool keeps: above the worker's default threads
+
 
 def normalise_url(url: str) -> str:
     """Accept the `postgres://` and bare `postgresql://` forms platforms hand out; use psycopg 3."""
@@ -61,7 +63,13 @@ def create_db_engine(url: str) -> Engine:
     # hide_parameters: a failed statement must never write reflection text into the logs.
     # No pre-ping: it would cost a round trip on every turn. A connection the server dropped
     # fails its turn with a friendly "try again" and is discarded; recycling keeps them fresh.
-    return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=10, hide_parameters=True)
+    # The pool keeps as many connections as a process uses at once (the worker's 16 send
+    # threads, a web process's threads): a smaller pool closes each extra connection when it is
+    # returned and opens a new one the next moment, which cost the worker a connect per send.
+    # Connections open only when needed, so a quiet process holds few.
+    return create_engine(
+        url, pool_recycle=1800, pool_size=POOL_SIZE, max_overflow=10, hide_parameters=True
+    )
 
 
 class UnitOfWork:
@@ -113,6 +121,13 @@ class Database:
         (the worker records every message it sends); commits when the block ends normally."""
         with self._turns, self.engine.begin() as connection:
             yield connection
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A Core connection on which each statement commits by itself: one round trip for a
+        hot statement that needs no transaction around it (no BEGIN, no COMMIT of its own)."""
+        with self._turns, self.engine.connect() as connection:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
     def ping(self) -> None:
         with self.engine.connect() as connection:

@@ -359,24 +359,23 @@ class DeliveriesRepository:
         assert len(kinds) == 1, "begin_many takes one kind per call"
         dialect = self._session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        # Many parameter sets for one statement (not one statement of many rows): it is
+        # compiled once and cached, however many keys come.
         self._session.execute(
-            insert(table)
-            .values(
-                [
-                    {
-                        "kind": kind,
-                        "item_id": item_id,
-                        "occurrence": occurrence,
-                        "person_id": person_id,
-                        "status": "pending",
-                        "attempts": 0,
-                        "created_at": at,
-                        "updated_at": at,
-                    }
-                    for kind, item_id, occurrence, person_id in keys
-                ]
-            )
-            .on_conflict_do_nothing()
+            insert(table).on_conflict_do_nothing(),
+            [
+                {
+                    "kind": kind,
+                    "item_id": item_id,
+                    "occurrence": occurrence,
+                    "person_id": person_id,
+                    "status": "pending",
+                    "attempts": 0,
+                    "created_at": at,
+                    "updated_at": at,
+                }
+                for kind, item_id, occurrence, person_id in keys
+            ],
         )
         rows = self._session.execute(
             select(

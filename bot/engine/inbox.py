@@ -25,8 +25,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.codec import dumps, load_home, load_inbound, load_replies
 from bot.core.messages import HomePage, Inbound, Outcome, Reply
+from bot.core.sending import SendError, SendFailure
 from bot.engine.retry import RetryPolicy
-from bot.engine.scheduled import SendError
+from bot.engine.scheduled.base import TOKEN_REFUSED_WAIT
 from bot.engine.turns import Engine, TurnWithdrawn
 from storage.database import UnitOfWork
 from storage.inbox_repositories import FORM, ClaimedMessage, ClaimedTurn
@@ -405,7 +406,13 @@ class Inbox:
                 return True
             if error.transient:
                 return self._defer(claimed, error.code, error.retry_after)
-            logger.warning("%s refused a message for good (%s)", claimed.platform, error.code)
+            if error.reason is SendFailure.TOKEN_REFUSED:
+                # Not the person's doing: the workspace's token waits for a reinstall (or its
+                # uninstall event), and so does what was to be sent there.
+                return self._defer(claimed, error.code, TOKEN_REFUSED_WAIT.total_seconds())
+            logger.warning(
+                "%s refused a message for good (%s: %s)", claimed.platform, error.reason, error.code
+            )
         except Exception:
             logger.exception("could not send a message")
             return self._defer(claimed, "unexpected", None)

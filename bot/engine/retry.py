@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.engine.scheduled import SendError
+from bot.core.sending import SendError
 
 T = TypeVar("T")
 
@@ -27,8 +27,8 @@ class RetryPolicy:
         """The wait before try number `attempt + 1` (attempt counts from 1): what the platform
         asked for, or an exponential backoff."""
         if retry_after is not None:
-            return min(retry_after, self.max_backoff_seconds * 10)
-        backoff = self.first_backoff_seconds * 2 ** max(0, attempt - 1)
+            return retry_after
+        backoff = self.first_backoff_seconds * 2 ** min(max(0, attempt - 1), 30)
         return float(min(backoff, self.max_backoff_seconds))
 
     def run(

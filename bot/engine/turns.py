@@ -31,7 +31,6 @@ from bot.flows.base import (
 )
 from bot.flows.home import build_home
 from bot.flows.privacy import PrivacyFlow
-from bot.flows.toolkit import ToolkitFlow
 from content import Content
 from storage.database import Database, UnitOfWork
 from storage.models import FlowProgress, Person
@@ -436,18 +435,6 @@ class Engine:
         if handler is None:
             raise TypeError(f"no store keeps a {type(effect).__name__} (bot/engine/stores.py)")
         handler(uow, person, effect, now)
-
-    def reminder_for(self, *, platform: str, workspace_id: str, user_id: str) -> Outcome:
-        """The toolkit reminder for one person, as the worker sends it."""
-        return self.handle(
-            Inbound(
-                platform=platform,
-                workspace_id=workspace_id,
-                user_id=user_id,
-                kind=InboundKind.CHOICE,
-                choice=f"{ToolkitFlow.flow_id}:reminder:",
-            )
-        )
 
 
 def front_door(flows: Mapping[str, Flow]) -> tuple[str, FrontDoor]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from bot.core.effects import Effect
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
@@ -26,6 +27,7 @@ from bot.flows.base import (
 )
 from bot.flows.guide import export_guide
 from bot.flows.reflect import reflection_problem
+from content import Content
 from content.toolkit import Example, ReflectionQuestion, Step, ThinkOutLoud
 from content.work import WorkSection
 
@@ -413,21 +415,9 @@ class ToolkitFlow(Flow):
         )
 
     def reminder(self, turn: Turn) -> tuple[Reply, ...]:
-        """The gentle reminder the worker sends: where the person is, and a button back in."""
-        words = turn.content.coach.toolkit
-        position = current_position(turn)
-        step = position[0] if position else turn.content.toolkit.step(words.first_step)
-        if position and position[1] is None:
-            following = next_step(turn, step)
-            if following is None:  # the last step is done: nothing left to remind of
-                return ()
-            step = following
-        choices = (
-            Choice(_choice("continue"), turn.content.coach.labels.continue_toolkit, "primary"),
-            Choice(_choice("remind", "none"), turn.content.coach.labels.remind_none),
-        )
-        text = words.reminder.format(number=step.number, question=step.guiding_question)
-        return (Reply(text, choices=choices),)
+        """The gentle reminder, as the worker sends it."""
+        progress = turn.reads.progress(flow_id=self.flow_id)
+        return reminder_replies(turn.content, progress[1] if progress else None)
 
     def _skip_think(self, turn: Turn, argument: str) -> StepResult | None:
         step_id, _, think_id = argument.partition("/")
@@ -486,8 +476,12 @@ def next_step(turn: Turn, step: Step) -> Step | None:
 
 def find_step(turn: Turn, name: str) -> Step | None:
     """Find a step by number ("3"), id ("step-3") or "step 3"."""
+    return _find_step_in(turn.content, name)
+
+
+def _find_step_in(content: Content, name: str) -> Step | None:
     wanted = name.lower().removeprefix("step").strip(" -")
-    for step in turn.content.toolkit.steps:
+    for step in content.toolkit.steps:
         if wanted in {str(step.number), step.id.removeprefix("step-")}:
             return step
     return None
@@ -496,16 +490,41 @@ def find_step(turn: Turn, name: str) -> Step | None:
 def current_position(turn: Turn) -> tuple[Step, ReflectionQuestion | None] | None:
     """The step (and question) the person stopped at; None if they never started."""
     progress = turn.reads.progress(flow_id=ToolkitFlow.flow_id)
-    if progress is None:
-        return None
-    _, data = progress
-    step = find_step(turn, str(data.get("step_id")))
+    return None if progress is None else _position(turn.content, progress[1])
+
+
+def _position(
+    content: Content, data: Mapping[str, Any]
+) -> tuple[Step, ReflectionQuestion | None] | None:
+    """Where the stored progress `data` stands: a step, and the question (None once done)."""
+    step = _find_step_in(content, str(data.get("step_id")))
     if step is None:
         return None
     if data.get("done") or data.get("think_id"):
         return step, None
-    located = _locate(turn, _key(step.id, str(data.get("question_id"))))
-    return (step, located[1]) if located else (step, step.reflection_questions[0])
+    question_id = str(data.get("question_id"))
+    question = next((q for q in step.reflection_questions if q.id == question_id), None)
+    return step, question or step.reflection_questions[0]
+
+
+def reminder_replies(content: Content, progress: Mapping[str, Any] | None) -> tuple[Reply, ...]:
+    """The gentle reminder the worker sends: where the person is (from their stored toolkit
+    progress), and a button back in; nothing once the last step is done."""
+    words = content.coach.toolkit
+    position = _position(content, progress) if progress is not None else None
+    step = position[0] if position else content.toolkit.step(words.first_step)
+    if position and position[1] is None:
+        steps = content.toolkit.steps
+        index = steps.index(step)
+        if index + 1 >= len(steps):  # the last step is done: nothing left to remind of
+            return ()
+        step = steps[index + 1]
+    choices = (
+        Choice(_choice("continue"), content.coach.labels.continue_toolkit, "primary"),
+        Choice(_choice("remind", "none"), content.coach.labels.remind_none),
+    )
+    text = words.reminder.format(number=step.number, question=step.guiding_question)
+    return (Reply(text, choices=choices),)
 
 
 def step_status(turn: Turn, step: Step) -> tuple[int, int, int]:

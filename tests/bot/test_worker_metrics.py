@@ -20,7 +20,7 @@ import pytest
 
 from bot.core.clock import FixedClock
 from bot.core.messages import Reply
-from bot.engine.scheduled import SendError
+from bot.core.sending import SendError, SendFailure
 from bot.engine.turns import Engine
 from bot.flows.plan_model import SaveActionItem
 from bot.observability.worker_metrics import WorkerMetrics
@@ -63,8 +63,8 @@ def metrics() -> WorkerMetrics:
 def send() -> FakeSend:
     return FakeSend(
         {
-            "U-ben": SendError("internal_error", transient=True),
-            "U-cat": SendError("invalid_blocks", transient=False),
+            "U-ben": SendError("internal_error", SendFailure.TRANSIENT),
+            "U-cat": SendError("invalid_blocks", SendFailure.REJECTED),
         }
     )
 

@@ -11,11 +11,17 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.answers import FORM, MESSAGES, PRIVATE, plan_sends
 from bot.adapters.slack.render import render_home, render_messages, render_modal
-from bot.adapters.slack.sender import PLATFORM, ClientFor, slack_send_error
+from bot.adapters.slack.sender import (
+    PLATFORM,
+    ClientFor,
+    installed_client,
+    slack_failures_as_send_errors,
+    slack_send_error,
+)
 from bot.adapters.slack.uploads import conversation_id, upload, uploads_of
 from bot.core.messages import Inbound, Outcome, Reply
+from bot.core.sending import SendError, SendFailure
 from bot.engine.inbox import HOME, OutgoingMessage, PlannedSend
-from bot.engine.scheduled import SendError
 from content import Content
 
 logger = logging.getLogger(__name__)
@@ -39,17 +45,10 @@ class SlackPlatform:
         return {"channel": message.address.get("channel")}
 
     def send(self, message: OutgoingMessage, *, start: int, record: Callable[[int], None]) -> None:
-        client = self._client_for(message.workspace_id)
-        if client is None:
-            raise SendError("not_installed", transient=True, retry_after=600.0)
-        try:
-            self._send(client, message, start, record)
-        except SlackApiError as error:
-            raise slack_send_error(error) from error
-        except OSError as error:  # refused, reset, timed out: the network, not the person
-            raise SendError(f"connection: {type(error).__name__}", transient=True) from error
-        except ValueError as error:  # a body that is not JSON: a proxy's or an outage's page
-            raise SendError("unreadable_response", transient=True) from error
+        with slack_failures_as_send_errors():
+            self._send(
+                installed_client(self._client_for, message.workspace_id), message, start, record
+            )
 
     def _send(
         self, client: WebClient, message: OutgoingMessage, start: int, record: Callable[[int], None]
@@ -65,7 +64,7 @@ class SlackPlatform:
             client.views_open(trigger_id=str(address["trigger_id"]), view=render_modal(reply.form))
             return
         if message.kind not in (MESSAGES, PRIVATE):
-            raise SendError(f"unknown kind {message.kind}", transient=False)
+            raise SendError(f"unknown kind {message.kind}", SendFailure.REJECTED)
         # Two steps a reply, recorded apart: its text, then its pictures and files, so a retry
         # after a failed upload does not post the text again.
         for step in range(start, 2 * len(message.replies)):

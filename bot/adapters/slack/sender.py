@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -13,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.slack.render import render_messages
 from bot.adapters.slack.uploads import upload, uploads_of
 from bot.core.messages import Reply
-from bot.engine.scheduled import SendError
+from bot.core.sending import SendError, SendFailure
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,6 @@ UNREACHABLE = frozenset(
         "user_not_found",
         "user_disabled",
         "cannot_dm_bot",
-        "channel_not_found",
-        "is_archived",
-        "not_in_channel",
         "user_is_restricted",
         "messages_tab_disabled",
     }
@@ -35,12 +33,20 @@ UNREACHABLE = frozenset(
 """Slack's answers for a person the bot cannot reach (left, deactivated, blocked): retrying
 would never help, so the person is marked unreachable instead."""
 
+LOST_CHANNEL = frozenset({"channel_not_found", "not_in_channel"})
+"""The conversation is gone or the bot was removed from it: a channel's post pauses itself;
+a DM that cannot be found means its person cannot be reached."""
+
+ARCHIVED = "is_archived"
+
+POSTING_NOT_ALLOWED = "restricted_action"
+"""Slack's codes (this and those it starts, such as restricted_action_read_only_channel) for a
+conversation where the bot may not post: retrying would fail the same way."""
+
 TOKEN_REFUSED = frozenset({"invalid_auth", "token_revoked", "not_authed", "not_installed"})
 """Slack refused the workspace's token, or it has none: nobody there can be reached, and it is
 not any one person's doing. The workspace's sends wait (its `app_uninstalled` or
 `tokens_revoked` event, or a reinstall, settles it); nothing is dropped or marked meanwhile."""
-
-TOKEN_REFUSED_WAIT_SECONDS = 600.0
 
 PASSING = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -75,20 +81,9 @@ class SlackSender:
         self, platform: str, workspace_id: str, user_id: str, replies: tuple[Reply, ...]
     ) -> str:
         if platform != PLATFORM:
-            raise SendError(f"cannot send to {platform} people", transient=False)
-        try:
-            client = self._client_for(workspace_id)
-            if client is None:
-                raise SendError(
-                    "not_installed", transient=True, retry_after=TOKEN_REFUSED_WAIT_SECONDS
-                )
-            return self._post(client, user_id, replies)
-        except SlackApiError as error:
-            raise slack_send_error(error) from error
-        except OSError as error:  # refused, reset, timed out: the network, not the person
-            raise SendError(f"connection: {type(error).__name__}", transient=True) from error
-        except ValueError as error:  # a body that is not JSON: a proxy's or an outage's page
-            raise SendError("unreadable_response", transient=True) from error
+            raise SendError(f"cannot send to {platform} people", SendFailure.NO_SENDER)
+        with slack_failures_as_send_errors():
+            return self._post(installed_client(self._client_for, workspace_id), user_id, replies)
 
     def _post(self, client: WebClient, user_id: str, replies: tuple[Reply, ...]) -> str:
         ts = ""
@@ -144,20 +139,49 @@ class InstalledClients:
         return client
 
 
+def installed_client(client_for: ClientFor, workspace_id: str) -> WebClient:
+    """The workspace's client; a workspace with no install refuses like a revoked token."""
+    client = client_for(workspace_id)
+    if client is None:
+        raise SendError("not_installed", SendFailure.TOKEN_REFUSED)
+    return client
+
+
+@contextmanager
+def slack_failures_as_send_errors() -> Iterator[None]:
+    """Whatever Slack or the network does to a send, as the neutral SendError."""
+    try:
+        yield
+    except SlackApiError as error:
+        raise slack_send_error(error) from error
+    except OSError as error:  # refused, reset, timed out: the network, not the person
+        raise SendError(f"connection: {type(error).__name__}", SendFailure.TRANSIENT) from error
+    except ValueError as error:  # a body that is not JSON: a proxy's or an outage's page
+        raise SendError("unreadable_response", SendFailure.TRANSIENT) from error
+
+
 def slack_send_error(error: SlackApiError) -> SendError:
+    """Slack's refusal in the neutral vocabulary (its code kept for the record)."""
     response = error.response
     code = str(response.get("error") or f"http_{response.status_code}")
     retry_after = _seconds(
         response.headers.get("Retry-After") or response.headers.get("retry-after")
     )
     if response.status_code == 429 or code == "ratelimited":
-        return SendError(code, transient=True, retry_after=retry_after or 1.0)
+        return SendError(code, SendFailure.TRANSIENT, retry_after or 1.0)
     if code in TOKEN_REFUSED:
-        return SendError(code, transient=True, retry_after=TOKEN_REFUSED_WAIT_SECONDS)
+        return SendError(code, SendFailure.TOKEN_REFUSED)
     if code in UNREACHABLE:
-        return SendError(code, transient=False, unreachable=True)
-    transient = response.status_code >= 500 or code in PASSING
-    return SendError(code, transient=transient, retry_after=retry_after)
+        return SendError(code, SendFailure.UNREACHABLE)
+    if code == ARCHIVED:
+        return SendError(code, SendFailure.ARCHIVED_CHANNEL)
+    if code in LOST_CHANNEL:
+        return SendError(code, SendFailure.LOST_CHANNEL)
+    if code.startswith(POSTING_NOT_ALLOWED):
+        return SendError(code, SendFailure.RESTRICTED)
+    if response.status_code >= 500 or code in PASSING:
+        return SendError(code, SendFailure.TRANSIENT, retry_after)
+    return SendError(code, SendFailure.REJECTED, retry_after)
 
 
 def _seconds(value: object) -> float | None:

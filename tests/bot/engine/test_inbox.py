@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from bot.core.clock import FixedClock
 from bot.core.codec import dumps
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
+from bot.core.sending import SendError, SendFailure
 from bot.engine.inbox import (
     Inbox,
     InboxSettings,
@@ -24,7 +25,6 @@ from bot.engine.inbox import (
     person_key,
 )
 from bot.engine.retry import RetryPolicy
-from bot.engine.scheduled import SendError
 from bot.engine.turns import Engine
 from content import Content
 from storage.database import Database
@@ -65,7 +65,7 @@ class FakePlatform:
 
     def send(self, message: OutgoingMessage, *, start: int, record: Callable[[int], None]) -> None:
         if message.kind == "form" and message.deadline is not None:
-            raise SendError("expired_trigger_id", transient=False)
+            raise SendError("expired_trigger_id", SendFailure.REJECTED)
         for index, reply in enumerate(message.replies[start:], start=start):
             with self.lock:
                 if self.failures:
@@ -280,8 +280,8 @@ def test_a_reply_refused_for_a_moment_is_sent_once_after_retries(
     inbox: Inbox, platform: FakePlatform, any_database: Database
 ) -> None:
     platform.failures = [
-        SendError("internal_error", transient=True),
-        SendError("ratelimited", transient=True, retry_after=0.01),
+        SendError("internal_error", SendFailure.TRANSIENT),
+        SendError("ratelimited", SendFailure.TRANSIENT, 0.01),
     ]
     key = inbox.accept(command("U1", "reflect", "through the storm"), {})
     [taken] = inbox.drain(key)
@@ -296,7 +296,7 @@ def test_a_send_that_keeps_failing_waits_in_the_outbox_and_goes_on_from_where_it
     key = person_key(dm("U1", ""))
     first, second = Reply("one"), Reply("two")
     keep_messages(any_database, clock, key, (first, second))
-    outage = SendError("service_unavailable", transient=True)
+    outage = SendError("service_unavailable", SendFailure.TRANSIENT)
     platform.fail_after = {"one": [outage] * 10}  # every retry of "two" fails for now
     inbox.send_waiting(key)
     assert platform.texts_to("U1") == ["one"]
@@ -318,7 +318,7 @@ def test_a_later_message_waits_for_an_earlier_one(
     key = person_key(dm("U1", ""))
     for text in ("earlier", "later"):
         keep_messages(any_database, clock, key, (Reply(text),))
-    platform.failures = [SendError("fatal_error", transient=True)] * 10
+    platform.failures = [SendError("fatal_error", SendFailure.TRANSIENT)] * 10
     inbox.send_waiting(key)
     platform.failures = []
     assert platform.texts_to("U1") == []
@@ -340,7 +340,7 @@ def test_a_form_that_cannot_open_in_time_is_asked_in_the_conversation(
 def test_a_message_refused_for_good_is_dropped_and_the_queue_goes_on(
     inbox: Inbox, platform: FakePlatform, any_database: Database
 ) -> None:
-    platform.failures = [SendError("invalid_blocks", transient=False)]
+    platform.failures = [SendError("invalid_blocks", SendFailure.REJECTED)]
     first = inbox.accept(command("U1", "reflect", "one"), {})
     inbox.accept(command("U1", "reflect", "two"), {})
     taken = inbox.drain(first)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.core.clock import FixedClock
+from bot.flows.toolkit import reminder_replies
 from content import Content
 from storage.database import Database
-from storage.models import Answer, ChecklistTick, ToolkitReminder, WorkRecord
+from storage.models import Answer, ChecklistTick, FlowProgress, ToolkitReminder, WorkRecord
 from tests.chat_script import ChatScript
 
 
@@ -271,8 +272,8 @@ class TestReviewRegressions:
         person.command("coach", "toolkit 7")
         for _ in content.toolkit.steps[6].reflection_questions:
             person.say("done")
-        outcome = engine.reminder_for(platform="slack", workspace_id="T-library", user_id="U-slack")
-        assert outcome.replies == ()
+        [progress] = [p for p in rows(engine.database, FlowProgress) if p.flow_id == "toolkit"]
+        assert reminder_replies(content, progress.data) == ()
 
     def test_saving_the_chosen_area_redraws_the_map_once_in_the_summary(
         self, chat: ChatScript, content: Content
