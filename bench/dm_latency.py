@@ -50,11 +50,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for_health(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_for_health(
+    port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"lantern serve exited with {process.returncode}")
+            said = log.read_text(errors="replace").strip().splitlines()[-20:]
+            raise SystemExit(f"lantern serve exited with {process.returncode}:\n" + "\n".join(said))
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             connection.request("GET", "/healthz")
@@ -257,7 +260,7 @@ def main() -> None:
         )
         stack.callback(process.wait, 30)
         stack.callback(process.terminate)
-        wait_for_health(port, process)
+        wait_for_health(port, process, scratch / "serve.log")
         time.sleep(1.0)  # let every gunicorn worker finish booting
         results = measure(port, fake, requests=args.requests, timeout=args.timeout)
         process.terminate()

@@ -51,10 +51,19 @@ CHAINED_FORMS = ("assess.",)
 in the same modal by the next, as Slack's "update" response allows."""
 
 
+AckBody = Callable[[], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Answer:
-    ack: dict[str, Any] | None = None  # the ack's body (None: an empty ack)
+    """The ack's body, rendered only when the listener asks (the planner needs only the
+    sends), and the sends after the ack."""
+
+    render_ack: AckBody | None = None  # None: an empty ack
     sends: list[PlannedSend] = field(default_factory=list)
+
+    def ack(self) -> dict[str, Any]:
+        return {} if self.render_ack is None else self.render_ack()
 
 
 def _deadline(reply_to: Mapping[str, Any]) -> datetime | None:
@@ -148,28 +157,30 @@ def command_answer(
     if outcome.waiting or any(reply.images or reply.files for reply in outcome.replies):
         in_dm = Reply(content.coach.general.continue_in_dm)
         return Answer(
-            render_ephemeral((in_dm,)), deliver(outcome.replies, channel=person, person=person)
+            lambda: render_ephemeral((in_dm,)),
+            deliver(outcome.replies, channel=person, person=person),
         )
-    return Answer(render_ephemeral(outcome.replies))
+    return Answer(lambda: render_ephemeral(outcome.replies))
 
 
 def view_answer(inbound: Inbound, outcome: Outcome, content: Content) -> Answer:
     """A modal submitted: errors under the field, the next page in its place, a private
     confirmation, or on to the DM."""
     person = inbound.user_id
-    if outcome.form_errors is not None:
-        return Answer(render_form_errors(outcome.form_errors))
+    form_errors = outcome.form_errors
+    if form_errors is not None:
+        return Answer(lambda: render_form_errors(form_errors))
     if outcome.failed and inbound.form:
         # Keep the modal open with what they typed, and say why under the first field.
         first_field = next(iter(inbound.form))
         message = " ".join(reply.text for reply in outcome.replies)
-        return Answer(render_form_errors(FormErrors({first_field: message})))
+        return Answer(lambda: render_form_errors(FormErrors({first_field: message})))
     chained = next((reply.form for reply in outcome.replies if reply.form is not None), None)
     if chained is not None and (inbound.form_id or "").startswith(CHAINED_FORMS):
         # The next page replaces this one in the modal; the rest (results) goes to the DM.
         rest = tuple(reply for reply in outcome.replies if reply.form is None)
         return Answer(
-            {"response_action": "update", "view": render_modal(chained)},
+            lambda: {"response_action": "update", "view": render_modal(chained)},
             deliver(rest, channel=person, person=person),
         )
     if outcome.waiting or inbound.form_id not in CONFIRMED_IN_MODAL:
@@ -177,7 +188,7 @@ def view_answer(inbound: Inbound, outcome: Outcome, content: Content) -> Answer:
     title = CONFIRMED_IN_MODAL[inbound.form_id](content)
     close = content.coach.reflect.form_close
     return Answer(
-        {
+        lambda: {
             "response_action": "update",
             "view": render_confirmation_modal(title, close, outcome.replies),
         }

@@ -62,7 +62,7 @@ def handle_command(
         ack(**render_ephemeral((in_dm,)))
         return
     answer = command_answer(inbound, outcome, reply_to, context.engine.content)
-    ack(**(answer.ack or {}))
+    ack(**answer.ack())
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def handle_submission(
     if outcome is None:  # earlier turns of theirs are still being taken: it follows in the DM
         ack()
         return
-    ack(**(view_answer(inbound, outcome, context.engine.content).ack or {}))
+    ack(**view_answer(inbound, outcome, context.engine.content).ack())
 
 
 def handle_closed(ack: Ack, body: dict[str, Any], client: WebClient, context: SlackContext) -> None:
