@@ -116,6 +116,16 @@ class Database:
                 raise
 
     @contextmanager
+    def reading(self) -> Iterator[UnitOfWork]:
+        """A unit of work that only reads: it does not queue behind the turns of this process
+        (SQLite's readers never wait for its writer), and writes nothing."""
+        with self._sessions() as session:
+            try:
+                yield UnitOfWork(session)
+            finally:
+                session.rollback()
+
+    @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A Core connection in one transaction, for a hot path that needs no ORM session
         (the worker records every message it sends); commits when the block ends normally."""

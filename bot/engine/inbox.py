@@ -28,7 +28,7 @@ from bot.core.messages import HomePage, Inbound, Outcome, Reply
 from bot.core.sending import SendError, SendFailure
 from bot.engine.retry import RetryPolicy
 from bot.engine.scheduled.base import TOKEN_REFUSED_WAIT
-from bot.engine.turns import Engine, TurnWithdrawn
+from bot.engine.turns import Engine
 from storage.database import UnitOfWork
 from storage.inbox_repositories import FORM, ClaimedMessage, ClaimedTurn
 
@@ -166,20 +166,23 @@ class Inbox:
         kept = [0]
 
         def keep(uow: UnitOfWork, outcome: Outcome) -> None:
-            # In the turn's own transaction, so that a turn that arrives meanwhile is either
-            # seen here or comes after this one.
-            if uow.inbox.waiting(person_key=key):
-                raise TurnWithdrawn
             if platform is not None:
                 kept[0] += self._keep_sends(
                     uow, platform, inbound, outcome, reply_to, in_request=True
                 )
 
+        # Read before the turn, outside its write lock: a turn of theirs that was acked before
+        # this request came is committed, so it is seen here; one that comes meanwhile was
+        # sent at the same time as this one, and either order is theirs.
         try:
+            with self.engine.database.reading() as uow:
+                earlier = uow.inbox.waiting(person_key=key)
+        except SQLAlchemyError:
+            logger.exception("database error while handling a %s event", inbound.kind.value)
+            return AnsweredNow(self.engine.failed_outcome(database=True), sends_waiting=False)
+        if not earlier:
             outcome = self.engine.handle(inbound, before_commit=keep)
             return AnsweredNow(outcome, sends_waiting=kept[0] > 0)
-        except TurnWithdrawn:
-            pass  # earlier turns of theirs wait: this one queues behind them
         try:
             with self._unit_of_work() as uow:
                 turn_id = uow.inbox.add(

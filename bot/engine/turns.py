@@ -41,11 +41,6 @@ TurnHook = Callable[[UnitOfWork, Outcome], None]
 """Work kept in the same transaction as a turn (see `Engine.handle`)."""
 
 
-class TurnWithdrawn(Exception):
-    """Raised by a `before_commit` hook to undo the turn and hand it back to the caller
-    (for example: earlier turns of the same person are still waiting to be taken)."""
-
-
 def local_date(now: datetime, time_zone: str | None) -> date:
     if time_zone:
         try:
@@ -90,11 +85,9 @@ class Engine:
 
         `before_commit` runs inside the turn's unit of work once the turn is decided, so what
         it writes (the inbox row taken, the replies to send) is kept with the turn or not at
-        all. Raises only TurnWithdrawn, when the hook does."""
+        all."""
         try:
             return self.run_turn(inbound, before_commit=before_commit)
-        except TurnWithdrawn:
-            raise
         except SQLAlchemyError:
             logger.exception("database error while handling a %s event", inbound.kind.value)
             return self.failed_outcome(database=True)
