@@ -35,6 +35,9 @@ class CommandWords(ContentModel):
     menu: Text  # the slash command whose first word names one of `sub`, like /coach
     slash: dict[str, Text]  # a command of its own, like /reflect
     sub: dict[str, Text]  # the first word after `menu`, lower-case
+    # A command's own first words (`/coach plan balance`), by the ids its flow declares them
+    # with: command id -> argument id -> the word people type.
+    arguments: dict[str, dict[str, Text]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _words_are_commands_once_each(self) -> Self:
@@ -44,10 +47,18 @@ class CommandWords(ContentModel):
         for word in self.sub.values():
             if not SUB_COMMAND.fullmatch(word):
                 raise ValueError(f"{word!r} is not one lower-case word")
-        for words in ([self.menu, *self.slash.values()], list(self.sub.values())):
+        for words in (
+            [self.menu, *self.slash.values()],
+            list(self.sub.values()),
+            *(list(named.values()) for named in self.arguments.values()),
+        ):
             twice = sorted({word for word in words if words.count(word) > 1})
             if twice:
                 raise ValueError(f"{', '.join(twice)} would name two commands")
+        for named in self.arguments.values():
+            for word in named.values():
+                if not SUB_COMMAND.fullmatch(word):
+                    raise ValueError(f"{word!r} is not one lower-case word")
         return self
 
 

@@ -35,8 +35,10 @@ class CommandTable:
         self._menu = _slash_name(words.menu)
         self._slash: dict[str, tuple[str, Command]] = {}
         self._sub: dict[str, tuple[str, Command]] = {}
+        self._arguments: dict[str, dict[str, str]] = {}  # command id -> typed word -> id
         for flow_id, flow in flows.items():
             for command in flow.commands():
+                self._arguments[command.word_id] = _argument_words(words, flow_id, command)
                 table, named = (
                     (self._slash, words.slash) if command.slash else (self._sub, words.sub)
                 )
@@ -57,14 +59,23 @@ class CommandTable:
         """The command an inbound command names, with what followed its word."""
         slash = self._slash.get(inbound.command or "")
         if slash is not None:
-            return Found(slash[0], slash[1], inbound.text)
+            return self._found(slash, inbound.text)
         if inbound.command != self._menu:
             return Unknown(f"/{inbound.command}")
         name, _, argument = inbound.text.strip().partition(" ")
         sub = self._sub.get(name.lower())
         if sub is None:
             return Unknown(name.lower())
-        return Found(sub[0], sub[1], argument)
+        return self._found(sub, argument)
+
+    def _found(self, declared: tuple[str, Command], argument: str) -> Found:
+        """With a first word the command declares in place of the word typed for it."""
+        flow_id, command = declared
+        first, space, rest = argument.strip().partition(" ")
+        known = self._arguments[command.word_id].get(first.lower())
+        if known is not None:
+            argument = f"{known}{space}{rest}"
+        return Found(flow_id, command, argument)
 
     def typed(self, inbound: Inbound) -> Found | None:
         """The declared command an inbound names, if it is a command that names one."""
@@ -72,6 +83,18 @@ class CommandTable:
             return None
         found = self.find(inbound)
         return found if isinstance(found, Found) else None
+
+
+def _argument_words(words: CommandWords, flow_id: str, command: Command) -> dict[str, str]:
+    """The typed words of a command's declared arguments, each to its id."""
+    named = words.arguments.get(command.word_id, {})
+    missing = [argument for argument in command.arguments if argument not in named]
+    if missing:
+        raise ValueError(
+            f"the {flow_id} flow's command {command.word_id!r} has no words in "
+            f"coach.command_words.arguments for {', '.join(missing)}"
+        )
+    return {named[argument].lower(): argument for argument in command.arguments}
 
 
 def _slash_name(word: str) -> str:

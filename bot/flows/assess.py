@@ -203,7 +203,14 @@ class AssessFlow(Flow):
 
     def commands(self) -> tuple[Command, ...]:
         # The history draws a trend chart per assessment, posted with the pictures after the ack.
-        return (Command("assess", self.start, slow=lambda argument: _wants_history(argument)),)
+        return (
+            Command(
+                "assess",
+                self.start,
+                slow=lambda argument: _wants_history(argument),
+                arguments=(HISTORY,),
+            ),
+        )
 
     def unfinished_since(self, turn: Turn) -> datetime | None:
         latest = _latest_unfinished(turn)

@@ -219,6 +219,9 @@ class Command:
     slow: Callable[[str], bool] = never_slow
     meanwhile: Callable[[Content], str] = in_direct_messages  # said while the slow work runs
     on_channel: bool = False  # it acts on the channel it was typed in, not only for the person
+    # The first words it understands after its own (`/coach plan balance`), by id: the engine
+    # hands `run` and `slow` the id in place of the word people typed (coach.command_words).
+    arguments: tuple[str, ...] = ()
 
 
 class Flow(ABC):

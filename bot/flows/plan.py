@@ -88,7 +88,8 @@ class PlanFlow(Flow):
             Command(
                 "plan",
                 self.start,
-                slow=lambda argument: argument.strip().lower() in {"", "balance"},
+                slow=lambda argument: argument.strip() in {"", "balance"},
+                arguments=("actions", "settings", "goals", "add", "balance"),
             ),
         )
 
@@ -100,7 +101,7 @@ class PlanFlow(Flow):
             "add": self._add,
             "balance": self._balance,
         }
-        shortcut = shortcuts.get(argument.strip().lower())
+        shortcut = shortcuts.get(argument.strip())
         return shortcut(turn) if shortcut else self._overview(turn)
 
     def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:

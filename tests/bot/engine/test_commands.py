@@ -155,3 +155,41 @@ def test_a_command_without_words_stops_the_engine_from_starting(
     )
     with pytest.raises(ValueError, match="toolkit flow's command 'export' has no words"):
         Engine(content=content.model_copy(update={"coach": coach}), database=database)
+
+
+def with_argument_words(content: Content, command: str, **words: str) -> Content:
+    """The same content with other words for some of a command's first words."""
+    command_words = content.coach.command_words
+    arguments = {**command_words.arguments}
+    arguments[command] = {**arguments.get(command, {}), **words}
+    coach = content.coach.model_copy(
+        update={"command_words": command_words.model_copy(update={"arguments": arguments})}
+    )
+    return content.model_copy(update={"coach": coach})
+
+
+def test_a_translated_argument_word_reaches_it(content: Content, database: Database) -> None:
+    """The flow sees the argument's id whatever word was typed for it; the id itself (the
+    English word) still works, as a fallback."""
+    engine = Engine(
+        content=with_argument_words(content, "assess", history="historique"), database=database
+    )
+    assert engine.slow_pointer(typed("coach", "assess historique")) is not None
+    assert engine.slow_pointer(typed("coach", "assess HISTORIQUE")) is not None
+    assert engine.slow_pointer(typed("coach", "assess")) is None
+    chat = ChatScript(engine)
+    history = chat.command("coach", "assess historique")
+    assert history.replies == chat.command("coach", "assess history").replies
+    assert history.replies != chat.command("coach", "assess").replies
+
+
+def test_an_argument_without_words_stops_the_engine_from_starting(
+    content: Content, database: Database
+) -> None:
+    command_words = content.coach.command_words
+    arguments = {**command_words.arguments, "plan": {"actions": "actions"}}
+    coach = content.coach.model_copy(
+        update={"command_words": command_words.model_copy(update={"arguments": arguments})}
+    )
+    with pytest.raises(ValueError, match=r"'plan' has no words .* for settings, goals, add"):
+        Engine(content=content.model_copy(update={"coach": coach}), database=database)
