@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TextIO
 
@@ -24,16 +25,29 @@ from bot.core.messages import (
 )
 from bot.core.text import parse_int
 from bot.engine.turns import Engine
+from content import default_content
+from content.coach import CommandWords
 
 PLATFORM = "console"
 WORKSPACE = "local"
-SHORTCUTS = {
-    "/help": ("coach", "help"),
-    "/toolkit": ("coach", "toolkit"),
-    "/reflections": ("coach", "reflections"),
-    "/export": ("coach", "export"),
-    "/plan": ("coach", "plan"),
-}
+Shortcuts = Mapping[str, tuple[str, str]]
+
+
+SHORTCUT_IDS = ("help", "toolkit", "reflections", "export", "plan")
+"""The menu's words that the terminal also takes as commands of their own, by id."""
+
+
+def shortcuts(words: CommandWords) -> Shortcuts:
+    """`/toolkit 3` in the terminal is `/coach toolkit 3`, in whatever words the content
+    gives them."""
+    menu = words.menu.removeprefix("/")
+    return {
+        f"/{words.sub[word_id]}": (menu, words.sub[word_id])
+        for word_id in SHORTCUT_IDS
+        if word_id in words.sub
+    }
+
+
 QUIT = {"/quit", "/exit", "/q"}
 HOME = {"/home"}
 
@@ -55,9 +69,15 @@ def local_time_zone() -> str | None:
 
 
 def to_inbound(
-    line: str, *, user_id: str, time_zone: str | None, choices: tuple[Choice, ...]
+    line: str,
+    *,
+    user_id: str,
+    time_zone: str | None,
+    choices: tuple[Choice, ...],
+    typed_shortcuts: Shortcuts | None = None,
 ) -> Inbound:
-    """Translate a typed line: a slash command, the number of a choice, or plain text."""
+    """Translate a typed line: a slash command, the number of a choice, or plain text.
+    `typed_shortcuts`: see `shortcuts` (by default, the default content's)."""
     text = line.strip()
 
     def inbound(kind: InboundKind, **values: str) -> Inbound:
@@ -76,11 +96,17 @@ def to_inbound(
     if text.startswith("/"):
         name, _, rest = text.partition(" ")
         name = name.lower()
-        if name in SHORTCUTS:
-            command, sub = SHORTCUTS[name]
+        known = default_shortcuts() if typed_shortcuts is None else typed_shortcuts
+        if name in known:
+            command, sub = known[name]
             return inbound(InboundKind.COMMAND, command=command, text=f"{sub} {rest}".strip())
         return inbound(InboundKind.COMMAND, command=name[1:], text=rest)
     return inbound(InboundKind.TEXT, text=line)
+
+
+@cache
+def default_shortcuts() -> Shortcuts:
+    return shortcuts(default_content().coach.command_words)
 
 
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
@@ -111,6 +137,10 @@ class ConsoleChat:
     pending: str | None = None  # a command typed inside a form, run once the form is left
     exports: Path = field(default_factory=lambda: Path("lantern-exports"))
 
+    @property
+    def shortcuts(self) -> Shortcuts:
+        return shortcuts(self.engine.content.coach.command_words)
+
     def run(self) -> None:
         words = self.engine.content.coach
         self.say(words.console.greeting.format(name=words.name))
@@ -135,7 +165,11 @@ class ConsoleChat:
                 self.say(self.engine.content.coach.console.not_an_option)
                 continue
             inbound = to_inbound(
-                line, user_id=self.user_id, time_zone=self.time_zone, choices=self.choices
+                line,
+                user_id=self.user_id,
+                time_zone=self.time_zone,
+                choices=self.choices,
+                typed_shortcuts=self.shortcuts,
             )
             self.show(self.engine.handle(inbound))
 
