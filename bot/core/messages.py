@@ -156,3 +156,6 @@ class Outcome:
     waiting: bool = False  # the flow now waits for the person's next message
     failed: bool = False  # nothing was stored; the replies say so and ask to try again
     needs_time_zone: bool = False  # the person's IANA time zone is not known yet
+    # The turn is kept to be taken after the acknowledgement (slow work, or earlier turns of
+    # the person still being taken); the replies say where its answer will arrive.
+    later: bool = False

@@ -156,14 +156,23 @@ class Inbox:
             )
         return key
 
-    def run_now(self, inbound: Inbound, reply_to: Mapping[str, Any]) -> AnsweredNow | None:
+    def run_now(self, inbound: Inbound, reply_to: Mapping[str, Any]) -> AnsweredNow:
         """Take a turn inside the request that brought it (a command answered in its ack),
-        after any turn of theirs that came before it. None when those are still being taken
-        elsewhere after a short wait: the turn is then kept and answered in the conversation
-        (`plan` with `in_request` False)."""
+        after any turn of theirs that came before it. Slow work (the flows declare it), and a
+        turn whose earlier ones are still being taken elsewhere after a short wait, are kept
+        instead, to be taken after the ack: the outcome says so (`later`) and what to say
+        meanwhile; their answers come in the conversation (`plan` with `in_request` False)."""
         key = person_key(inbound)
         platform = self.platforms.get(inbound.platform)
         kept = [0]
+        pointer = self.engine.slow_pointer(inbound)
+        if pointer is not None:
+            try:
+                self.accept(inbound, reply_to)
+            except SQLAlchemyError:
+                logger.exception("database error while handling a %s event", inbound.kind.value)
+                return AnsweredNow(self.engine.failed_outcome(database=True), sends_waiting=False)
+            return AnsweredNow(Outcome(replies=(Reply(pointer),), later=True), sends_waiting=False)
 
         def keep(uow: UnitOfWork, outcome: Outcome) -> None:
             if platform is not None:
@@ -201,10 +210,11 @@ class Inbox:
                 if taken.turn_id == turn_id:
                     return AnsweredNow(taken.outcome, sends_waiting=True)
             with self._unit_of_work() as uow:
-                if not uow.inbox.is_waiting(turn_id=turn_id):
-                    return None  # taken by another process: it answered in the conversation
-            if time.monotonic() >= deadline:
-                return None
+                # Taken by another process (it answers in the conversation), or still waiting.
+                gone = not uow.inbox.is_waiting(turn_id=turn_id)
+            if gone or time.monotonic() >= deadline:
+                in_dm = Reply(self.engine.content.coach.general.continue_in_dm)
+                return AnsweredNow(Outcome(replies=(in_dm,), later=True), sends_waiting=False)
             self._sleep(0.01)
 
     def take_turns(self, key: str, *, answering_in_request: int | None = None) -> list[TakenTurn]:

@@ -145,6 +145,8 @@ def command_answer(
     conversation that waits, or pictures and files, continue in the DM."""
     trigger_id = reply_to.get("trigger_id")
     person = inbound.user_id
+    if outcome.later:  # kept for after the ack: say where its answer will arrive
+        return Answer(lambda: render_ephemeral(outcome.replies))
     if trigger_id and any(reply.form is not None for reply in outcome.replies):
         sends = deliver(
             outcome.replies,

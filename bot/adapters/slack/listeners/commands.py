@@ -13,15 +13,14 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack.answers import COMMAND, DM, command_answer
+from bot.adapters.slack.answers import COMMAND, command_answer
 from bot.adapters.slack.listeners.context import SlackContext
-from bot.adapters.slack.render import render_ephemeral
 from bot.adapters.slack.translate import (
     UnsupportedPayload,
     command_to_inbound,
     is_workspace_admin,
 )
-from bot.core.messages import Inbound, Reply
+from bot.core.messages import Inbound
 
 logger = logging.getLogger(__name__)
 
@@ -45,22 +44,12 @@ def handle_command(
         return
     if context.engine.acts_on_channel(inbound):
         inbound = with_channel_facts(client, inbound)
-    pointer = context.engine.slow_pointer(inbound)
-    if pointer is not None:
-        # Opening a step or building the export can take a moment: say where it will arrive.
-        context.answer_later(client, inbound, {"surface": DM})
-        ack(**render_ephemeral((Reply(pointer),)))
-        return
     reply_to = {
         "surface": COMMAND,
         "trigger_id": body.get("trigger_id"),
         "trigger_expires_at": context.trigger_expires_at(),
     }
     outcome = context.answer_now(client, inbound, reply_to)
-    if outcome is None:  # earlier turns of theirs are still being taken: it follows in the DM
-        in_dm = Reply(context.engine.content.coach.general.continue_in_dm)
-        ack(**render_ephemeral((in_dm,)))
-        return
     answer = command_answer(inbound, outcome, reply_to, context.engine.content)
     ack(**answer.ack())
 

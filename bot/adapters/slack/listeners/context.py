@@ -49,15 +49,16 @@ class SlackContext:
 
     def answer_now(
         self, client: WebClient, inbound: Inbound, reply_to: Mapping[str, Any]
-    ) -> Outcome | None:
+    ) -> Outcome:
         """Take the turn in the request, after any of the person's turns before it, keeping
-        the sends after the ack with it; they go out right after. None: earlier turns are
-        still being taken elsewhere, so this one waits its turn and is answered in the DM."""
+        the sends after the ack with it; they go out right after. An outcome `later` says the
+        turn was kept instead (slow work, or earlier turns still being taken elsewhere): it is
+        taken after the ack and answered in the DM."""
         answered = self.inbox.run_now(inbound, reply_to)
         key = person_key(inbound)
-        if answered is None:
+        if answered.outcome.later:
             self.take_turns_after(key, client)
-            return None
+            return answered.outcome
         self.learn_time_zone(client, inbound, answered.outcome)
         if answered.sends_waiting:
             self.outbox.submit(

@@ -22,7 +22,7 @@ def handle_submission(
         ack()
         return
     outcome = context.answer_now(client, inbound, {"surface": VIEW})
-    if outcome is None:  # earlier turns of theirs are still being taken: it follows in the DM
+    if outcome.later:  # earlier turns of theirs are still being taken: it follows in the DM
         ack()
         return
     ack(**view_answer(inbound, outcome, context.engine.content).ack())
