@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from storage.models import (
+    ActionItem,
     Answer,
     AnswerRevision,
     ChecklistTick,
@@ -20,6 +21,7 @@ from storage.models import (
     Person,
     ProcessedEvent,
     Reflection,
+    Relationship,
     ToolkitReminder,
     WorkRecord,
     Workspace,
@@ -68,6 +70,17 @@ class PeopleRepository:
             )
         )
         return self._session.scalar(query.with_for_update(of=Person) if lock else query)
+
+    def owner_of(
+        self, model: type[Relationship | ActionItem], row_id: int
+    ) -> tuple[int, int] | None:
+        """Whose row this is: (person id, workspace id), or None when there is no such row."""
+        owner = self._session.execute(
+            select(Person.id, Person.workspace_id)
+            .join(model, model.person_id == Person.id)
+            .where(model.id == row_id)
+        ).first()
+        return None if owner is None else (owner.id, owner.workspace_id)
 
     def find_workspace(self, *, platform: str, external_id: str) -> int | None:
         """A workspace's row id; None when the coach has never seen it."""

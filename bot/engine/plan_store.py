@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from bot.core.schedule import (
     WorkingHours,
     action_due_at,
@@ -108,7 +106,7 @@ class PlanReads:
 
     def __init__(self, uow: UnitOfWork, person: Person, now: datetime | None = None) -> None:
         self._plan = uow.plan
-        self._session = uow.session
+        self._people = uow.repos.people
         self._person = person
 
     def plan(self) -> PlanView | None:
@@ -167,20 +165,17 @@ class PlanReads:
         """An id that is not this person's came in a button or a form. One removed since (a
         stale button) is ordinary; one that names another person's row is a tampered request:
         it is refused all the same, and logged with ids only (never what the row says)."""
-        owner = self._session.execute(
-            select(Person.id, Person.workspace_id)
-            .join(model, model.person_id == Person.id)
-            .where(model.id == row_id)
-        ).first()
+        owner = self._people.owner_of(model, row_id)
         if owner is None:
             return
-        where = "the same" if owner.workspace_id == self._person.workspace_id else "another"
+        owner_id, workspace_id = owner
+        where = "the same" if workspace_id == self._person.workspace_id else "another"
         logger.warning(
             "refused a request by person %d naming %s %d, which is person %d's in %s workspace",
             self._person.id,
             model.__tablename__.removesuffix("s").replace("_", " "),
             row_id,
-            owner.id,
+            owner_id,
             where,
         )
 
