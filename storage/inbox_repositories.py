@@ -191,6 +191,13 @@ class OutboxRepository:
         self._session.flush()
         return row.id
 
+    def add_claimed(self, *, token: str, until: datetime, **row: Any) -> ClaimedMessage:
+        """A row to send (as `add` takes it), already claimed by its writer until `until`."""
+        message_id = self.add(**row, claim=(token, until))
+        added = self._session.get(OutboxMessage, message_id)
+        assert added is not None
+        return _claimed(added, token)
+
     def claim_head(
         self, *, person_key: str, token: str, now: datetime, lease: timedelta
     ) -> ClaimedMessage | None:
@@ -242,19 +249,7 @@ class OutboxRepository:
             select(OutboxMessage).where(OutboxMessage.claim_token == token)
         ).one()
         self._session.refresh(row)
-        return ClaimedMessage(
-            id=row.id,
-            token=token,
-            person_key=row.person_key,
-            platform=row.platform,
-            workspace_external_id=row.workspace_external_id,
-            kind=row.kind,
-            address=dict(row.address or {}),
-            payload=row.payload,
-            sent_count=row.sent_count,
-            deadline=row.deadline,
-            attempts=row.attempts,
-        )
+        return _claimed(row, token)
 
     def record_sent(self, *, message_id: int, token: str, sent_count: int) -> None:
         self._session.execute(
@@ -328,3 +323,19 @@ class OutboxRepository:
 
     def count(self) -> int:
         return int(self._session.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
+
+
+def _claimed(row: OutboxMessage, token: str) -> ClaimedMessage:
+    return ClaimedMessage(
+        id=row.id,
+        token=token,
+        person_key=row.person_key,
+        platform=row.platform,
+        workspace_external_id=row.workspace_external_id,
+        kind=row.kind,
+        address=dict(row.address or {}),
+        payload=row.payload,
+        sent_count=row.sent_count,
+        deadline=row.deadline,
+        attempts=row.attempts,
+    )

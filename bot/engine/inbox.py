@@ -323,37 +323,24 @@ class Inbox:
         now = self._now()
         planned = platform.plan(inbound, outcome, reply_to, in_request=in_request)
         for send in planned:
-            payload = dumps(send.home) if send.kind == HOME else dumps(send.replies)
-            claim = None
+            row: dict[str, Any] = {
+                "person_key": person_key(inbound),
+                "platform": platform.name,
+                "workspace_external_id": inbound.workspace_id,
+                "kind": send.kind,
+                "address": dict(send.address),
+                "payload": dumps(send.home) if send.kind == HOME else dumps(send.replies),
+                "deadline": send.deadline,
+                "at": now,
+            }
             if forms_claimed is not None and send.kind == FORM:
-                claim = (uuid.uuid4().hex, now + self.settings.lease)
-            message_id = uow.outbox.add(
-                person_key=person_key(inbound),
-                platform=platform.name,
-                workspace_external_id=inbound.workspace_id,
-                kind=send.kind,
-                address=dict(send.address),
-                payload=payload,
-                deadline=send.deadline,
-                at=now,
-                claim=claim,
-            )
-            if forms_claimed is not None and claim is not None:
                 forms_claimed.append(
-                    ClaimedMessage(
-                        id=message_id,
-                        token=claim[0],
-                        person_key=person_key(inbound),
-                        platform=platform.name,
-                        workspace_external_id=inbound.workspace_id,
-                        kind=send.kind,
-                        address=dict(send.address),
-                        payload=payload,
-                        sent_count=0,
-                        deadline=send.deadline,
-                        attempts=1,
+                    uow.outbox.add_claimed(
+                        token=uuid.uuid4().hex, until=now + self.settings.lease, **row
                     )
                 )
+            else:
+                uow.outbox.add(**row)
         return len(planned)
 
     # -- out --------------------------------------------------------------------------------
