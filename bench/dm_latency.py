@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
 from storage.database import Database, scratch_schema  # noqa: E402
+from tests.bot.adapters.slack.harness import dm_event  # noqa: E402
 from tests.fakes.slack_api import APP_ID, TEAM_ID, ApiCall, FakeSlackApi  # noqa: E402
 
 SECRET = "bench-signing-secret"
@@ -72,27 +73,7 @@ def wait_for_health(
 
 def dm_payload(user: str, channel: str, text: str) -> str:
     """An event_callback carrying a direct message, as Slack sends it."""
-    ts = f"{time.time():.6f}"
-    event = {
-        "client_msg_id": f"msg-{user}-{time.monotonic_ns()}",
-        "type": "message",
-        "text": text,
-        "user": user,
-        "ts": ts,
-        "team": TEAM_ID,
-        "blocks": [
-            {
-                "type": "rich_text",
-                "block_id": "r1",
-                "elements": [
-                    {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}
-                ],
-            }
-        ],
-        "channel": channel,
-        "event_ts": ts,
-        "channel_type": "im",
-    }
+    event = dm_event(text, user=user, channel=channel)
     return json.dumps(
         {
             "type": "event_callback",

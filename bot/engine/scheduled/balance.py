@@ -8,33 +8,16 @@ from bot.core.messages import Reply
 from bot.core.schedule import WorkingHours, balance_due_at
 from bot.engine.plan_store import PlanReads
 from bot.engine.scheduled.base import Due
-from bot.engine.scheduled.person_message import Listed, PersonMessage
+from bot.engine.scheduled.person_message import Listed, PersonScheduleMessage
 from bot.flows.balance import balance_replies
 from storage.database import UnitOfWork
-from storage.models import Person, PersonSchedule
-from storage.scheduled_repositories import ClaimScope, ScheduledRepository
-from storage.scheduling import ClaimedItem, ScheduledRow
+from storage.models import Person
 
 LOOKBACK = timedelta(days=90)  # the summary's chart covers the last 90 days
 
 
-class BalanceSummary(PersonMessage):
+class BalanceSummary(PersonScheduleMessage):
     kind = "balance"
-    model = PersonSchedule
-
-    def claim(
-        self,
-        rows: ScheduledRepository,
-        *,
-        now: datetime,
-        lease: timedelta,
-        limit: int,
-        scope: ClaimScope,
-    ) -> list[ClaimedItem]:
-        return rows.claim_schedules(kind=self.kind, now=now, lease=lease, limit=limit, scope=scope)
-
-    def row(self, rows: ScheduledRepository, due: Due) -> ScheduledRow | None:
-        return rows.schedule(due.item_id)
 
     def replies(
         self, uow: UnitOfWork, due: Due, person: Person, hours: WorkingHours, now: datetime

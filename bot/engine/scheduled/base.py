@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -104,7 +105,7 @@ def after_working_days(moment: datetime, days: int, hours: WorkingHours) -> date
     return hours.first_start_on_or_after(day)
 
 
-class Strategy:
+class Strategy(ABC):
     """One kind of scheduled message. The worker claims with `claim`, prepares `chunk` at a
     time with `prepare` (each with its delivery row written first), sends outside any
     transaction, then records with `record_sent` (which `advance`s the item) or
@@ -120,6 +121,7 @@ class Strategy:
 
     # -- claim -----------------------------------------------------------------------------
 
+    @abstractmethod
     def claim(
         self,
         rows: ScheduledRepository,
@@ -129,7 +131,7 @@ class Strategy:
         limit: int,
         scope: ClaimScope,
     ) -> list[ClaimedItem]:
-        raise NotImplementedError
+        """Claim up to `limit` due items of this kind for `lease`, in one statement."""
 
     # -- prepare ---------------------------------------------------------------------------
 
@@ -140,8 +142,9 @@ class Strategy:
         moved on or released)."""
         return [(due, self.prepare_one(uow, due, now)) for due in dues]
 
+    @abstractmethod
     def prepare_one(self, uow: UnitOfWork, due: Due, now: datetime) -> Prepared | None:
-        raise NotImplementedError
+        """The message for one claimed item (None: nothing to send now)."""
 
     def still_wanted(self, uow: UnitOfWork, prepared: Prepared, now: datetime) -> bool:
         """Just before the send (it may have waited for its workspace's turn): still due?"""
@@ -157,6 +160,7 @@ class Strategy:
             )
             self.advance(uow, prepared.due, prepared.hours, now, prepared, sent=True)
 
+    @abstractmethod
     def advance(
         self,
         uow: UnitOfWork,
@@ -169,13 +173,7 @@ class Strategy:
     ) -> None:
         """Move a handled item to its next due time, counted from now: after downtime, one
         catch-up message stands for every occurrence missed. Compare-and-set on the due time
-        it was claimed at, so an edit the person made meanwhile wins."""
-        self.move_on(uow, due, self.next_due(uow, due, hours, now))
-
-    def next_due(
-        self, uow: UnitOfWork, due: Due, hours: WorkingHours, now: datetime
-    ) -> datetime | None:
-        raise NotImplementedError
+        it was claimed at (`move_on`), so an edit the person made meanwhile wins."""
 
     def move_on(
         self,
@@ -278,3 +276,26 @@ class Strategy:
             self.advance(uow, due, hours, now, None, sent=True)
             return None
         return delivery
+
+
+class MovesOnByCadence(Strategy):
+    """A strategy whose item's next due time follows from the item and the person's hours
+    alone (most of them; a nudge needs its relationship's cadence, a digest its relationships)."""
+
+    def advance(
+        self,
+        uow: UnitOfWork,
+        due: Due,
+        hours: WorkingHours,
+        now: datetime,
+        prepared: Prepared | None,
+        *,
+        sent: bool,
+    ) -> None:
+        self.move_on(uow, due, self.next_due(uow, due, hours, now))
+
+    @abstractmethod
+    def next_due(
+        self, uow: UnitOfWork, due: Due, hours: WorkingHours, now: datetime
+    ) -> datetime | None:
+        """The item's next due time from `now` (None: it is done)."""

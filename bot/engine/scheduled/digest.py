@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.core.messages import Reply
 from bot.core.schedule import WorkingHours, digest_due_at, relationship_due_at
 from bot.engine.plan_store import PlanReads
 from bot.engine.scheduled.base import Due, Prepared
-from bot.engine.scheduled.person_message import Listed, PersonMessage
+from bot.engine.scheduled.person_message import Listed, PersonScheduleMessage
 from bot.flows.nudges import digest_replies
 from bot.flows.plan_model import CheckInView
 from storage.database import UnitOfWork
-from storage.models import Person, PersonSchedule, Relationship
-from storage.scheduled_repositories import ClaimScope, ScheduledRepository
-from storage.scheduling import ClaimedItem, ScheduledRow, advance
+from storage.models import Person, Relationship
+from storage.scheduled_repositories import ScheduledRepository
+from storage.scheduling import advance
 
 
-class Digest(PersonMessage):
+class Digest(PersonScheduleMessage):
     kind = "digest"
-    model = PersonSchedule
-
-    def claim(
-        self,
-        rows: ScheduledRepository,
-        *,
-        now: datetime,
-        lease: timedelta,
-        limit: int,
-        scope: ClaimScope,
-    ) -> list[ClaimedItem]:
-        return rows.claim_schedules(kind=self.kind, now=now, lease=lease, limit=limit, scope=scope)
-
-    def row(self, rows: ScheduledRepository, due: Due) -> ScheduledRow | None:
-        return rows.schedule(due.item_id)
 
     def replies(
         self, uow: UnitOfWork, due: Due, person: Person, hours: WorkingHours, now: datetime
@@ -81,6 +66,11 @@ class Digest(PersonMessage):
                     now, cadence=row.cadence, every_days=row.cadence_days, hours=hours
                 ),
             )
-        person = rows.person(due.person_id)
+        self.move_on(uow, due, self.next_due(uow, due, hours, now))
+
+    def next_due(
+        self, uow: UnitOfWork, due: Due, hours: WorkingHours, now: datetime
+    ) -> datetime | None:
+        person = ScheduledRepository(uow.session).person(due.person_id)
         mode = person.nudge_mode if person is not None else "daily"
-        self.move_on(uow, due, digest_due_at(now, mode=mode, hours=hours))
+        return digest_due_at(now, mode=mode, hours=hours)

@@ -33,6 +33,10 @@ class Nudge(Strategy):
     ) -> list[ClaimedItem]:
         return rows.claim_nudges(now=now, lease=lease, limit=limit, scope=scope)
 
+    def prepare_one(self, uow: UnitOfWork, due: Due, now: datetime) -> Prepared | None:
+        [(_, prepared)] = self.prepare(uow, [due], now)
+        return prepared
+
     def prepare(
         self, uow: UnitOfWork, dues: Sequence[Due], now: datetime
     ) -> list[tuple[Due, Prepared | None]]:

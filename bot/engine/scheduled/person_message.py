@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from abc import abstractmethod
+from datetime import datetime, timedelta
 
 from bot.core.messages import Reply
 from bot.core.schedule import WorkingHours
 from bot.engine.plan_store import working_hours
-from bot.engine.scheduled.base import Due, Prepared, Strategy
+from bot.engine.scheduled.base import Due, MovesOnByCadence, Prepared
 from storage.database import UnitOfWork
-from storage.models import Person
-from storage.scheduled_repositories import ScheduledRepository
-from storage.scheduling import ScheduledRow
+from storage.models import Person, PersonSchedule
+from storage.scheduled_repositories import ClaimScope, ScheduledRepository
+from storage.scheduling import ClaimedItem, ScheduledRow
 
 Listed = tuple[tuple[int, datetime], ...]
 
 
-class PersonMessage(Strategy):
+class PersonMessage(MovesOnByCadence):
     """A strategy whose message goes to the row's owner in their working hours."""
 
+    @abstractmethod
     def row(self, rows: ScheduledRepository, due: Due) -> ScheduledRow | None:
         """The claimed row as it is now (None when it is gone)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def replies(
         self, uow: UnitOfWork, due: Due, person: Person, hours: WorkingHours, now: datetime
     ) -> tuple[tuple[Reply, ...], Listed]:
         """The words, and (for a digest) the relationships they answer for."""
-        raise NotImplementedError
 
     def prepare_one(self, uow: UnitOfWork, due: Due, now: datetime) -> Prepared | None:
         rows = ScheduledRepository(uow.session)
@@ -68,3 +69,24 @@ class PersonMessage(Strategy):
     ) -> None:
         """Move on after nothing was said (only a digest has listed anything by then)."""
         self.advance(uow, due, hours, now, None, sent=False)
+
+
+class PersonScheduleMessage(PersonMessage):
+    """A person-level schedule of one kind (digest, balance, reassess): claimed and looked up
+    the same way, by its kind."""
+
+    model = PersonSchedule
+
+    def claim(
+        self,
+        rows: ScheduledRepository,
+        *,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        scope: ClaimScope,
+    ) -> list[ClaimedItem]:
+        return rows.claim_schedules(kind=self.kind, now=now, lease=lease, limit=limit, scope=scope)
+
+    def row(self, rows: ScheduledRepository, due: Due) -> ScheduledRow | None:
+        return rows.schedule(due.item_id)

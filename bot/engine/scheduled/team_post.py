@@ -8,7 +8,7 @@ from bot.core.messages import Reply
 from bot.core.schedule import WorkingHours
 from bot.core.sending import SendError, SendFailure
 from bot.engine.plan_store import working_hours
-from bot.engine.scheduled.base import Due, Prepared, Strategy
+from bot.engine.scheduled.base import Due, MovesOnByCadence, Prepared, Strategy
 from bot.engine.team_store import next_post_at, pause_itself
 from bot.flows.team import choose_prompt, find_prompt, paused_itself_replies, weekly_post_replies
 from storage.database import UnitOfWork
@@ -30,7 +30,7 @@ CHANNEL_LOST = {
 """Failures that would fail the same way every week, and why the prompt says it paused."""
 
 
-class TeamPost(Strategy):
+class TeamPost(MovesOnByCadence):
     """The weekly post, in the channel at the channel's own local time."""
 
     kind = "prompt"
