@@ -75,18 +75,14 @@ def chat(
     ] = None,
 ) -> None:
     """Talk with the coach in this terminal (no Slack needed)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from bot.adapters.console.chat import ConsoleChat, local_time_zone
+    from bot.core.schedule import time_zone_named
     from bot.wiring import build_engine
 
     settings = settings_or_exit()
     configure_logging(settings, quiet=True)
-    if tz is not None:
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            fail(f"--tz {tz!r} is not a time zone name; use one like Europe/London.")
+    if tz is not None and time_zone_named(tz) is None:
+        fail(f"--tz {tz!r} is not a time zone name; use one like Europe/London.")
     try:
         engine = build_engine(settings)
     except (ConfigError, ContentError) as exc:

@@ -15,11 +15,24 @@ CADENCES = ("weekly", "fortnightly", "monthly", "quarterly", "days")
 NUDGE_MODES = ("each", "daily", "weekly")
 
 
-def zone(time_zone: str | None) -> ZoneInfo:
+def time_zone_named(name: str | None) -> ZoneInfo | None:
+    """The IANA time zone of that name; None for anything else. A name such as "America" is a
+    directory of the zone database and a very long one no file name at all: zoneinfo raises
+    OSError for those, not ZoneInfoNotFoundError, so every lookup of a name from outside goes
+    through here."""
+    if not name or len(name) > MAX_TIME_ZONE_NAME:
+        return None
     try:
-        return ZoneInfo(time_zone) if time_zone else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+MAX_TIME_ZONE_NAME = 64  # the longest IANA name is 32 characters
+
+
+def zone(time_zone: str | None) -> ZoneInfo:
+    return time_zone_named(time_zone) or ZoneInfo("UTC")
 
 
 def reminder_due_at(now: datetime, *, days: int, time_zone: str | None) -> datetime:

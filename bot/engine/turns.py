@@ -6,13 +6,13 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.effects import Effect
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
+from bot.core.schedule import time_zone_named
 from bot.engine.commands import CommandTable, Found
 from bot.engine.plan_store import park_person, reschedule_person, welcome_back
 from bot.engine.registry import Store, assemble_reads, effect_handlers
@@ -42,12 +42,10 @@ TurnHook = Callable[[UnitOfWork, Outcome], None]
 
 
 def local_date(now: datetime, time_zone: str | None) -> date:
-    if time_zone:
-        try:
-            return now.astimezone(ZoneInfo(time_zone)).date()
-        except (ZoneInfoNotFoundError, ValueError):
-            logger.warning("unknown time zone %r; using UTC", time_zone)
-    return now.date()
+    known = time_zone_named(time_zone)
+    if time_zone and known is None:
+        logger.warning("unknown time zone %r; using UTC", time_zone)
+    return now.astimezone(known).date() if known is not None else now.date()
 
 
 class Engine:
@@ -178,10 +176,8 @@ class Engine:
         self, *, platform: str, workspace_id: str, user_id: str, time_zone: str
     ) -> bool:
         """Store a person's IANA time zone as the platform reports it; False if it is not one."""
-        try:
-            ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            logger.warning("ignoring an unknown time zone %r", time_zone)
+        if time_zone_named(time_zone) is None:
+            logger.warning("ignoring an unknown time zone %r", time_zone[:64])
             return False
         try:
             with self.database.unit_of_work() as uow:
@@ -210,12 +206,9 @@ class Engine:
         their due times; a deactivated account stops their nudges; whether they are a workspace
         admin (None: not said). Only people the coach already knows are touched (the event
         arrives for everyone in the workspace)."""
-        if time_zone is not None:
-            try:
-                ZoneInfo(time_zone)
-            except (ZoneInfoNotFoundError, ValueError):
-                logger.warning("ignoring an unknown time zone %r", time_zone)
-                time_zone = None
+        if time_zone is not None and time_zone_named(time_zone) is None:
+            logger.warning("ignoring an unknown time zone %r", time_zone[:64])
+            time_zone = None
         try:
             with self.database.unit_of_work() as uow:
                 person = uow.repos.people.find(
@@ -243,7 +236,11 @@ class Engine:
     def _set_time_zone(
         self, uow: UnitOfWork, person: Person, time_zone: str | None, now: datetime
     ) -> None:
-        """A new time zone moves every due time to the same local hours in the new zone."""
+        """A new time zone moves every due time to the same local hours in the new zone; a name
+        that is no time zone is not kept (it would fail every later turn)."""
+        if time_zone is not None and time_zone_named(time_zone) is None:
+            logger.warning("ignoring an unknown time zone %r", time_zone[:64])
+            time_zone = None
         before = person.time_zone
         uow.repos.people.set_time_zone(person=person, time_zone=time_zone)
         if person.time_zone != before:  # also the first time it is known: due times were UTC's

@@ -260,3 +260,14 @@ def test_a_weekly_post_at_a_local_time_that_happens_twice_is_the_first_and_only_
         assert weekly_post_due_at(
             now, weekday=weekday, minute=minute, time_zone=time_zone
         ) == next_week.astimezone(UTC)
+
+
+def test_only_real_time_zones_are_named() -> None:
+    """Directories of the zone database, paths and very long names are no time zone (zoneinfo
+    raises OSError for those, not ZoneInfoNotFoundError)."""
+    from bot.core.schedule import time_zone_named, zone
+
+    assert str(time_zone_named("Europe/London")) == "Europe/London"
+    for name in ("America", "Etc", "x" * 500, "../../etc/passwd", "", None, "Nowhere/Land"):
+        assert time_zone_named(name) is None, name
+        assert str(zone(name)) == "UTC"

@@ -7,7 +7,6 @@ import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -21,6 +20,7 @@ from bot.adapters.slack.translate import (
     is_workspace_admin,
 )
 from bot.core.messages import Inbound
+from bot.core.schedule import time_zone_named
 
 logger = logging.getLogger(__name__)
 
@@ -149,11 +149,7 @@ def person_facts(client: WebClient, user_id: str) -> PersonFacts:
 
 
 def _is_time_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    return time_zone_named(name) is not None
 
 
 def register(app: App, context: SlackContext) -> None:
