@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Self
+from collections.abc import Mapping
+from typing import ClassVar, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from content.base import ContentModel, Text, placeholders
+from content.base import ContentModel, Label, Templates, Text, placeholders
 
 
 class CommandHelp(ContentModel):
@@ -273,6 +274,113 @@ class ConsoleText(ContentModel):
     file_saved: Text
 
 
+class SuggestLines(Templates):
+    """How a suggestion from the sources is introduced, by the kind of passage it is."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "question": frozenset({"number", "step", "text"}),
+        "checklist": frozenset({"number", "step", "action", "text", "intro"}),
+        "tip": frozenset({"number", "step", "title", "text"}),
+        "think": frozenset({"number", "step", "title", "text"}),
+        "sidebar": frozenset({"number", "step", "title", "text"}),
+        "step": frozenset({"number", "step", "question", "text"}),
+        "ability": frozenset({"name", "text"}),
+        "value": frozenset({"name", "text"}),
+        "competency": frozenset({"name", "text"}),
+        "constituency": frozenset({"name", "text"}),
+        "worksheet": frozenset({"heading", "text"}),
+        "characteristic": frozenset({"heading", "text"}),
+        "rubric": frozenset({"stage", "partner", "text"}),
+    }
+
+    question: Text
+    checklist: Text
+    tip: Text
+    think: Text
+    sidebar: Text
+    step: Text
+    ability: Text
+    value: Text
+    competency: Text
+    constituency: Text
+    worksheet: Text
+    characteristic: Text
+    rubric: Text
+
+
+class SuggestLabels(Templates):
+    """The buttons under an answer to free text; `{number}` is a toolkit step's."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "question": frozenset({"number"}),
+        "checklist": frozenset({"number"}),
+        "tip": frozenset({"number"}),
+        "think": frozenset({"number"}),
+        "sidebar": frozenset({"number"}),
+        "step": frozenset({"number"}),
+    }
+
+    keep: Label
+    question: Label
+    checklist: Label
+    tip: Label
+    think: Label
+    sidebar: Label
+    step: Label
+    reflect_on_it: Label
+    your_plan: Label
+    more: Label
+
+
+class RelationshipWords(ContentModel):
+    """Words that point to one constituency of the plan: `people` are said of one person in it
+    ("my principal"), `other` of the group or the topic ("the board", "the city")."""
+
+    people: tuple[Text, ...] = ()
+    other: tuple[Text, ...] = ()
+
+
+class SuggestText(Templates):
+    """The coach's answer to a message typed outside any conversation: keep it as a
+    reflection, the relationship it names, and the passage of the sources it is closest to."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "relationship_role": frozenset({"role", "name", "since"}),
+        "relationship_named": frozenset({"name", "constituency", "since"}),
+        "since_last": frozenset({"ago"}),
+        "never": frozenset({"ago"}),
+        "too_long_to_keep": frozenset({"length", "limit"}),
+    }
+
+    # A message is answered only with at least this many words that are not stopwords, and a
+    # passage is suggested only when it ranks at least `min_score` (BM25, bm25s's Lucene
+    # variant) with at least `min_terms` of the message's words in common.
+    min_words: int = Field(ge=1, le=20)
+    min_score: float = Field(gt=0)
+    min_terms: int = Field(ge=1, le=10)
+    greetings: tuple[Text, ...] = Field(min_length=1)
+    # Words of a chat message that say nothing of what it is about ("tomorrow", "advice").
+    ignored_words: tuple[Text, ...] = ()
+    # Words of a name that do not name anyone in particular ("Dr", "the").
+    name_ignored_words: tuple[Text, ...] = ()
+    # What people say, mapped to the sources' words for it ("nervous" -> "fear").
+    related_words: dict[str, Text] = Field(default_factory=dict)
+    relationship_words: dict[str, RelationshipWords] = Field(default_factory=dict)
+
+    lead: Text
+    suggestion_lead: Text
+    relationship_role: Text
+    relationship_named: Text
+    since_last: Text
+    never: Text
+    keep_offer: Text
+    too_long_to_keep: Text
+    kept: Text
+    already_kept: Text
+    lines: SuggestLines
+    labels: SuggestLabels
+
+
 class CoachText(ContentModel):
     """Everything the coach says that is not a source document."""
 
@@ -309,3 +417,4 @@ class CoachText(ContentModel):
     toolkit: ToolkitText
     home: HomeText
     console: ConsoleText
+    suggest: SuggestText

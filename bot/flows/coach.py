@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.messages import Choice, Reply
+from bot.flows import suggest
 from bot.flows.base import Command, FrontDoor, StepResult, Turn, choice_value, reply_only
 
 
@@ -27,24 +28,34 @@ def help_text(turn: Turn) -> str:
 
 
 class CoachFlow(FrontDoor):
-    """Welcome and help; it never waits for an answer."""
+    """Welcome, help, and the answer to words typed outside any conversation; it never waits
+    for an answer, but keeps the latest such messages for their "Keep as a reflection"."""
 
-    flow_id = "coach"
+    flow_id = suggest.FLOW_ID
+    remembers_place = True  # the messages waiting to be kept (`suggest.answer`'s data)
 
     def commands(self) -> tuple[Command, ...]:
         return (Command("help", lambda turn, _: self.help(turn)),)
 
     def start(self, turn: Turn, argument: str) -> StepResult:
-        return self.welcome(turn)
+        return self.greeting(turn)
 
     def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
         if action == "help":
             return self.help(turn)
         if action == "start":
-            return self.welcome(turn)
+            return self.greeting(turn)
+        if action == suggest.KEEP:
+            return suggest.keep(turn, argument)
         return None
 
     def welcome(self, turn: Turn) -> StepResult:
+        """What anything the coach does not otherwise take gets: a message typed outside any
+        conversation is answered (`suggest.answer`); a greeting, or nothing, gets the welcome."""
+        return suggest.answer(turn) or self.greeting(turn)
+
+    def greeting(self, turn: Turn) -> StepResult:
+        """What the coach can do, with a button for each."""
         return StepResult(
             replies=(Reply(turn.content.coach.general.welcome, choices=welcome_choices(turn)),)
         )

@@ -154,7 +154,7 @@ class ReflectFlow(Flow):
     def _answer_in_conversation(self, turn: Turn) -> StepResult:
         if turn.data.get("day") != turn.today.isoformat():
             # Today's prompt is today's: a message on a later day is not an answer to it.
-            return StepResult(replies=CoachFlow().welcome(turn).replies)
+            return StepResult(replies=CoachFlow().greeting(turn).replies)
         text = turn.inbound.text.strip()
         problem = reflection_problem(turn, text)
         if problem:
