@@ -87,6 +87,13 @@ def _by_constituency(
         if role is None and not any(_contains(text_words, p) for p in said.other):
             continue
         found += [(r, role) for r in relationships if r.constituency == constituency]
+    # A group of the person's own ("PTA"), named in their words.
+    found += [
+        (r, None)
+        for r in relationships
+        if r.constituency_label and _contains(text_words, r.constituency_label)
+        if all(r is not f for f, _ in found)
+    ]
     if len(found) == 1:
         relationship, role = found[0]
         return [Recognised(relationship, role if relationship.kind == "person" else None)]

@@ -321,6 +321,36 @@ def test_a_role_shared_by_several_relationships_names_each_without_guessing(
     assert "*Library board* (governing authority)" in chat.text
 
 
+def test_a_group_of_the_persons_own_is_recognised_by_its_name_for_it(
+    chat: ChatScript, content: Content
+) -> None:
+    with chat.engine.database.unit_of_work() as uow:
+        person = uow.repos.people.get_or_create(
+            platform=chat.platform,
+            workspace_external_id=chat.workspace_id,
+            person_external_id=chat.user_id,
+        )
+        row = uow.plan.relationships.add(
+            person_id=person.id,
+            values={
+                "name": "Maple Street families",
+                "kind": "organisation",
+                "constituency": "other",
+                "constituency_label": "PTA",
+                "cadence": "monthly",
+                "cadence_days": None,
+                "strategies": None,
+                "success_measures": [],
+                "paused": False,
+            },
+            at=chat.engine.clock.now(),
+        )
+        relationship_id = row.id
+    chat.say("The PTA wants the library open on Saturdays and I am not sure the budget allows it.")
+    assert "*Maple Street families* (PTA): no check-in logged yet" in chat.text
+    assert f"checkin:log:{relationship_id}" in [c.value for c in chat.choices]
+
+
 def test_a_relationship_alone_is_answered_even_when_no_passage_ranks(
     chat: ChatScript, content: Content
 ) -> None:
