@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from content import Content
 
 if TYPE_CHECKING:  # bm25s and numpy load only when the first free text is ranked
-    from bm25s import BM25
     from bm25s.tokenization import Tokenizer
 
 # bm25s's own word pattern: runs of two or more word characters.
@@ -149,14 +148,13 @@ class Index:
         self._word_to_id: dict[str, int] = dict(tokenizer.word_to_id)
         self._retriever = bm25s.BM25()
         self._retriever.index(corpus, show_progress=False)
+        # A Snowball stemmer is not to be used by two threads at once (PyStemmer's note), and
+        # Slack's turns of different people run side by side: one message is ranked at a time.
+        self._lock = threading.Lock()
         self._related = {
             self._stemmer.stemWord(word.lower()): related
             for word, related in words.related_words.items()
         }
-
-    @property
-    def retriever(self) -> BM25:
-        return self._retriever
 
     def _query_tokenizer(self) -> Tokenizer:
         from bm25s.tokenization import Tokenizer
@@ -172,7 +170,7 @@ class Index:
         stop = set(self._stopwords)
         return [word for word in WORD.findall(text.lower()) if word not in stop]
 
-    def expanded(self, text: str) -> str:
+    def _expanded(self, text: str) -> str:
         """The message with the sources' words for what it says ("nervous": "fear")."""
         extra = [
             related
@@ -183,7 +181,11 @@ class Index:
 
     def rank(self, text: str, *, limit: int = 3) -> list[Ranked]:
         """The passages closest to a message, best first; only those sharing a word with it."""
-        query = self.expanded(text)
+        with self._lock:
+            return self._rank(text, limit)
+
+    def _rank(self, text: str, limit: int) -> list[Ranked]:
+        query = self._expanded(text)
         ids = self._query_tokenizer().tokenize(
             [query], update_vocab=False, show_progress=False, allow_empty=False
         )[0]
