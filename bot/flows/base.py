@@ -229,7 +229,8 @@ class Flow(ABC):
 
     `start` is the entry point; `states` maps each named state to the handler for what the
     person says while the flow waits there; `choose` handles buttons (`flow:action:arg`) and
-    `submit` handles forms. Cancel, pause, resume and help are handled once, by the engine.
+    `submit` handles forms. Cancel, pause, resume and help are handled once, by the engine;
+    what skip, back and more mean is the waiting flow's (`keyword`).
     A flow declares the rest itself: its typed commands (`commands`), the reads it needs
     beyond `Reads` (`extra_reads`) and what it keeps after every step (`closing_effects`);
     each kind of effect it returns is kept by the handler a store registers (bot/engine).
@@ -264,6 +265,13 @@ class Flow(ABC):
 
     def states(self) -> Mapping[str, Handler]:
         return {}
+
+    def keyword(self, turn: Turn, keyword_id: str) -> StepResult | None:
+        """What a keyword typed while this flow waits means here (`skip`, `back`, `more`: the
+        ids of content's coach.keywords); None: nothing here, and the engine says so kindly
+        while the flow keeps waiting. Such a word never reaches a state's handler, so it is
+        never kept as an answer (quoted, it is the word itself, and does)."""
+        return None
 
     def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
         """Handle a button; None means the button no longer applies."""

@@ -95,6 +95,29 @@ class ToolkitFlow(Flow):
     def states(self) -> Mapping[str, Handler]:
         return {QUESTION: self._answer_in_conversation, THINK: self._think_in_conversation}
 
+    def keyword(self, turn: Turn, keyword_id: str) -> StepResult | None:
+        """Typed skip, back and more do what the question's buttons Skip this question,
+        Previous question and More in this step do (in Think Out Loud: skip it, the one
+        before, more)."""
+        step_id = str(turn.data.get("step_id"))
+        if turn.state == THINK:
+            step = find_step(turn, step_id)
+            think = _think(step, str(turn.data.get("think_id"))) if step else None
+            if step is None or think is None:
+                return None
+            if keyword_id == "skip":
+                return self._skip_think(turn, _key(step.id, think.id))
+            if keyword_id == "back":
+                return self._think_before(turn, step, think)
+            return self.choose(turn, "menu", step.id) if keyword_id == "more" else None
+        if turn.state != QUESTION:
+            return None
+        key = _key(step_id, str(turn.data.get("question_id")))
+        action = {"skip": "skip", "back": "back", "more": "menu"}.get(keyword_id)
+        if action is None:
+            return None
+        return self.choose(turn, action, step_id if action == "menu" else key)
+
     def pause_replies(self, turn: Turn) -> tuple[Reply, ...]:
         """When the person pauses, offer a gentle reminder (where the platform can send one)."""
         if not turn.inbound.reachable_later:
@@ -357,6 +380,12 @@ class ToolkitFlow(Flow):
         return StepResult(
             replies=after.replies, state=after.state, data=after.data, effects=(effect,)
         )
+
+    def _think_before(self, turn: Turn, step: Step, think: ThinkOutLoud) -> StepResult | None:
+        """The Think Out Loud question before this one; None at the first (nothing before)."""
+        questions = step.current_conversation.think_out_loud
+        index = questions.index(think)
+        return self._ask_think(turn, step, questions[index - 1]) if index > 0 else None
 
     def _after_think(self, turn: Turn, step: Step, think: ThinkOutLoud, *, lead: str) -> StepResult:
         questions = step.current_conversation.think_out_loud
