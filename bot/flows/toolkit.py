@@ -423,10 +423,7 @@ class ToolkitFlow(Flow):
             return toolkit_work.show_section(turn, section)
         if action == "add":
             return toolkit_work.section_form(turn, section)
-        record_id = parse_int(record)
-        if record_id is None:
-            return None
-        return toolkit_work.remove_record(turn, section, record_id)
+        return toolkit_work.remove_record(turn, section, record)
 
     def _remind(self, turn: Turn, argument: str) -> StepResult | None:
         words = turn.content.coach.toolkit
