@@ -240,7 +240,12 @@ class ToolkitText(ContentModel):
     field_too_long: Text
     field_unknown_choice: Text
     summary_work_heading: Text
-    summary_edit_label: Text
+    summary_edit_label: Text = Field(max_length=75)
+    summary_versions_label: Text = Field(max_length=75)  # {position}: the question's
+    versions_heading: Text  # {position}, {question}
+    version_line: Text  # {when}: version_when; {text}: the version
+    version_when: Text  # {day}: as nudges' day_text; {time}: 24-hour, the person's zone
+    no_versions: Text
     remind_offer: Text
     remind_set: Text
     remind_off: Text

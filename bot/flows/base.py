@@ -30,6 +30,14 @@ class WorkRecordView:
 
 
 @dataclass(frozen=True)
+class AnswerVersionView:
+    """An earlier version of a toolkit answer, as it was saved then."""
+
+    text: str
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
 class ReflectionView:
     text: str
     prompt: str | None
@@ -44,6 +52,11 @@ class Reads(Protocol):
     def reflection_count(self) -> int: ...
 
     def answers(self, *, step_id: str) -> dict[str, str]: ...
+
+    def earlier_answers(self, *, step_id: str) -> dict[str, list[AnswerVersionView]]:
+        """The earlier versions of each of a step's answers that has any (question id ->
+        versions), newest first; the answer as it is now is not among them."""
+        ...
 
     def progress(self, *, flow_id: str) -> tuple[str, Mapping[str, Any]] | None: ...
 

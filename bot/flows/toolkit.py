@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.effects import Effect
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
+from bot.core.schedule import zone
 from bot.core.text import parse_int
 from bot.flows import toolkit_work
 from bot.flows.base import (
@@ -26,6 +27,7 @@ from bot.flows.base import (
     reply_only,
 )
 from bot.flows.guide import export_guide
+from bot.flows.nudges import day_text
 from bot.flows.reflect import reflection_problem
 from content import Content
 from content.toolkit import Example, ReflectionQuestion, Step, ThinkOutLoud
@@ -171,6 +173,8 @@ class ToolkitFlow(Flow):
             return self._offer_form(turn, step, question)
         if action == "edit":
             return self._ask(turn, step, question, welcome_back=False)
+        if action == "versions":
+            return reply_only(render_versions(turn, step, question))
         return None
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
@@ -741,18 +745,20 @@ def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
     answers = turn.reads.answers(step_id=step.id)
     finished = all(answers.get(q.id) for q in step.reflection_questions)
     heading = words.step_done if finished else words.step_so_far
+    earlier = turn.reads.earlier_answers(step_id=step.id)
     lines = [heading.format(number=step.number)]
     edits: list[Choice] = []
     for position, question in enumerate(step.reflection_questions, start=1):
         answer = answers.get(question.id)
         if answer:
+            key = _key(step.id, question.id)
             lines.append(words.summary_item.format(question=question.text, answer=answer))
             edits.append(
-                Choice(
-                    _choice("edit", _key(step.id, question.id)),
-                    words.summary_edit_label.format(position=position),
-                )
+                Choice(_choice("edit", key), words.summary_edit_label.format(position=position))
             )
+            if earlier.get(question.id):
+                label = words.summary_versions_label.format(position=position)
+                edits.append(Choice(_choice("versions", key), label))
         else:
             lines.append(words.summary_skipped.format(question=question.text))
     for think in step.current_conversation.think_out_loud:
@@ -787,6 +793,33 @@ def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
     next_line = words.next_step.format(number=following.number, question=following.guiding_question)
     choice = Choice(_choice("open", following.id), labels.next_step, style="primary")
     return (summary, Reply(next_line, choices=(choice,)))
+
+
+def render_versions(turn: Turn, step: Step, question: ReflectionQuestion) -> Reply:
+    """The earlier versions of one answer, newest first, each with when it was saved (in the
+    person's time zone); then a way to edit it, or back to the step's summary."""
+    words = turn.content.coach.toolkit
+    labels = turn.content.coach.labels
+    position = step.reflection_questions.index(question) + 1
+    versions = turn.reads.earlier_answers(step_id=step.id).get(question.id, [])
+    local_zone = zone(turn.reads.nudge_settings().time_zone)
+    lines = [words.versions_heading.format(position=position, question=question.text)]
+    for version in versions:
+        saved = version.saved_at.astimezone(local_zone)
+        when = words.version_when.format(
+            day=day_text(turn.content, saved.date(), today=turn.today),
+            time=saved.strftime("%H:%M"),
+        )
+        text = "\n  ".join(version.text.splitlines())
+        lines.append(words.version_line.format(when=when, text=text))
+    if not versions:
+        lines = [words.no_versions]
+    key = _key(step.id, question.id)
+    choices = (
+        Choice(_choice("edit", key), words.summary_edit_label.format(position=position)),
+        Choice(_choice("summary", step.id), labels.summary),
+    )
+    return Reply("\n".join(lines), choices=choices)
 
 
 def render_reminder_offer(turn: Turn) -> Reply:
