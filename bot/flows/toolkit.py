@@ -385,11 +385,16 @@ class ToolkitFlow(Flow):
             replies=after.replies, state=after.state, data=after.data, effects=(effect,)
         )
 
-    def _think_before(self, turn: Turn, step: Step, think: ThinkOutLoud) -> StepResult | None:
-        """The Think Out Loud question before this one; None at the first (nothing before)."""
+    def _think_before(self, turn: Turn, step: Step, think: ThinkOutLoud) -> StepResult:
+        """The Think Out Loud question before this one; at the first, it again (as Previous
+        question does at a step's first question)."""
         questions = step.current_conversation.think_out_loud
         index = questions.index(think)
-        return self._ask_think(turn, step, questions[index - 1]) if index > 0 else None
+        if index > 0:
+            return self._ask_think(turn, step, questions[index - 1])
+        asked = self._ask_think(turn, step, think)
+        lead = Reply(turn.content.coach.toolkit.at_first_question)
+        return StepResult(replies=(lead, *asked.replies), state=asked.state, data=asked.data)
 
     def _after_think(self, turn: Turn, step: Step, think: ThinkOutLoud, *, lead: str) -> StepResult:
         questions = step.current_conversation.think_out_loud

@@ -14,6 +14,9 @@ from content import Content
 from storage.database import Database
 from storage.models import Answer
 from tests.bot.adapters.console.test_toolkit_walk import Terminal, norm
+from tests.bot.engine.test_keywords import checkin_notes
+from tests.bot.flows.test_checkin import plant
+from tests.chat_script import ChatScript
 from tests.guide_reading import answers_in_guide
 
 
@@ -92,21 +95,38 @@ def test_skip_back_and_more_move_through_a_step_and_are_never_answers(
 
 
 def test_a_keyword_with_no_meaning_where_a_flow_waits_is_said_kindly_and_it_keeps_waiting(
-    terminal: Terminal, content: Content, database: Database
+    terminal: Terminal, engine: Engine, content: Content, database: Database
 ) -> None:
     general = content.coach.general
-    step = content.toolkit.steps[0]
+    # The terminal's person, with one relationship in their plan.
+    plant(
+        ChatScript(engine, user_id="ana", workspace_id="local", time_zone="Europe/London"),
+        "Board chair",
+    )
     term = terminal
     term.start()
-    # Step 1's first Think Out Loud question: there is none before it to go back to.
-    term.type("/toolkit 1")
-    term.type("more")
-    term.choose(content.coach.labels.think_out_loud)
-    think = step.current_conversation.think_out_loud[0]
-    assert norm(think.text) in norm(term.screen)
+    term.type("/checkin Zelda: coffee at the fair")  # nobody of that name: which one?
     term.type("back")
     assert general.nothing_to_go_back_to in term.screen
     assert general.quote_to_answer.format(word="back") in term.screen
+    assert checkin_notes(database) == []
+    term.type("chair")  # still waiting for the name, with the notes kept
+    assert checkin_notes(database) == ["coffee at the fair"]
+
+
+def test_back_at_the_first_think_out_loud_question_asks_it_again(
+    terminal: Terminal, content: Content, database: Database
+) -> None:
+    step = content.toolkit.steps[0]
+    think = step.current_conversation.think_out_loud[0]
+    term = terminal
+    term.start()
+    term.type("/toolkit 1")
+    term.type("more")
+    term.choose(content.coach.labels.think_out_loud)
+    term.type("back")
+    assert content.coach.toolkit.at_first_question in term.screen
+    assert norm(think.text) in norm(term.screen)
     term.type("An answer to the first Think Out Loud question")
     assert stored_answers(database, step.id) == {
         think.id: "An answer to the first Think Out Loud question"
