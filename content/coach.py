@@ -64,12 +64,33 @@ class CommandWords(ContentModel):
 
 
 class Keywords(ContentModel):
-    """Words that mean the same in every flow (compared case-insensitively)."""
+    """Words that mean the same in every flow, typed as a whole answer (compared as
+    bot.core.text.keyword_in does: case, spaces and a trailing . or ! aside). An answer that is
+    one of them is never kept as an answer; quoted ("skip"), it is the word itself."""
 
-    cancel: tuple[Text, ...]
-    pause: tuple[Text, ...]
-    resume: tuple[Text, ...]
-    help: tuple[Text, ...]
+    cancel: tuple[Text, ...] = Field(min_length=1)
+    pause: tuple[Text, ...] = Field(min_length=1)
+    resume: tuple[Text, ...] = Field(min_length=1)
+    help: tuple[Text, ...] = Field(min_length=1)
+    skip: tuple[Text, ...] = Field(min_length=1)  # leave this question unanswered, go on
+    back: tuple[Text, ...] = Field(min_length=1)  # the question before this one
+    more: tuple[Text, ...] = Field(min_length=1)  # the rest of what this part offers
+
+    def by_id(self) -> dict[str, tuple[str, ...]]:
+        """Each keyword's id (cancel, pause, resume, help, skip, back, more) and its words."""
+        return {name: tuple(getattr(self, name)) for name in type(self).model_fields}
+
+    @model_validator(mode="after")
+    def _each_word_means_one_thing(self) -> Self:
+        seen: dict[str, str] = {}
+        for keyword_id, words in self.by_id().items():
+            for word in words:
+                said = " ".join(word.split()).rstrip(".!").rstrip().casefold()
+                if not said:
+                    raise ValueError(f"an empty word for {keyword_id}")
+                if seen.setdefault(said, keyword_id) != keyword_id:
+                    raise ValueError(f"{word!r} means both {seen[said]} and {keyword_id}")
+        return self
 
 
 class Labels(ContentModel):
@@ -117,6 +138,11 @@ class GeneralText(ContentModel):
     nothing_to_resume: Text
     nothing_to_cancel: Text
     nothing_to_pause: Text
+    # A keyword that means nothing where the person is: said kindly, and the question waits.
+    nothing_to_skip: Text
+    nothing_to_go_back_to: Text
+    nothing_more: Text
+    quote_to_answer: Text  # {word}: the word as typed
     help_in_flow: Text
     stale_choice: Text
     continue_in_dm: Text
@@ -215,7 +241,12 @@ class ToolkitText(ContentModel):
     field_too_long: Text
     field_unknown_choice: Text
     summary_work_heading: Text
-    summary_edit_label: Text
+    summary_edit_label: Text = Field(max_length=75)
+    summary_versions_label: Text = Field(max_length=75)  # {position}: the question's
+    versions_heading: Text  # {position}, {question}
+    version_line: Text  # {when}: version_when; {text}: the version
+    version_when: Text  # {day}: as nudges' day_text; {time}: 24-hour, the person's zone
+    no_versions: Text
     remind_offer: Text
     remind_set: Text
     remind_off: Text

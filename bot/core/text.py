@@ -1,6 +1,9 @@
-"""Small text helpers shared by flows and documents: shortening a label to fit."""
+"""Small text helpers shared by flows, documents and the engine: shortening a label to fit,
+numbers, and recognising a keyword (or a quoted literal) as a whole answer."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 
 def shorten(text: str, limit: int) -> str:
@@ -20,3 +23,42 @@ def parse_int(text: str) -> int | None:
     other digits `int` refuses, so a tampered value or a stray character must not reach it."""
     text = text.strip()
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+_TRAILING = ".!"
+_QUOTES = (('"', '"'), ("'", "'"), ("\u201c", "\u201d"), ("\u2018", "\u2019"))
+
+
+def _said(text: str) -> str:
+    """How a short answer compares: case folded, spaces collapsed, a trailing . or ! dropped."""
+    return " ".join(text.split()).rstrip(_TRAILING).rstrip().casefold()
+
+
+def keyword_in(text: str, keywords: Mapping[str, Iterable[str]]) -> str | None:
+    """The id of the keyword that `text` is, as a whole answer, or None.
+
+    `keywords` maps each keyword id (`skip`, `cancel`...) to the words that mean it. Case does not
+    count, nor surrounding whitespace, nor a trailing "." or "!" ("Skip!" is `skip`); a word
+    inside a longer answer ("I'd skip that meeting") is no keyword."""
+    said = _said(text)
+    if not said:
+        return None
+    for keyword_id, words in keywords.items():
+        if any(_said(word) == said for word in words):
+            return keyword_id
+    return None
+
+
+def unquoted_literal(text: str) -> str | None:
+    """What is inside quotes around the whole answer ("x", 'x', “x” or ‘x’), or None.
+
+    A person quotes a word to mean the word itself, not the command it names: `"skip"` is an
+    answer of skip."""
+    text = text.strip()
+    for opening, closing in _QUOTES:
+        if len(text) > 2 and text.startswith(opening) and text.endswith(closing):
+            inner = text[1:-1]
+            if opening in inner or closing in inner:  # "a" or "b": two quotes, not one
+                return None
+            return inner.strip() or None
+    return None

@@ -8,6 +8,7 @@ from bot.core.schedule import reminder_due_at
 from bot.engine.registry import Store, handling
 from bot.flows.base import (
     AddWorkRecord,
+    AnswerVersionView,
     PostponeReminder,
     RemoveWorkRecord,
     SaveAnswer,
@@ -31,6 +32,22 @@ class ToolkitReads:
             person_id=self._toolkit_person.id, step_id=step_id
         )
         return {question_id: row.text for question_id, row in rows.items()}
+
+    def earlier_answers(self, *, step_id: str) -> dict[str, list[AnswerVersionView]]:
+        rows = self._toolkit_repos.answers.for_step(
+            person_id=self._toolkit_person.id, step_id=step_id
+        )
+        earlier: dict[str, list[AnswerVersionView]] = {}
+        for question_id, row in rows.items():
+            versions = list(row.revisions)
+            if versions and versions[-1].text == row.text:
+                versions.pop()  # the latest version is the answer itself
+            if versions:
+                earlier[question_id] = [
+                    AnswerVersionView(text=version.text, saved_at=version.created_at)
+                    for version in reversed(versions)
+                ]
+        return earlier
 
     def ticked(self, *, step_id: str) -> set[str]:
         ticks = self._toolkit_repos.checklist.ticked(

@@ -13,6 +13,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.effects import Effect
 from bot.core.messages import Inbound, InboundKind, Outcome, Reply
 from bot.core.schedule import time_zone_named
+from bot.core.text import keyword_in, unquoted_literal
 from bot.engine.commands import CommandTable, Found
 from bot.engine.plan_store import park_person, reschedule_person, welcome_back
 from bot.engine.registry import Store, assemble_reads, effect_handlers
@@ -293,31 +294,34 @@ class Engine:
         return found.flow_id, result
 
     def _text(self, uow: UnitOfWork, person: Person, turn: Turn) -> tuple[str, StepResult]:
+        """Typed text: a keyword (content's coach.keywords) is a command wherever it is typed,
+        before any flow's state sees it, so it is never kept as an answer; anything else (a
+        quoted keyword among it: the word itself) is the answer to what waits."""
         front, front_id = self._front_door, self._front_door_id
-        keywords = self.content.coach.keywords
         general = self.content.coach.general
-        said = " ".join(turn.inbound.text.lower().split()).strip(".!")
+        typed = turn.inbound.text
+        keyword = keyword_in(typed, self.content.coach.keywords.by_id())
         active = person.active_flow if person.active_flow in self.flows else None
-        if not said:  # a greeting with nothing in it: pick up whatever is waiting
+        if not " ".join(typed.split()).strip(".!"):  # nothing said: pick up what waits
             if active is not None:
                 return active, self.flows[active].resume(
                     self._positioned(uow, person, turn, active)
                 )
             return front_id, front.welcome(turn)
-        if said in keywords.help:
+        if keyword == "help":
             if active is None:
                 return front_id, front.help(turn)
             return active, front.help_in_flow(turn)
-        if said in keywords.resume and active is not None:
+        if keyword == "resume" and active is not None:
             return active, self.flows[active].resume(self._positioned(uow, person, turn, active))
-        if said in keywords.cancel or said in keywords.pause:
+        if keyword in {"cancel", "pause"}:
             if active is None:
-                cancelling = said in keywords.cancel
+                cancelling = keyword == "cancel"
                 nothing = general.nothing_to_cancel if cancelling else general.nothing_to_pause
                 return front_id, StepResult(replies=(Reply(nothing),))
             waiting = self._positioned(uow, person, turn, active)
             person.active_flow = None
-            if said in keywords.cancel:
+            if keyword == "cancel":
                 return active, StepResult(replies=(Reply(general.cancelled),), data=waiting.data)
             extra = self.flows[active].pause_replies(waiting)
             return active, StepResult(
@@ -326,7 +330,7 @@ class Engine:
                 data=waiting.data,
                 keep_inactive=True,
             )
-        if said in keywords.resume and active is None:
+        if keyword == "resume" and active is None:
             interrupted = self._interrupted_flow(uow, person)
             unfinished = self._resume_unfinished(turn, after=interrupted)
             if unfinished is not None:
@@ -337,12 +341,37 @@ class Engine:
             return interrupted.flow_id, flow.resume(
                 self._positioned(uow, person, turn, interrupted.flow_id)
             )
+        if keyword is not None:
+            return self._keyword(uow, person, turn, active, keyword)
+        literal = unquoted_literal(typed)
+        if literal is not None and keyword_in(literal, self.content.coach.keywords.by_id()):
+            # "skip" in quotes: the word itself, as the answer.
+            turn = replace(turn, inbound=replace(turn.inbound, text=literal))
         if active is not None:
             waiting = self._positioned(uow, person, turn, active)
             handler = self.flows[active].states().get(waiting.state or IDLE)
             if handler is not None:
                 return active, handler(waiting)
         return front_id, front.welcome(turn)
+
+    def _keyword(
+        self, uow: UnitOfWork, person: Person, turn: Turn, active: str | None, keyword: str
+    ) -> tuple[str, StepResult]:
+        """Skip, back or more: what the waiting flow makes of it (the front door's, when
+        nothing waits); where it means nothing, said kindly, and what waits keeps waiting."""
+        general = self.content.coach.general
+        nothing = {
+            "skip": general.nothing_to_skip,
+            "back": general.nothing_to_go_back_to,
+        }.get(keyword, general.nothing_more)
+        if active is None:
+            result = self._front_door.keyword(turn, keyword)
+            return self._front_door_id, result or StepResult(replies=(Reply(nothing),))
+        result = self.flows[active].keyword(self._positioned(uow, person, turn, active), keyword)
+        if result is not None:
+            return active, result
+        word = " ".join(turn.inbound.text.split()).rstrip(".!").rstrip()
+        return active, reply_only(Reply(f"{nothing} {general.quote_to_answer.format(word=word)}"))
 
     def _interrupted_flow(self, uow: UnitOfWork, person: Person) -> FlowProgress | None:
         """The flow most recently left waiting (paused, or interrupted by another)."""

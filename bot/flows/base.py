@@ -30,6 +30,14 @@ class WorkRecordView:
 
 
 @dataclass(frozen=True)
+class AnswerVersionView:
+    """An earlier version of a toolkit answer, as it was saved then."""
+
+    text: str
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
 class ReflectionView:
     text: str
     prompt: str | None
@@ -44,6 +52,11 @@ class Reads(Protocol):
     def reflection_count(self) -> int: ...
 
     def answers(self, *, step_id: str) -> dict[str, str]: ...
+
+    def earlier_answers(self, *, step_id: str) -> dict[str, list[AnswerVersionView]]:
+        """The earlier versions of each of a step's answers that has any (question id ->
+        versions), newest first; the answer as it is now is not among them."""
+        ...
 
     def progress(self, *, flow_id: str) -> tuple[str, Mapping[str, Any]] | None: ...
 
@@ -229,7 +242,8 @@ class Flow(ABC):
 
     `start` is the entry point; `states` maps each named state to the handler for what the
     person says while the flow waits there; `choose` handles buttons (`flow:action:arg`) and
-    `submit` handles forms. Cancel, pause, resume and help are handled once, by the engine.
+    `submit` handles forms. Cancel, pause, resume and help are handled once, by the engine;
+    what skip, back and more mean is the waiting flow's (`keyword`).
     A flow declares the rest itself: its typed commands (`commands`), the reads it needs
     beyond `Reads` (`extra_reads`) and what it keeps after every step (`closing_effects`);
     each kind of effect it returns is kept by the handler a store registers (bot/engine).
@@ -264,6 +278,13 @@ class Flow(ABC):
 
     def states(self) -> Mapping[str, Handler]:
         return {}
+
+    def keyword(self, turn: Turn, keyword_id: str) -> StepResult | None:
+        """What a keyword typed while this flow waits means here (`skip`, `back`, `more`: the
+        ids of content's coach.keywords); None: nothing here, and the engine says so kindly
+        while the flow keeps waiting. Such a word never reaches a state's handler, so it is
+        never kept as an answer (quoted, it is the word itself, and does)."""
+        return None
 
     def choose(self, turn: Turn, action: str, argument: str) -> StepResult | None:
         """Handle a button; None means the button no longer applies."""

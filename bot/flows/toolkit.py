@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.effects import Effect
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
+from bot.core.schedule import zone
 from bot.core.text import parse_int
 from bot.flows import toolkit_work
 from bot.flows.base import (
@@ -26,6 +27,7 @@ from bot.flows.base import (
     reply_only,
 )
 from bot.flows.guide import export_guide
+from bot.flows.nudges import day_text
 from bot.flows.reflect import reflection_problem
 from content import Content
 from content.toolkit import Example, ReflectionQuestion, Step, ThinkOutLoud
@@ -95,6 +97,29 @@ class ToolkitFlow(Flow):
     def states(self) -> Mapping[str, Handler]:
         return {QUESTION: self._answer_in_conversation, THINK: self._think_in_conversation}
 
+    def keyword(self, turn: Turn, keyword_id: str) -> StepResult | None:
+        """Typed skip, back and more do what the question's buttons Skip this question,
+        Previous question and More in this step do (in Think Out Loud: skip it, the one
+        before, more)."""
+        step_id = str(turn.data.get("step_id"))
+        if turn.state == THINK:
+            step = find_step(turn, step_id)
+            think = _think(step, str(turn.data.get("think_id"))) if step else None
+            if step is None or think is None:
+                return None
+            if keyword_id == "skip":
+                return self._skip_think(turn, _key(step.id, think.id))
+            if keyword_id == "back":
+                return self._think_before(turn, step, think)
+            return self.choose(turn, "menu", step.id) if keyword_id == "more" else None
+        if turn.state != QUESTION:
+            return None
+        key = _key(step_id, str(turn.data.get("question_id")))
+        action = {"skip": "skip", "back": "back", "more": "menu"}.get(keyword_id)
+        if action is None:
+            return None
+        return self.choose(turn, action, step_id if action == "menu" else key)
+
     def pause_replies(self, turn: Turn) -> tuple[Reply, ...]:
         """When the person pauses, offer a gentle reminder (where the platform can send one)."""
         if not turn.inbound.reachable_later:
@@ -148,6 +173,8 @@ class ToolkitFlow(Flow):
             return self._offer_form(turn, step, question)
         if action == "edit":
             return self._ask(turn, step, question, welcome_back=False)
+        if action == "versions":
+            return reply_only(render_versions(turn, step, question))
         return None
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
@@ -358,6 +385,17 @@ class ToolkitFlow(Flow):
             replies=after.replies, state=after.state, data=after.data, effects=(effect,)
         )
 
+    def _think_before(self, turn: Turn, step: Step, think: ThinkOutLoud) -> StepResult:
+        """The Think Out Loud question before this one; at the first, it again (as Previous
+        question does at a step's first question)."""
+        questions = step.current_conversation.think_out_loud
+        index = questions.index(think)
+        if index > 0:
+            return self._ask_think(turn, step, questions[index - 1])
+        asked = self._ask_think(turn, step, think)
+        lead = Reply(turn.content.coach.toolkit.at_first_question)
+        return StepResult(replies=(lead, *asked.replies), state=asked.state, data=asked.data)
+
     def _after_think(self, turn: Turn, step: Step, think: ThinkOutLoud, *, lead: str) -> StepResult:
         questions = step.current_conversation.think_out_loud
         index = questions.index(think)
@@ -394,10 +432,7 @@ class ToolkitFlow(Flow):
             return toolkit_work.show_section(turn, section)
         if action == "add":
             return toolkit_work.section_form(turn, section)
-        record_id = parse_int(record)
-        if record_id is None:
-            return None
-        return toolkit_work.remove_record(turn, section, record_id)
+        return toolkit_work.remove_record(turn, section, record)
 
     def _remind(self, turn: Turn, argument: str) -> StepResult | None:
         words = turn.content.coach.toolkit
@@ -715,18 +750,20 @@ def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
     answers = turn.reads.answers(step_id=step.id)
     finished = all(answers.get(q.id) for q in step.reflection_questions)
     heading = words.step_done if finished else words.step_so_far
+    earlier = turn.reads.earlier_answers(step_id=step.id)
     lines = [heading.format(number=step.number)]
     edits: list[Choice] = []
     for position, question in enumerate(step.reflection_questions, start=1):
         answer = answers.get(question.id)
         if answer:
+            key = _key(step.id, question.id)
             lines.append(words.summary_item.format(question=question.text, answer=answer))
             edits.append(
-                Choice(
-                    _choice("edit", _key(step.id, question.id)),
-                    words.summary_edit_label.format(position=position),
-                )
+                Choice(_choice("edit", key), words.summary_edit_label.format(position=position))
             )
+            if earlier.get(question.id):
+                label = words.summary_versions_label.format(position=position)
+                edits.append(Choice(_choice("versions", key), label))
         else:
             lines.append(words.summary_skipped.format(question=question.text))
     for think in step.current_conversation.think_out_loud:
@@ -761,6 +798,33 @@ def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
     next_line = words.next_step.format(number=following.number, question=following.guiding_question)
     choice = Choice(_choice("open", following.id), labels.next_step, style="primary")
     return (summary, Reply(next_line, choices=(choice,)))
+
+
+def render_versions(turn: Turn, step: Step, question: ReflectionQuestion) -> Reply:
+    """The earlier versions of one answer, newest first, each with when it was saved (in the
+    person's time zone); then a way to edit it, or back to the step's summary."""
+    words = turn.content.coach.toolkit
+    labels = turn.content.coach.labels
+    position = step.reflection_questions.index(question) + 1
+    versions = turn.reads.earlier_answers(step_id=step.id).get(question.id, [])
+    local_zone = zone(turn.reads.nudge_settings().time_zone)
+    lines = [words.versions_heading.format(position=position, question=question.text)]
+    for version in versions:
+        saved = version.saved_at.astimezone(local_zone)
+        when = words.version_when.format(
+            day=day_text(turn.content, saved.date(), today=turn.today),
+            time=saved.strftime("%H:%M"),
+        )
+        text = "\n  ".join(version.text.splitlines())
+        lines.append(words.version_line.format(when=when, text=text))
+    if not versions:
+        lines = [words.no_versions]
+    key = _key(step.id, question.id)
+    choices = (
+        Choice(_choice("edit", key), words.summary_edit_label.format(position=position)),
+        Choice(_choice("summary", step.id), labels.summary),
+    )
+    return Reply("\n".join(lines), choices=choices)
 
 
 def render_reminder_offer(turn: Turn) -> Reply:

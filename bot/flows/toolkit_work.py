@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import cast
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
+from bot.core.text import parse_int
 from bot.documents.model import Picture
 from bot.documents.toolkit_pictures import section_picture
 from bot.flows.base import (
@@ -79,7 +82,7 @@ def show_section(turn: Turn, section: WorkSection, *, lead: str | None = None) -
     if section.repeat:
         choices += [
             Choice(
-                choice_value("toolkit", "remove", f"{section.id}/{r.id}"),
+                choice_value("toolkit", "remove", f"{section.id}/{record_reference(r)}"),
                 labels.remove_record.format(position=n),
             )
             for n, r in enumerate(records, start=1)
@@ -89,6 +92,22 @@ def show_section(turn: Turn, section: WorkSection, *, lead: str | None = None) -
         lines.append(words.work_full.format(limit=section.max_records))
     images = tuple(section_images(turn, section, [r.data for r in records]))
     return reply_only(Reply("\n".join(lines), choices=tuple(choices), images=images))
+
+
+NEW = "new-"  # names a record added in this very turn, which has no id until it is stored
+UNSTORED = 0  # the id of a record shown before the engine stores it
+
+
+def record_reference(record: WorkRecordView) -> str:
+    """How a Remove button names a record: by its id; one added in this very turn (shown before
+    the engine stores it, so without an id yet) by what it holds."""
+    return str(record.id) if record.id != UNSTORED else NEW + fingerprint(record.data)
+
+
+def fingerprint(data: Mapping[str, str]) -> str:
+    """A short digest of what a record holds, to find it again once it is stored."""
+    text = json.dumps(dict(data), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def map_extras(turn: Turn) -> tuple[str | None, Mapping[str, str] | None]:
@@ -205,7 +224,7 @@ def submit_record(turn: Turn, section: WorkSection) -> StepResult:
         return show_section(turn, section, lead=words.work_full.format(limit=section.max_records))
     record = {name: value for name, value in values.items() if value}
     effect = AddWorkRecord(section_id=section.id, data=record, single=not section.repeat)
-    pending = WorkRecordView(id=0, data=record)
+    pending = WorkRecordView(id=UNSTORED, data=record)
     after = [*records, pending] if section.repeat else [pending]
     shown = _show_as_it_will_be(turn, section, after, turn.content.coach.toolkit.work_saved)
     return StepResult(replies=shown.replies, effects=(effect,), keep_state=True)
@@ -240,9 +259,22 @@ def _show_as_it_will_be(
     return show_section(preview, section, lead=lead)
 
 
-def remove_record(turn: Turn, section: WorkSection, record_id: int) -> StepResult:
+def remove_record(turn: Turn, section: WorkSection, reference: str) -> StepResult | None:
+    """Remove the record a Remove button names (`record_reference`); None: no button names a
+    record so."""
     words = turn.content.coach.toolkit
     records = turn.reads.work_records(section_id=section.id)
+    if reference.startswith(NEW):
+        # Added when the button was drawn: the latest of this person's that holds the same.
+        digest = reference.removeprefix(NEW)
+        same = [r.id for r in records if fingerprint(r.data) == digest]
+        record_id: int | None = same[-1] if same else None
+        if record_id is None:  # removed already (a second press)
+            return show_section(turn, section, lead=words.work_missing)
+    else:
+        record_id = parse_int(reference)
+    if record_id is None:
+        return None
     if record_id not in {r.id for r in records}:
         # Removed already (a second press), or someone else's record named in a tampered
         # button: either way nothing is removed, and only the ids are logged.

@@ -136,6 +136,7 @@ OWN_ONLY: dict[str, str] = {
     "toolkit:back": "answers, by question",
     "toolkit:form": "answers, by question",
     "toolkit:edit": "answers, by question",
+    "toolkit:versions": "answers' earlier versions, by question",
     "toolkit:think": "answers, by step",
     "toolkit:skipthink": "answers, by step",
     "toolkit:work": "work records, by section",
@@ -443,6 +444,7 @@ TAMPERED: list[Case] = [
 OWN_ONLY_CASES: list[Case] = [
     # One per kind of object a request names only through the presser (see OWN_ONLY).
     Case("toolkit:edit", value="toolkit:edit:step-1/s1-q1"),  # an answer
+    Case("toolkit:versions", value="toolkit:versions:step-1/s1-q1"),  # its earlier versions
     Case(
         "toolkit.answer",
         form_id="toolkit.answer",

@@ -1,0 +1,59 @@
+"""Recognising a keyword, or a quoted literal, as a whole answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.text import keyword_in, unquoted_literal
+
+KEYWORDS = {
+    "skip": ("skip",),
+    "back": ("back", "go back"),
+    "help": ("help", "?", "what can you do"),
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("skip", "skip"),
+        ("  SKIP  ", "skip"),
+        ("Skip.", "skip"),
+        ("skip!", "skip"),
+        ("Go   Back", "back"),
+        ("go back!", "back"),
+        ("?", "help"),
+        ("What can you do", "help"),
+        ("skip it", None),
+        ("I'd skip that meeting", None),
+        ("", None),
+        ("   ", None),
+        (".", None),
+        ('"skip"', None),  # quoted: the word itself, not the command
+        ("skip?", None),  # only a trailing . or ! is set aside
+    ],
+)
+def test_keyword_in(typed: str, expected: str | None) -> None:
+    assert keyword_in(typed, KEYWORDS) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ('"skip"', "skip"),
+        ("'back'", "back"),
+        ("\u201cmore\u201d", "more"),
+        ("\u2018pause\u2019", "pause"),
+        ('  " skip "  ', "skip"),
+        ('"two words"', "two words"),
+        ("skip", None),
+        ('"skip', None),
+        ('skip"', None),
+        ('""', None),
+        ('" "', None),
+        ('"a" and "b"', None),
+        ("'", None),
+    ],
+)
+def test_unquoted_literal(typed: str, expected: str | None) -> None:
+    assert unquoted_literal(typed) == expected
