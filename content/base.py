@@ -44,11 +44,17 @@ class Templates(ContentModel):
 
     @model_validator(mode="after")
     def _placeholders_known(self) -> Self:
+        from content.plural import Plural  # it is built on this module
+
         for name, value in self:
-            if not isinstance(value, str):
+            if isinstance(value, Plural):  # checked across all its forms
+                used = value.placeholders()
+            elif isinstance(value, str):
+                used = placeholders(value)
+            else:
                 continue
             allowed = self.PLACEHOLDERS.get(name, frozenset())
-            unknown = placeholders(value) - allowed
+            unknown = used - allowed
             if unknown:
                 known = ", ".join(sorted(allowed)) or "none"
                 raise ValueError(
