@@ -8,6 +8,7 @@ from typing import Annotated, ClassVar, Self
 from pydantic import Field, StringConstraints, model_validator
 
 from content.base import ContentModel, Label, ModalTitle, Templates, Text, placeholders
+from content.plural import Plural
 
 Keyword = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1)]
 
@@ -27,14 +28,10 @@ class Durations(Templates):
         "ago": _names("duration"),
     }
 
-    day: Text
-    days: Text
-    week: Text
-    weeks: Text
-    month: Text
-    months: Text
-    year: Text
-    years: Text
+    days: Plural
+    weeks: Plural
+    months: Plural
+    years: Plural
     today: Text
     yesterday: Text
     ago: Text
@@ -243,8 +240,7 @@ class Digest(Templates):
         "more": _names("count"),
     }
 
-    heading_one: Text
-    heading: Text
+    heading: Plural
     line: Text
     since_last: Text
     never: Text

@@ -35,15 +35,12 @@ def human_duration(words: Durations, days: int) -> str:
     """A length of time as people say it: "5 days", "a week", "3 weeks", "2 months"."""
     days = max(days, 1)
     if days < 14 and days % 7:
-        return words.day if days == 1 else words.days.format(count=days)
+        return words.days.format(count=days)
     if days < 28:
-        weeks = days // 7
-        return words.week if weeks == 1 else words.weeks.format(count=weeks)
+        return words.weeks.format(count=days // 7)
     if days < 365:
-        months = max(1, round(days / 30.4))
-        return words.month if months == 1 else words.months.format(count=months)
-    years = round(days / 365)
-    return words.year if years == 1 else words.years.format(count=years)
+        return words.months.format(count=max(1, round(days / 30.4)))
+    return words.years.format(count=round(days / 365))
 
 
 def ago(words: Durations, days: int) -> str:
@@ -195,7 +192,7 @@ def digest_replies(
         return ()
     words = content.checkin.digest
     durations = content.checkin.durations
-    heading = words.heading_one if len(due) == 1 else words.heading.format(count=len(due))
+    heading = words.heading.format(count=len(due))
     lines = [heading]
     for relationship in due[:DIGEST_LINES]:
         last = lasts.get(relationship.id)

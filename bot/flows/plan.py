@@ -58,6 +58,7 @@ MAX_RELATIONSHIP_BUTTONS = 20
 MAX_ACTION_BUTTONS = 20
 MAX_DONE_SHOWN = 5
 BALANCE_DAYS = 90
+SELF = "self"  # the worksheet's "yourself" constituency: a relationship with no kind to name
 NAMED = "@"  # a relationship named in a button (one just added, whose id is not known yet)
 
 
@@ -311,12 +312,17 @@ class PlanFlow(Flow):
         words = content.plan.detail
         labels = content.plan.labels
         r = relationship
-        lines = [
-            words.heading.format(
+        heading = (
+            words.heading_self.format(name=r.name, constituency=constituency_name(content, r))
+            if r.constituency == SELF
+            else words.heading.format(
                 name=r.name,
                 kind=content.plan.kinds.words.get(r.kind, r.kind),
                 constituency=constituency_name(content, r),
-            ),
+            )
+        )
+        lines = [
+            heading,
             words.cadence.format(cadence=cadence_words(content, r.cadence, r.cadence_days)),
         ]
         if r.paused:
@@ -382,7 +388,7 @@ class PlanFlow(Flow):
         words = turn.content.plan
         r = relationship
         count = sum(1 for c in turn.reads.checkins() if c.relationship_id == r.id)
-        text = words.detail.remove_question.format(name=r.name, checkins=count)
+        text = words.detail.remove_question.format(name=r.name, count=count)
         choices = (
             _button("remove-confirm", words.labels.remove_confirm, r.id, style="danger"),
             _button("show", words.labels.keep, r.id),
@@ -711,10 +717,13 @@ def _relationship_line(turn: Turn, r: RelationshipView) -> str:
     if r.rating is not None:
         stage = _stage_name(content, r.rating.stage_id)
         details.append(words.stage.format(stage=stage, score=r.rating.score))
+    details_text = words.detail_separator.join(details)
+    if r.constituency == SELF:  # "Myself (a person)" says nothing: no kind for yourself
+        return words.relationship_line_self.format(name=r.name, details=details_text)
     return words.relationship_line.format(
         name=r.name,
         kind=content.plan.kinds.words.get(r.kind, r.kind),
-        details=words.detail_separator.join(details),
+        details=details_text,
     )
 
 

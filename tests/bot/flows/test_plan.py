@@ -234,6 +234,22 @@ class TestRelationships:
         assert row.paused is False
         assert row.next_due_at == datetime(2026, 12, 23, 15, 0, tzinfo=UTC)
 
+    def test_yourself_is_not_called_a_person(self, chat: ChatScript, database: Database) -> None:
+        add_relationship(chat, name="Myself", constituency="self")
+        rid = only_relationship(database).id
+        chat.command("coach", "plan")
+        assert "(a person)" not in chat.text
+        assert "• *Myself*: every month" in chat.text
+        chat.press(f"plan:show:{rid}")
+        assert chat.text.startswith("*Myself*, yourself")
+
+    def test_removing_one_without_checkins_counts_them_in_words(
+        self, chat: ChatScript, database: Database
+    ) -> None:
+        add_relationship(chat)
+        chat.press(f"plan:remove:{only_relationship(database).id}")
+        assert "Its 0 logged check-ins and" in chat.text
+
     def test_remove_asks_first_then_removes_it_with_its_checkins(
         self, chat: ChatScript, database: Database, engine: Engine
     ) -> None:
@@ -256,7 +272,7 @@ class TestRelationships:
         chat.press(f"plan:show:{rid}")
         assert "Fri 20 Nov 2026: Talked budget." in chat.text
         chat.press(f"plan:remove:{rid}")
-        assert "1 logged check-ins" in chat.text
+        assert "Its 1 logged check-in and its maturity ratings" in chat.text
         confirm = next(c for c in chat.choices if c.value == f"plan:remove-confirm:{rid}")
         assert confirm.style == "danger"
         assert len(rows(database, Relationship)) == 1  # nothing removed before confirming
