@@ -213,6 +213,7 @@ class Nudge(Templates):
         "since_last_yesterday": _names("name", "date"),
         "never": _names("name", "ago"),
         "went": _names("went"),
+        "due": _names("date", "cadence"),
         "strategies": _names("strategies"),
         "measure": _names("measure"),
         "more_measures": _names("count"),
@@ -224,6 +225,7 @@ class Nudge(Templates):
     since_last_yesterday: Text
     never: Text
     went: Text
+    due: Text  # the day it fell due, worded as the plan and the check-in word it
     notes_then: Text
     strategies: Text
     measures: Text
@@ -234,7 +236,7 @@ class Nudge(Templates):
 class Digest(Templates):
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "heading": _names("count"),
-        "line": _names("name", "since"),
+        "line": _names("name", "since", "date"),  # date: the day it fell due
         "since_last": _names("ago"),
         "never": _names("ago"),
         "more": _names("count"),

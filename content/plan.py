@@ -36,18 +36,28 @@ class DateText(Templates):
 
 
 class CadenceText(ContentModel):
-    words: dict[str, Text]
-    every_day: Text
+    """How often, exactly: the named cadences, and every N days (in weeks only when N is a
+    whole number of weeks: "every 6 weeks", but "every 45 days", never "about a month")."""
+
+    words: dict[str, Text]  # the named cadences
+    every_days: Plural
+    every_weeks: Plural
     options: dict[str, Text]
 
     @field_validator("words")
     @classmethod
     def _words_cover_cadences(cls, value: dict[str, str]) -> dict[str, str]:
-        _keys_are(value, CADENCE_IDS)
+        _keys_are(value, tuple(c for c in CADENCE_IDS if c != "days"))
         for cadence, template in value.items():
-            allowed = {"days"} if cadence == "days" else set()
-            if placeholders(template) - allowed:
-                raise ValueError(f"{cadence}: only 'days' may name {{days}}")
+            if placeholders(template):
+                raise ValueError(f"{cadence}: a named cadence takes no placeholder")
+        return value
+
+    @field_validator("every_days", "every_weeks")
+    @classmethod
+    def _counts_only(cls, value: Plural) -> Plural:
+        if value.placeholders() - {"count"}:
+            raise ValueError("only {count} may be named")
         return value
 
     @field_validator("options")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.core.messages import Choice, Form, FormErrors, Reply
 from bot.core.text import parse_int
@@ -51,6 +51,7 @@ from bot.flows.plan_model import (
     SetActionDone,
     SetRelationshipPaused,
 )
+from bot.flows.wording import due_text
 from content import Content
 
 FLOW = "plan"
@@ -331,8 +332,7 @@ class PlanFlow(Flow):
             if r.next_due_at <= turn.now:
                 lines.append(words.due_now)
             else:
-                day = local_date(content, due_date(turn, r.next_due_at))
-                lines.append(words.next_due.format(date=day))
+                lines.append(words.next_due.format(date=_due_text(turn, r.next_due_at)))
         if r.strategies:
             lines += ["", words.strategies.format(text=r.strategies)]
         if r.success_measures:
@@ -712,8 +712,7 @@ def _relationship_line(turn: Turn, r: RelationshipView) -> str:
         if r.next_due_at <= turn.now:
             details.append(words.due_now)
         else:
-            day = local_date(content, due_date(turn, r.next_due_at))
-            details.append(words.next_due.format(date=day))
+            details.append(words.next_due.format(date=_due_text(turn, r.next_due_at)))
     if r.rating is not None:
         stage = _stage_name(content, r.rating.stage_id)
         details.append(words.stage.format(stage=stage, score=r.rating.score))
@@ -725,6 +724,12 @@ def _relationship_line(turn: Turn, r: RelationshipView) -> str:
         kind=content.plan.kinds.words.get(r.kind, r.kind),
         details=details_text,
     )
+
+
+def _due_text(turn: Turn, due: datetime) -> str:
+    """A relationship's next due day, worded as on every other surface (bot.flows.wording)."""
+    time_zone = turn.reads.nudge_settings().time_zone
+    return due_text(turn.content, due, time_zone=time_zone, today=turn.today)
 
 
 def _stage_name(content: Content, stage_id: str) -> str:
@@ -782,6 +787,7 @@ def due_now(turn: Turn) -> StepResult:
     """Every nudge and action reminder due now, for a surface the worker cannot reach (the
     terminal shows them when a chat starts); nothing at all when nothing is due."""
     replies: list[Reply] = []
+    time_zone = turn.reads.nudge_settings().time_zone
     for relationship in turn.reads.relationships():
         due = relationship.next_due_at
         if relationship.paused or due is None or due > turn.now:
@@ -793,6 +799,7 @@ def due_now(turn: Turn) -> StepResult:
             last[0] if last else None,
             now=turn.now,
             today=turn.today,
+            time_zone=time_zone,
         )
     for item in turn.reads.action_items(include_done=False):
         if item.due_on <= turn.today:

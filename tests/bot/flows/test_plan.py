@@ -112,10 +112,8 @@ class TestOverview:
         assert "*Friends of the Library*" in overview
         assert overview.index("Governing authority") < overview.index("Local govt")
         assert overview.index("Local govt") < overview.index("Friends of the Library")
-        assert "*Board chair* (a person): every month; next due Wed 23 Dec 2026" in overview
-        assert "*Friends group* (an organisation): every 10 days; next due Thu 3 Dec 2026" in (
-            overview
-        )
+        assert "*Board chair* (a person): every month; next due Wed 23 Dec" in overview
+        assert "*Friends group* (an organisation): every 10 days; next due Thu 3 Dec" in (overview)
         assert "*County office* (a person): every week; paused, no nudges; Intentional (6)" in (
             overview
         )
@@ -186,7 +184,7 @@ class TestRelationships:
         ]
         chat.choose(content.plan.labels.show_relationship)
         assert "*Board chair* (a person), governing authority" in chat.text
-        assert "Next due: Wed 23 Dec 2026" in chat.text
+        assert "Next due: Wed 23 Dec" in chat.text
         assert "• Budget approved" in chat.text
 
     def test_a_partner_is_offered_a_maturity_rating(
