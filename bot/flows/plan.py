@@ -51,7 +51,7 @@ from bot.flows.plan_model import (
     SetActionDone,
     SetRelationshipPaused,
 )
-from bot.flows.wording import due_text
+from bot.flows.wording import due_on_text, due_text
 from content import Content
 
 FLOW = "plan"
@@ -499,7 +499,7 @@ class PlanFlow(Flow):
                         position=position,
                         what=item.what,
                         who=_with_who(content, item),
-                        date=local_date(content, item.due_on),
+                        date=due_on_text(content, item.due_on, today=turn.today),
                     )
                 )
         if done:
@@ -530,7 +530,7 @@ class PlanFlow(Flow):
         lines = [words.item_heading.format(what=item.what)]
         if item.who:
             lines.append(words.item_who.format(who=item.who))
-        day = local_date(content, item.due_on)
+        day = due_on_text(content, item.due_on, today=turn.today)
         if item.done_at is not None:
             lines.append(words.item_due.format(date=day))
             lines.append(
@@ -583,7 +583,9 @@ class PlanFlow(Flow):
         words = content.plan.actions
         labels = content.plan.labels
         template = words.saved_new if saved.action_id is None else words.saved_edit
-        text = template.format(what=saved.what, date=local_date(content, saved.due_on))
+        text = template.format(
+            what=saved.what, date=due_on_text(content, saved.due_on, today=turn.today)
+        )
         choices = (
             _button("action-add", labels.add_action),
             _button("actions", labels.back_to_actions),
@@ -604,7 +606,8 @@ class PlanFlow(Flow):
             text = words.done.format(what=item.what)
             choices = (_button("undone", labels.undo_done, item.id), back)
         else:
-            text = words.undone.format(what=item.what, date=local_date(content, item.due_on))
+            date = due_on_text(content, item.due_on, today=turn.today)
+            text = words.undone.format(what=item.what, date=date)
             choices = (_button("done", labels.mark_done, item.id), back)
         effect = SetActionDone(action_id=item.id, done=done)
         return StepResult(
@@ -815,7 +818,7 @@ def action_reminder_replies(
     who = _with_who(content, item)
     if item.due_on < today:
         text = words.reminder_overdue.format(
-            what=item.what, who=who, date=local_date(content, item.due_on)
+            what=item.what, who=who, date=due_on_text(content, item.due_on, today=today)
         )
     else:
         text = words.reminder_due_today.format(what=item.what, who=who)

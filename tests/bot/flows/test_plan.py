@@ -448,9 +448,9 @@ class TestActionPlan:
             "plan",
         )
         assert item.next_due_at == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
-        assert "due Tue 1 Dec 2026" in chat.text
+        assert "due Tue 1 Dec" in chat.text
         chat.press("plan:actions:")
-        assert "1. Send the budget summary (with Finance officer), due Tue 1 Dec 2026" in chat.text
+        assert "1. Send the budget summary (with Finance officer), due Tue 1 Dec" in chat.text
         chat.press(f"plan:done:{item.id}")
         (item,) = rows(database, ActionItem)
         assert item.done_at is not None
@@ -470,7 +470,7 @@ class TestActionPlan:
     def test_overdue_items_are_marked(self, chat: ChatScript) -> None:
         self.add_action(chat, when="2026-11-01")
         chat.press("plan:actions:")
-        assert "*overdue* since Sun 1 Nov 2026" in chat.text
+        assert "*overdue* since Sun 1 Nov" in chat.text
 
     def test_edit_keeps_it_and_changes_it(self, chat: ChatScript, database: Database) -> None:
         self.add_action(chat)
@@ -545,7 +545,7 @@ class TestActionPlan:
     def test_the_reminder_names_it_and_offers_done(self, content: Content) -> None:
         item = ActionItemView(7, "Call the mayor", "Ana", date(2026, 11, 20), "plan", None)
         (reply,) = action_reminder_replies(content, item, today=date(2026, 11, 23))
-        assert reply.text == "Overdue since Fri 20 Nov 2026: *Call the mayor* (with Ana)"
+        assert reply.text == "Overdue since Fri 20 Nov: *Call the mayor* (with Ana)"
         assert [c.value for c in reply.choices] == ["plan:done:7", "plan:actions:"]
         (today,) = action_reminder_replies(content, item, today=date(2026, 11, 20))
         assert today.text == "Due today: *Call the mayor* (with Ana)"
