@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from content.base import ContentModel, Label, Slug, Templates, Text
+from content.plural import Plural
 
 
 class BalanceStatusText(Templates):
@@ -16,9 +17,27 @@ class BalanceStatusText(Templates):
 
 
 class BalanceStatuses(ContentModel):
+    """The word beside a constituency's figures: none due yet, ahead, on track, behind (fewer
+    logged than planned), or a check-in due or neglected by the time since the last one."""
+
+    none_due: BalanceStatusText
+    ahead: BalanceStatusText
     on_track: BalanceStatusText
+    behind: BalanceStatusText
     due: BalanceStatusText
     neglected: BalanceStatusText
+
+
+class BalanceFigures(Templates):
+    """A constituency's check-ins logged against those planned, in words."""
+
+    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
+        "of_planned": frozenset({"count", "logged"}),  # count: the planned ones
+        "none_planned": frozenset({"count"}),  # count: the logged ones
+    }
+
+    of_planned: Plural
+    none_planned: Plural
 
 
 class BalanceAgo(Templates):
@@ -30,9 +49,9 @@ class BalanceAgo(Templates):
         "months": frozenset({"count"}),
     }
 
-    days: Text
-    weeks: Text
-    months: Text
+    days: Plural
+    weeks: Plural
+    months: Plural
 
 
 class BalanceChartText(Templates):
@@ -43,12 +62,12 @@ class BalanceChartText(Templates):
         "planned_value": frozenset({"count"}),
         "logged_value": frozenset({"count"}),
         "alt_text": frozenset({"days", "items"}),
-        "alt_item": frozenset({"name", "logged", "planned", "status"}),
+        "alt_item": frozenset({"name", "figures", "status"}),
     }
 
     title: Text
     planned: Text  # legend of the planned bars
-    planned_value: Text
+    planned_value: Text  # "{count} planned" reads the same for any count in English
     logged_value: Text
     alt_text: Text
     alt_item: Text
@@ -59,12 +78,13 @@ class BalanceText(Templates):
 
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "intro": frozenset({"days"}),
-        "line": frozenset({"mark", "name", "logged", "planned", "status"}),
+        "line": frozenset({"mark", "name", "figures", "status"}),
         "neglected_since_checkin": frozenset({"name", "ago"}),
         "neglected_never": frozenset({"name", "ago"}),  # ago: since the relationship was added
         "neglected_more": frozenset({"count"}),
         "more_constituencies": frozenset({"count"}),
         "not_in_plan": frozenset({"names"}),
+        "no_relationships": frozenset({"names"}),
     }
 
     title: Text
@@ -72,19 +92,25 @@ class BalanceText(Templates):
     heading_on_demand: Text
     intro: Text
     line: Text
+    figures: BalanceFigures
     statuses: BalanceStatuses
     neglected_since_checkin: Text
     neglected_never: Text
     neglected_more: Text
-    more_constituencies: Text
+    more_constituencies: Plural
     not_in_plan: Text
+    no_relationships: Text  # asked for with an empty plan; names: the key constituencies
     other_name: Text  # an "other" constituency the person gave no name
     all_paused: Text
-    encourage_on_track: Text
+    encourage_on_track: Text  # every key constituency in the plan, none behind
+    encourage_on_track_some: Text  # those in the plan on track, some key ones missing
+    encourage_none_due: Text  # no check-in has fallen due anywhere yet
+    encourage_behind: Text
     encourage_due: Text
     encourage_neglected: Text
     quote_from: Slug  # the worksheet's learning-organization characteristic quoted with it
     ago: BalanceAgo
+    add_label: Label
     log_label: Label
     plan_label: Label
     chart: BalanceChartText

@@ -8,6 +8,7 @@ from typing import Annotated, ClassVar, Self
 from pydantic import Field, StringConstraints, model_validator
 
 from content.base import ContentModel, Label, ModalTitle, Templates, Text, placeholders
+from content.plural import Plural
 
 Keyword = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1)]
 
@@ -27,14 +28,10 @@ class Durations(Templates):
         "ago": _names("duration"),
     }
 
-    day: Text
-    days: Text
-    week: Text
-    weeks: Text
-    month: Text
-    months: Text
-    year: Text
-    years: Text
+    days: Plural
+    weeks: Plural
+    months: Plural
+    years: Plural
     today: Text
     yesterday: Text
     ago: Text
@@ -216,6 +213,7 @@ class Nudge(Templates):
         "since_last_yesterday": _names("name", "date"),
         "never": _names("name", "ago"),
         "went": _names("went"),
+        "due": _names("date", "cadence"),
         "strategies": _names("strategies"),
         "measure": _names("measure"),
         "more_measures": _names("count"),
@@ -227,6 +225,7 @@ class Nudge(Templates):
     since_last_yesterday: Text
     never: Text
     went: Text
+    due: Text  # the day it fell due, worded as the plan and the check-in word it
     notes_then: Text
     strategies: Text
     measures: Text
@@ -237,14 +236,13 @@ class Nudge(Templates):
 class Digest(Templates):
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "heading": _names("count"),
-        "line": _names("name", "since"),
+        "line": _names("name", "since", "date"),  # date: the day it fell due
         "since_last": _names("ago"),
         "never": _names("ago"),
         "more": _names("count"),
     }
 
-    heading_one: Text
-    heading: Text
+    heading: Plural
     line: Text
     since_last: Text
     never: Text

@@ -9,6 +9,7 @@ from typing import ClassVar, Self
 from pydantic import Field, field_validator, model_validator
 
 from content.base import ContentModel, Label, Templates, Text, placeholders
+from content.plural import Plural
 
 
 class CommandHelp(ContentModel):
@@ -280,7 +281,7 @@ class HomeText(ContentModel):
     plan_empty: Text
     plan_due_line: Text
     plan_overdue: Text
-    plan_actions: Text
+    plan_actions: Plural
     reflections_heading: Text
     reflections_empty: Text
     reflection_line: Text

@@ -8,6 +8,7 @@ from typing import ClassVar
 from pydantic import Field, field_validator, model_validator
 
 from content.base import ContentModel, Templates, Text, placeholders
+from content.plural import Plural
 
 CADENCE_IDS = ("weekly", "fortnightly", "monthly", "quarterly", "days")
 KIND_IDS = ("person", "organisation")
@@ -35,18 +36,28 @@ class DateText(Templates):
 
 
 class CadenceText(ContentModel):
-    words: dict[str, Text]
-    every_day: Text
+    """How often, exactly: the named cadences, and every N days (in weeks only when N is a
+    whole number of weeks: "every 6 weeks", but "every 45 days", never "about a month")."""
+
+    words: dict[str, Text]  # the named cadences
+    every_days: Plural
+    every_weeks: Plural
     options: dict[str, Text]
 
     @field_validator("words")
     @classmethod
     def _words_cover_cadences(cls, value: dict[str, str]) -> dict[str, str]:
-        _keys_are(value, CADENCE_IDS)
+        _keys_are(value, tuple(c for c in CADENCE_IDS if c != "days"))
         for cadence, template in value.items():
-            allowed = {"days"} if cadence == "days" else set()
-            if placeholders(template) - allowed:
-                raise ValueError(f"{cadence}: only 'days' may name {{days}}")
+            if placeholders(template):
+                raise ValueError(f"{cadence}: a named cadence takes no placeholder")
+        return value
+
+    @field_validator("every_days", "every_weeks")
+    @classmethod
+    def _counts_only(cls, value: Plural) -> Plural:
+        if value.placeholders() - {"count"}:
+            raise ValueError("only {count} may be named")
         return value
 
     @field_validator("options")
@@ -112,6 +123,7 @@ class OverviewText(Templates):
         "goal_line": frozenset({"label", "text"}),
         "group_heading": frozenset({"name"}),
         "relationship_line": frozenset({"name", "kind", "details"}),
+        "relationship_line_self": frozenset({"name", "details"}),
         "next_due": frozenset({"date"}),
         "stage": frozenset({"stage", "score"}),
         "more_buttons": frozenset({"shown"}),
@@ -124,6 +136,8 @@ class OverviewText(Templates):
     goal_line: Text
     group_heading: Text
     relationship_line: Text
+    # For the "yourself" constituency: "Myself (a person)" says nothing, so no kind.
+    relationship_line_self: Text
     detail_separator: str
     next_due: Text
     due_now: Text
@@ -184,6 +198,7 @@ class RelationshipText(Templates):
 class DetailText(Templates):
     PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {
         "heading": frozenset({"name", "kind", "constituency"}),
+        "heading_self": frozenset({"name", "constituency"}),
         "cadence": frozenset({"cadence"}),
         "next_due": frozenset({"date"}),
         "strategies": frozenset({"text"}),
@@ -196,11 +211,12 @@ class DetailText(Templates):
         "resumed_now": frozenset({"name", "cadence"}),
         "already_paused": frozenset({"name"}),
         "already_resumed": frozenset({"name"}),
-        "remove_question": frozenset({"name", "checkins"}),
+        "remove_question": frozenset({"name", "count"}),  # count: its logged check-ins
         "removed": frozenset({"name"}),
     }
 
     heading: Text
+    heading_self: Text  # the "yourself" constituency: no kind after the name
     cadence: Text
     next_due: Text
     due_now: Text
@@ -220,7 +236,7 @@ class DetailText(Templates):
     resumed_now: Text
     already_paused: Text
     already_resumed: Text
-    remove_question: Text
+    remove_question: Plural
     removed: Text
 
 

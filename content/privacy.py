@@ -8,20 +8,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from content.base import Label, Templates, Text
-
-
-class KindWords(Templates):
-    """How many rows of one kind a person has, in words: one, or several (`{count}`)."""
-
-    PLACEHOLDERS: ClassVar[Mapping[str, frozenset[str]]] = {"many": frozenset({"count"})}
-
-    one: Text
-    many: Text
-
-    def count(self, count: int) -> str:
-        if count < 1:
-            raise ValueError(f"count must be >= 1, got {count}")
-        return self.one if count == 1 else self.many.format(count=count)
+from content.plural import Plural
 
 
 class ExportWords(Templates):
@@ -73,6 +60,6 @@ class PrivacyText(Templates):
 
     # One entry per table of a person's rows, in the order they are listed (a test checks that
     # every such table has one: a new table must be named here before it can be deleted).
-    kinds: dict[str, KindWords] = Field(min_length=1)
+    kinds: dict[str, Plural] = Field(min_length=1)  # how many rows of one kind, `{count}`
     export: ExportWords
     forget: ForgetWords

@@ -16,6 +16,7 @@ from typing import ClassVar, Literal, Self
 from pydantic import Field, field_validator, model_validator
 
 from content.base import ContentModel, Label, ModalTitle, Slug, Templates, Text, placeholders
+from content.plural import plural_category
 from content.sources import CompetencyModel, LeadershipModel, RelationshipWorksheet
 from content.toolkit import Toolkit
 
@@ -58,7 +59,8 @@ class Recap(Templates):
         """The recap for this many people (0, 1, or more)."""
         if count < 0:
             raise ValueError(f"count must be >= 0, got {count}")
-        template = self.none if count == 0 else self.one if count == 1 else self.many
+        one = plural_category(count) == "one"  # the content's plural rules, in one place
+        template = self.none if count == 0 else self.one if one else self.many
         return template.format(count=count)
 
 

@@ -11,7 +11,7 @@ from typing import Protocol, TypeVar
 
 from pydantic import ConfigDict, Field, model_validator
 
-from content.base import ContentModel, Slug, Text
+from content.base import Adaptable, ContentModel, Slug, Text
 
 
 class _Identified(Protocol):
@@ -422,14 +422,14 @@ class EngagementRubric(ContentModel):
 # --- Seed 004: "Responding to All" worksheet ---------------------------------------------
 
 
-class WorksheetPrompt(ContentModel):
+class WorksheetPrompt(Adaptable):
     """A question or field of the worksheet the person writes an answer to."""
 
     id: Slug
     text: Text
 
 
-class WorksheetSection(ContentModel):
+class WorksheetSection(Adaptable):
     """A worksheet section: a heading, the source's framing, and its prompts."""
 
     id: Slug
@@ -498,7 +498,7 @@ class PlanColumn(ContentModel):
     name: Text
 
 
-class RelationshipPlan(ContentModel):
+class RelationshipPlan(Adaptable):
     """ "Relationship Management Planning": the plan's columns and the questions after it."""
 
     id: Slug

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from content.base import ContentModel, Slug, Text
+from content.base import Adaptable, ContentModel, Slug, Text
 
 
 class Resource(ContentModel):
@@ -15,14 +15,14 @@ class Resource(ContentModel):
     url: str | None = None
 
 
-class Example(ContentModel):
+class Example(Adaptable):
     """A worked example from the source, optionally labelled ("Strength", "Alignment")."""
 
     label: Text | None = None
     text: Text
 
 
-class ReflectionQuestion(ContentModel):
+class ReflectionQuestion(Adaptable):
     """One question the person answers; `after_item` keeps its place among the checklist."""
 
     id: Slug
@@ -34,7 +34,7 @@ class ReflectionQuestion(ContentModel):
     note: Text | None = None
 
 
-class ChecklistItem(ContentModel):
+class ChecklistItem(Adaptable):
     """A process-checklist item: the bold action verb and what to do."""
 
     id: Slug
@@ -45,7 +45,7 @@ class ChecklistItem(ContentModel):
     resources: tuple[Resource, ...] = ()
 
 
-class Tip(ContentModel):
+class Tip(Adaptable):
     """A tip box; sample emails and meeting outlines are tips with a `kind`."""
 
     id: Slug
@@ -70,7 +70,7 @@ class CurrentConversation(ContentModel):
     think_out_loud: tuple[ThinkOutLoud, ...] = ()
 
 
-class Step(ContentModel):
+class Step(Adaptable):
     """One of the seven steps of the toolkit."""
 
     id: Slug

@@ -208,6 +208,17 @@ def counts(session: Session, person_id: int) -> dict[str, int]:
     return found
 
 
+def has_progress(session: Session, person_id: int, flow_id: str) -> bool:
+    """Whether the person has a note of where they are in that flow (a flow_progress row)."""
+    progress = _table("flow_progress")
+    found = session.scalar(
+        select(func.count())
+        .select_from(progress)
+        .where(progress.c.person_id == person_id, progress.c.flow_id == flow_id)
+    )
+    return bool(found)
+
+
 def deleted_kinds() -> tuple[str, ...]:
     """The tables whose rows go with the person (the detached ones stay, without them)."""
     return tuple(owned.name for owned in _plan() if not owned.detached)

@@ -135,6 +135,32 @@ def relationship_due_at(
     )
 
 
+def checkin_moment(happened_on: date, *, hours: WorkingHours, now: datetime) -> datetime:
+    """When a check-in on that local day counts from: now, if it is today (or a day ahead);
+    else the start of that working day."""
+    if happened_on >= now.astimezone(hours.zone).date():
+        return now
+    return hours.start_on(happened_on)
+
+
+def relationship_next_due(
+    *,
+    created_at: datetime,
+    last_checkin_at: datetime | None,
+    last_nudged_at: datetime | None,
+    cadence: str,
+    every_days: int | None,
+    hours: WorkingHours,
+    now: datetime,
+) -> datetime:
+    """The one decision of when a relationship is next due: one cadence from the later of its
+    last check-in (or its start) and its last nudge, so a change to it never brings back a
+    nudge just sent; something already due stays due (now)."""
+    since = max(last_checkin_at or created_at, last_nudged_at or created_at)
+    due = relationship_due_at(since, cadence=cadence, every_days=every_days, hours=hours)
+    return max(due, now)
+
+
 def action_due_at(due_on: date, *, hours: WorkingHours) -> datetime:
     """An action item is reminded at the start of its due day (or the next working day)."""
     return hours.first_start_on_or_after(due_on)

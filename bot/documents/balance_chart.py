@@ -70,7 +70,8 @@ class BalanceChartRow:
     name: str
     planned: float
     logged: int
-    status: Status
+    status: Status  # its colour
+    status_word: str | None = None  # under the name, when not the status's own word
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ def _add_row(
     """One constituency's name, status and bars below `top`; returns the row's bottom."""
     colour = _STATUS_COLOURS[row.status]
     name = measurer.wrap(row.name, _NAME_WIDTH, _NAME_SIZE, "bold") or " "
-    status = measurer.wrap(words.statuses[row.status], _NAME_WIDTH, _STATUS_SIZE, "bold")
+    word = row.status_word or words.statuses[row.status]
+    status = measurer.wrap(word, _NAME_WIDTH, _STATUS_SIZE, "bold")
     name_size = measurer.size(name, _NAME_SIZE, "bold")
     status_size = measurer.size(status, _STATUS_SIZE, "bold") if status else (0.0, 0.0)
     label_height = name_size[1] + (2.0 + status_size[1] if status else 0.0)

@@ -9,8 +9,10 @@ from bot.core.schedule import (
     WorkingHours,
     action_due_at,
     balance_due_at,
+    checkin_moment,
     digest_due_at,
     relationship_due_at,
+    relationship_next_due,
 )
 from bot.engine.registry import Store, handling
 from bot.flows.plan_model import (
@@ -81,6 +83,7 @@ def relationship_view(row: Relationship, rating: MaturityRating | None) -> Relat
         last_checkin_at=row.last_checkin_at,
         next_due_at=row.next_due_at,
         rating=rating_view(rating) if rating is not None else None,
+        last_nudged_at=row.last_nudged_at,
     )
 
 
@@ -204,11 +207,16 @@ def schedule_relationship(row: Relationship, person: Person, now: datetime) -> N
     if row.paused:
         row.next_due_at = None
         return
-    since = max(row.last_checkin_at or row.created_at, row.last_nudged_at or row.created_at)
-    due = relationship_due_at(
-        since, cadence=row.cadence, every_days=row.cadence_days, hours=working_hours(person)
+    # One function decides, here as in what the check-in flow tells the person.
+    row.next_due_at = relationship_next_due(
+        created_at=row.created_at,
+        last_checkin_at=row.last_checkin_at,
+        last_nudged_at=row.last_nudged_at,
+        cadence=row.cadence,
+        every_days=row.cadence_days,
+        hours=working_hours(person),
+        now=now,
     )
-    row.next_due_at = _not_before(due, now)
     row.claimed_until = None
 
 
@@ -263,10 +271,7 @@ def welcome_back(uow: UnitOfWork, person: Person, now: datetime) -> None:
 
 
 def _checkin_moment(happened_on: date, person: Person, now: datetime) -> datetime:
-    hours = working_hours(person)
-    if happened_on >= now.astimezone(hours.zone).date():
-        return now
-    return hours.start_on(happened_on)
+    return checkin_moment(happened_on, hours=working_hours(person), now=now)
 
 
 def _refresh_last_checkin(uow: UnitOfWork, person: Person, row: Relationship) -> None:

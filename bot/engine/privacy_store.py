@@ -35,10 +35,15 @@ class PrivacyReads:
         session.flush()  # what this turn changed already is theirs too
         return person_data.collect(session, self._privacy_person.id)
 
-    def data_summary(self) -> DataSummary:
+    def data_summary(self, *, asking: str | None = None) -> DataSummary:
         session = self._privacy_uow.session
         session.flush()
         counts = person_data.counts(session, self._privacy_person.id)
+        if asking is not None and not person_data.has_progress(
+            session, self._privacy_person.id, asking
+        ):
+            # The asking flow keeps its request as a note of where we were: one more row.
+            counts["flow_progress"] += 1
         channels = self._privacy_uow.team.subscriptions.managed_by(
             person_id=self._privacy_person.id
         )

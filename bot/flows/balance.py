@@ -29,14 +29,29 @@ ALT_TEXT_LIMIT = 1000
 Status = Literal["on-track", "due", "neglected"]
 _SEVERITY: dict[Status, int] = {"on-track": 0, "due": 1, "neglected": 2}
 
+Standing = Literal["none-due", "ahead", "on-track", "behind", "due", "neglected"]
+"""How a constituency reads beside its figures: the time since its check-ins first (due,
+neglected), else its logged check-ins against its planned ones, so the word never contradicts
+the numbers before it."""
+
+_COLOUR: dict[Standing, Status] = {
+    "none-due": "on-track",
+    "ahead": "on-track",
+    "on-track": "on-track",
+    "behind": "due",
+    "due": "due",
+    "neglected": "neglected",
+}
+
 
 @dataclass(frozen=True)
 class RelationshipBalance:
-    """One active relationship over the window: check-ins planned (fractional) and logged, and
-    how long since its last check-in (or, with none, since it was added)."""
+    """One active relationship over the window: check-ins planned (those its cadence brought
+    due in the window, counted from the day it was added) and logged, and how long since its
+    last check-in (or, with none, since it was added)."""
 
     relationship: RelationshipView
-    planned: float
+    planned: int
     logged: int
     since: timedelta
     status: Status
@@ -51,13 +66,13 @@ class ConstituencyBalance:
     relationships: tuple[RelationshipBalance, ...]
 
     @property
-    def planned(self) -> float:
+    def planned(self) -> int:
         return sum(r.planned for r in self.relationships)
 
     @property
     def planned_count(self) -> int:
-        """The planned check-ins as shown: rounded half up, as the chart rounds them."""
-        return math.floor(self.planned + 0.5)
+        """The planned check-ins as shown (a whole number: the ones that fell due)."""
+        return self.planned
 
     @property
     def logged(self) -> int:
@@ -67,6 +82,21 @@ class ConstituencyBalance:
     def status(self) -> Status:
         """The worst of its relationships: neglected if any is, else due if any is."""
         return max((r.status for r in self.relationships), key=_SEVERITY.__getitem__)
+
+    @property
+    def standing(self) -> Standing:
+        """Due or neglected when any of its relationships is; otherwise its logged check-ins
+        against its planned ones: none due yet, ahead, on track or behind."""
+        status = self.status
+        if status != "on-track":
+            return status
+        if self.planned == 0:
+            return "ahead" if self.logged else "none-due"
+        if self.logged > self.planned:
+            return "ahead"
+        if self.logged < self.planned:
+            return "behind"
+        return "on-track"
 
     @property
     def neglected(self) -> tuple[RelationshipBalance, ...]:
@@ -88,9 +118,10 @@ def constituency_balance(
     then the rubric's partner kinds, then the person's own constituencies by name.
 
     Over the window (the last `window_days`, or since the relationship was added if later):
-    planned = the window's length / the cadence's length, and at least the first one;
-    logged = its check-ins dated in the window. A relationship is due once a cadence has
-    passed since its last check-in (or since it was added), neglected once two have.
+    planned = the check-ins its cadence brought due in the window, counting one cadence after
+    another from the day it was added; logged = its check-ins dated in the window. A
+    relationship is due once a cadence has passed since its last check-in (or since it was
+    added), neglected once two have.
     """
     groups: dict[str, list[RelationshipBalance]] = {}
     names: dict[str, str] = {}
@@ -133,14 +164,27 @@ def relationship_balance(
     since = max(now - base, timedelta(0))
     cadence = _cadence(relationship)
     if cadence is None:  # a cadence the schedule cannot read plans nothing and is never late
-        return RelationshipBalance(relationship, 0.0, logged, since, "on-track")
+        return RelationshipBalance(relationship, 0, logged, since, "on-track")
     status: Status = "on-track"
     if now > base + 2 * cadence:
         status = "neglected"
     elif now > base + cadence:
         status = "due"
-    # A relationship plans its first check-in from the day it is added, not a cadence later.
-    return RelationshipBalance(relationship, max(1.0, length / cadence), logged, since, status)
+    return RelationshipBalance(
+        relationship,
+        _falling_due(relationship.created_at, start, now, cadence),
+        logged,
+        since,
+        status,
+    )
+
+
+def _falling_due(added: datetime, start: datetime, now: datetime, cadence: timedelta) -> int:
+    """How many of the moments one, two, three... cadences after `added` fall in (start, now]:
+    the first check-in is planned a cadence after the day it was added, not on that day."""
+    last = (now - added) // cadence  # the latest that has fallen due
+    before = max(start - added, timedelta(0)) // cadence  # those before the window
+    return max(0, last - before)
 
 
 def balance_replies(
@@ -152,29 +196,27 @@ def balance_replies(
     today: date,
     weekly: bool,
 ) -> tuple[Reply, ...]:
-    """The balance summary with its chart; () when the plan has no relationships yet."""
-    if not relationships:
-        return ()
+    """The balance summary with its chart. With no relationships in the plan the weekly one
+    sends nothing (); asked for, it says so and names the constituencies to start with."""
     words = content.balance
     heading = words.heading_weekly if weekly else words.heading_on_demand
     choices = (
         Choice(choice_value("checkin", "start"), words.log_label, "primary"),
         Choice(choice_value("plan", "start"), words.plan_label),
     )
+    if not relationships:
+        if weekly:
+            return ()
+        names = ", ".join(c.name for c in content.worksheet.constituencies())
+        add = Choice(choice_value("plan", "add"), words.add_label, "primary")
+        text = f"{heading}\n{words.no_relationships.format(names=names)}"
+        return (Reply(text, choices=(add, choices[1])),)
     balance = constituency_balance(content, relationships, checkins, now=now, today=today)
     if not balance:
         return (Reply(f"{heading}\n{words.all_paused}", choices=choices),)
-    statuses = {c.status for c in balance}
-    if "neglected" in statuses:
-        encouragement = words.encourage_neglected
-    elif "due" in statuses:
-        encouragement = words.encourage_due
-    else:
-        encouragement = words.encourage_on_track
     missing = _missing_key_constituencies(content, balance)
-    closing = [encouragement]
-    if missing:
-        closing.insert(0, words.not_in_plan.format(names=", ".join(missing)))
+    closing = [words.not_in_plan.format(names=", ".join(missing))] if missing else []
+    closing.append(_encouragement(content, balance, missing=bool(missing)))
     text = _summary_text(content, heading, balance, closing)
     return (
         Reply(
@@ -184,6 +226,26 @@ def balance_replies(
             quote=_quote(content),
         ),
     )
+
+
+def _encouragement(
+    content: Content, balance: Sequence[ConstituencyBalance], *, missing: bool
+) -> str:
+    """The closing word, from the worst standing; "every constituency" only when every key
+    constituency is in the plan and none is behind."""
+    words = content.balance
+    standings = {c.standing for c in balance}
+    if "neglected" in standings:
+        return words.encourage_neglected
+    if "due" in standings:
+        return words.encourage_due
+    if "behind" in standings:
+        return words.encourage_behind
+    if standings == {"none-due"}:
+        return words.encourage_none_due
+    if missing:
+        return words.encourage_on_track_some
+    return words.encourage_on_track
 
 
 def _summary_text(
@@ -211,13 +273,12 @@ def _summary_text(
 
 def _constituency_lines(content: Content, constituency: ConstituencyBalance) -> list[str]:
     words = content.balance
-    status = _status_words(content, constituency.status)
+    status = _status_words(content, constituency.standing)
     lines = [
         words.line.format(
             mark=status.mark,
             name=shorten(constituency.name, NAME_LIMIT),
-            logged=constituency.logged,
-            planned=constituency.planned_count,
+            figures=_figures(content, constituency),
             status=status.word,
         )
     ]
@@ -235,18 +296,32 @@ def _constituency_lines(content: Content, constituency: ConstituencyBalance) -> 
     return lines
 
 
+def _figures(content: Content, constituency: ConstituencyBalance) -> str:
+    """ "2 of 3 planned check-ins", or with none planned yet how many were logged."""
+    words = content.balance.figures
+    if constituency.planned_count == 0:
+        return words.none_planned.format(count=constituency.logged)
+    return words.of_planned.format(count=constituency.planned_count, logged=constituency.logged)
+
+
 def _chart_image(content: Content, balance: Sequence[ConstituencyBalance]) -> Image:
     # Imported here: matplotlib loads only when a chart is actually drawn.
     from bot.documents.balance_chart import BalanceChartRow, BalanceChartWords, draw_balance
 
     words = content.balance
     chart = words.chart
-    statuses: dict[Status, str] = {
-        status: f"{_status_words(content, status).mark} {_status_words(content, status).word}"
-        for status in _SEVERITY
-    }
+    statuses: dict[Status, str] = {status: _mark_and_word(content, status) for status in _SEVERITY}
     png = draw_balance(
-        [BalanceChartRow(c.name, c.planned, c.logged, c.status) for c in balance],
+        [
+            BalanceChartRow(
+                c.name,
+                c.planned,
+                c.logged,
+                _COLOUR[c.standing],
+                _mark_and_word(content, c.standing),
+            )
+            for c in balance
+        ],
         BalanceChartWords(
             title=chart.title.format(days=WINDOW_DAYS),
             planned=chart.planned,
@@ -258,9 +333,8 @@ def _chart_image(content: Content, balance: Sequence[ConstituencyBalance]) -> Im
     items = "; ".join(
         chart.alt_item.format(
             name=shorten(c.name, NAME_LIMIT),
-            logged=c.logged,
-            planned=c.planned_count,
-            status=_status_words(content, c.status).word,
+            figures=_figures(content, c),
+            status=_status_words(content, c.standing).word,
         )
         for c in balance
     )
@@ -268,13 +342,21 @@ def _chart_image(content: Content, balance: Sequence[ConstituencyBalance]) -> Im
     return Image(CHART_FILENAME, png, shorten(alt_text, ALT_TEXT_LIMIT))
 
 
-def _status_words(content: Content, status: Status) -> BalanceStatusText:
+def _status_words(content: Content, standing: Standing) -> BalanceStatusText:
     statuses = content.balance.statuses
-    if status == "neglected":
-        return statuses.neglected
-    if status == "due":
-        return statuses.due
-    return statuses.on_track
+    return {
+        "none-due": statuses.none_due,
+        "ahead": statuses.ahead,
+        "on-track": statuses.on_track,
+        "behind": statuses.behind,
+        "due": statuses.due,
+        "neglected": statuses.neglected,
+    }[standing]
+
+
+def _mark_and_word(content: Content, standing: Standing) -> str:
+    words = _status_words(content, standing)
+    return f"{words.mark} {words.word}"
 
 
 def _quote(content: Content) -> str | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
-from bot.core.schedule import WorkingHours, relationship_due_at
+from bot.core.schedule import WorkingHours
 from bot.core.text import parse_int
 from bot.flows.base import Command, Flow, Handler, StepResult, Turn, choice_value, reply_only
 from bot.flows.matching import closest, exact_or_contained, fuzzy
@@ -17,7 +17,6 @@ from bot.flows.nudges import (
     NAME_SHOWN,
     clip,
     day_text,
-    human_duration,
     nudge_replies,
     relationship_label,
 )
@@ -29,6 +28,7 @@ from bot.flows.plan_model import (
     SnoozeRelationship,
     UndoCheckIn,
 )
+from bot.flows.wording import due_day, due_text, next_due, skipped_due, wait_text
 
 FORM_ID = "checkin.log"
 SNOOZE_FORM_ID = "checkin.snooze"
@@ -179,6 +179,7 @@ class CheckInFlow(Flow):
                 last[0] if last else None,
                 now=turn.now,
                 today=turn.today,
+                time_zone=turn.reads.nudge_settings().time_zone,
             )
             return reply_only(*nudge)
         return None
@@ -340,14 +341,9 @@ class CheckInFlow(Flow):
             return None
         if relationship.paused:
             return _paused(turn, relationship)
-        hours = working_hours(turn.reads.nudge_settings())
-        due = relationship_due_at(
-            turn.now,
-            cadence=relationship.cadence,
-            every_days=relationship.cadence_days,
-            hours=hours,
-        )
-        when = day_text(turn.content, due.astimezone(hours.zone).date(), today=turn.today)
+        settings = turn.reads.nudge_settings()
+        due = skipped_due(relationship, hours=working_hours(settings), now=turn.now)
+        when = due_text(turn.content, due, time_zone=settings.time_zone, today=turn.today)
         text = turn.content.checkin.reminders.skipped.format(
             name=clip(relationship.name, NAME_SHOWN), date=when
         )
@@ -615,32 +611,23 @@ def _log(
 
 
 def _next_nudge(turn: Turn, relationship: RelationshipView, happened_on: date) -> str:
-    """When the next nudge comes, worked out as the engine will store it: one cadence after
-    the latest check-in, at the start of the first working day then."""
+    """When the next nudge comes, decided and worded as everywhere else (bot.flows.wording):
+    the day the plan and the home page will show once the check-in is stored."""
     words = turn.content.checkin.logged
     name = clip(relationship.name, NAME_SHOWN)
-    if relationship.paused:
+    settings = turn.reads.nudge_settings()
+    hours = working_hours(settings)
+    due = next_due(relationship, hours=hours, now=turn.now, checkin_on=happened_on)
+    if due is None:
         return words.paused.format(name=name)
-    hours = working_hours(turn.reads.nudge_settings())
-    latest = happened_on
-    if relationship.last_checkin_at is not None:
-        latest = max(latest, relationship.last_checkin_at.astimezone(hours.zone).date())
-    due = relationship_due_at(
-        hours.start_on(latest),
-        cadence=relationship.cadence,
-        every_days=relationship.cadence_days,
-        hours=hours,
-    )
-    due_day = due.astimezone(hours.zone).date()
-    wait = (due_day - turn.today).days
+    due_day_local = due_day(due, settings.time_zone)
+    wait = (due_day_local - turn.today).days
     if due <= turn.now or wait <= 0:
         return words.next_due_now
-    when = day_text(turn.content, due_day, today=turn.today)
+    when = due_text(turn.content, due, time_zone=settings.time_zone, today=turn.today)
     if wait == 1:
         return words.next_tomorrow.format(date=when)
-    return words.next_in.format(
-        wait=human_duration(turn.content.checkin.durations, wait), date=when
-    )
+    return words.next_in.format(wait=wait_text(turn.content, wait), date=when)
 
 
 def _paused(turn: Turn, relationship: RelationshipView) -> StepResult:
@@ -673,12 +660,12 @@ def _snooze_form(turn: Turn, relationship: RelationshipView) -> StepResult:
 
 
 def _snoozed(turn: Turn, relationship: RelationshipView, until: date) -> StepResult:
-    hours = working_hours(turn.reads.nudge_settings())
+    settings = turn.reads.nudge_settings()
     # A snooze ends at the start of the first working day on or after the date chosen.
-    reminded = hours.first_start_on_or_after(until).astimezone(hours.zone).date()
+    reminded = working_hours(settings).first_start_on_or_after(until)
     text = turn.content.checkin.reminders.snoozed.format(
         name=clip(relationship.name, NAME_SHOWN),
-        date=day_text(turn.content, reminded, today=turn.today),
+        date=due_text(turn.content, reminded, time_zone=settings.time_zone, today=turn.today),
     )
     effect = SnoozeRelationship(relationship_id=relationship.id, until=until)
     return StepResult(replies=(Reply(text),), effects=(effect,), keep_state=True)

@@ -6,13 +6,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.messages import Choice, HomePage, HomeSection
-from bot.core.schedule import zone
 from bot.flows.assess import home_section as _self_assessment
 from bot.flows.base import Turn, choice_value
-from bot.flows.nudges import day_text
 from bot.flows.privacy import home_line as your_data
 from bot.flows.team import TeamFlow
 from bot.flows.toolkit import current_position, next_step, render_overview
+from bot.flows.wording import due_text
 
 RECENT_REFLECTIONS = 5
 UPCOMING_RELATIONSHIPS = 3
@@ -100,7 +99,7 @@ def _relationships(turn: Turn) -> HomeSection:
         return HomeSection(
             heading=words.plan_heading, lines=(words.plan_empty,), choices=(add, plan_button)
         )
-    local_zone = zone(turn.reads.nudge_settings().time_zone)
+    time_zone = turn.reads.nudge_settings().time_zone
     upcoming = sorted(
         (r for r in relationships if r.next_due_at is not None),
         key=lambda r: r.next_due_at or turn.now,
@@ -108,10 +107,8 @@ def _relationships(turn: Turn) -> HomeSection:
     lines = [
         words.plan_due_line.format(
             name=r.name,
-            date=day_text(
-                turn.content,
-                (r.next_due_at or turn.now).astimezone(local_zone).date(),
-                today=turn.today,
+            date=due_text(
+                turn.content, r.next_due_at or turn.now, time_zone=time_zone, today=turn.today
             ),
         )
         for r in upcoming

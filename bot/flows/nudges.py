@@ -9,13 +9,15 @@ from bot.core.messages import Choice, Reply
 from bot.flows.base import choice_value
 from bot.flows.plan_forms import constituency_name
 from bot.flows.plan_model import CheckInView, RelationshipView
+from bot.flows.wording import cadence_text, due_text
+from bot.flows.wording import day_text as day_text  # re-exported for the flows that use it here
 from content import Content
 from content.checkin import Durations
 
 TEXT_LIMIT = 3000  # a Slack section's text, and the most one reply should say
 BUTTON_LIMIT = 75  # a Slack button's label
 NOTES_SHOWN = 600  # of the last check-in's notes, quoted in a nudge
-STRATEGIES_SHOWN = 800
+STRATEGIES_SHOWN = 700  # room kept for the day it fell due, so the measures still fit
 MEASURES_SHOWN = 8
 MEASURE_SHOWN = 150
 NAME_SHOWN = 80
@@ -35,15 +37,12 @@ def human_duration(words: Durations, days: int) -> str:
     """A length of time as people say it: "5 days", "a week", "3 weeks", "2 months"."""
     days = max(days, 1)
     if days < 14 and days % 7:
-        return words.day if days == 1 else words.days.format(count=days)
+        return words.days.format(count=days)
     if days < 28:
-        weeks = days // 7
-        return words.week if weeks == 1 else words.weeks.format(count=weeks)
+        return words.weeks.format(count=days // 7)
     if days < 365:
-        months = max(1, round(days / 30.4))
-        return words.month if months == 1 else words.months.format(count=months)
-    years = round(days / 365)
-    return words.year if years == 1 else words.years.format(count=years)
+        return words.months.format(count=max(1, round(days / 30.4)))
+    return words.years.format(count=round(days / 365))
 
 
 def ago(words: Durations, days: int) -> str:
@@ -53,16 +52,6 @@ def ago(words: Durations, days: int) -> str:
     if days == 1:
         return words.yesterday
     return words.ago.format(duration=human_duration(words, days))
-
-
-def day_text(content: Content, day: date, *, today: date) -> str:
-    """ "Tue 3 Dec"; with the year when it is not this year's."""
-    words = content.checkin.dates
-    weekday = words.weekdays[day.weekday()]
-    month = words.months[day.month - 1]
-    if day.year == today.year:
-        return words.this_year.format(weekday=weekday, day=day.day, month=month)
-    return words.other_year.format(weekday=weekday, day=day.day, month=month, year=day.year)
 
 
 def relationship_label(content: Content, relationship: RelationshipView) -> str:
@@ -161,9 +150,11 @@ def nudge_replies(
     *,
     now: datetime,
     today: date,
+    time_zone: str | None,
 ) -> tuple[Reply, ...]:
     """The nudge for one due relationship: how long it has been, what was said last time, the
-    plan for it, and the buttons to log, snooze or skip."""
+    day it fell due (worded as the plan words it), the plan for it, and the buttons to log,
+    snooze or skip."""
     words = content.checkin.nudge
     opening = [
         words.heading.format(name=clip(relationship.name, NAME_SHOWN)),
@@ -172,6 +163,10 @@ def nudge_replies(
     went = _went_then(content, last.went if last else None)
     if went:
         opening.append(went)
+    if relationship.next_due_at is not None:
+        when = due_text(content, relationship.next_due_at, time_zone=time_zone, today=today)
+        cadence = cadence_text(content, relationship.cadence, relationship.cadence_days)
+        opening.append(words.due.format(date=when, cadence=cadence))
     paragraphs = [" ".join(opening), *_plan_lines(content, relationship)]
     quote = None
     if last is not None and last.notes and last.notes.strip():
@@ -189,13 +184,15 @@ def digest_replies(
     *,
     now: datetime,
     today: date,
+    time_zone: str | None,
 ) -> tuple[Reply, ...]:
-    """One message for every due relationship; () when none is due (nothing is sent)."""
+    """One message for every due relationship, each with the day it fell due; () when none is
+    due (nothing is sent)."""
     if not due:
         return ()
     words = content.checkin.digest
     durations = content.checkin.durations
-    heading = words.heading_one if len(due) == 1 else words.heading.format(count=len(due))
+    heading = words.heading.format(count=len(due))
     lines = [heading]
     for relationship in due[:DIGEST_LINES]:
         last = lasts.get(relationship.id)
@@ -204,7 +201,10 @@ def digest_replies(
             if last is not None
             else words.never.format(ago=ago(durations, _days_since(relationship.created_at, now)))
         )
-        lines.append(words.line.format(name=clip(relationship.name, NAME_SHOWN), since=since))
+        fell_due = relationship.next_due_at or now
+        when = due_text(content, fell_due, time_zone=time_zone, today=today)
+        name = clip(relationship.name, NAME_SHOWN)
+        lines.append(words.line.format(name=name, since=since, date=when))
     if len(due) > DIGEST_LINES:
         lines.append(words.more.format(count=len(due) - DIGEST_LINES))
     text = clip("\n".join(lines) + "\n\n" + words.footer, TEXT_LIMIT)

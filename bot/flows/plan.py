@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.core.messages import Choice, Form, FormErrors, Reply
 from bot.core.text import parse_int
@@ -51,6 +51,7 @@ from bot.flows.plan_model import (
     SetActionDone,
     SetRelationshipPaused,
 )
+from bot.flows.wording import due_on_text, due_text
 from content import Content
 
 FLOW = "plan"
@@ -58,6 +59,7 @@ MAX_RELATIONSHIP_BUTTONS = 20
 MAX_ACTION_BUTTONS = 20
 MAX_DONE_SHOWN = 5
 BALANCE_DAYS = 90
+SELF = "self"  # the worksheet's "yourself" constituency: a relationship with no kind to name
 NAMED = "@"  # a relationship named in a button (one just added, whose id is not known yet)
 
 
@@ -311,12 +313,17 @@ class PlanFlow(Flow):
         words = content.plan.detail
         labels = content.plan.labels
         r = relationship
-        lines = [
-            words.heading.format(
+        heading = (
+            words.heading_self.format(name=r.name, constituency=constituency_name(content, r))
+            if r.constituency == SELF
+            else words.heading.format(
                 name=r.name,
                 kind=content.plan.kinds.words.get(r.kind, r.kind),
                 constituency=constituency_name(content, r),
-            ),
+            )
+        )
+        lines = [
+            heading,
             words.cadence.format(cadence=cadence_words(content, r.cadence, r.cadence_days)),
         ]
         if r.paused:
@@ -325,8 +332,7 @@ class PlanFlow(Flow):
             if r.next_due_at <= turn.now:
                 lines.append(words.due_now)
             else:
-                day = local_date(content, due_date(turn, r.next_due_at))
-                lines.append(words.next_due.format(date=day))
+                lines.append(words.next_due.format(date=_due_text(turn, r.next_due_at)))
         if r.strategies:
             lines += ["", words.strategies.format(text=r.strategies)]
         if r.success_measures:
@@ -382,7 +388,7 @@ class PlanFlow(Flow):
         words = turn.content.plan
         r = relationship
         count = sum(1 for c in turn.reads.checkins() if c.relationship_id == r.id)
-        text = words.detail.remove_question.format(name=r.name, checkins=count)
+        text = words.detail.remove_question.format(name=r.name, count=count)
         choices = (
             _button("remove-confirm", words.labels.remove_confirm, r.id, style="danger"),
             _button("show", words.labels.keep, r.id),
@@ -493,7 +499,7 @@ class PlanFlow(Flow):
                         position=position,
                         what=item.what,
                         who=_with_who(content, item),
-                        date=local_date(content, item.due_on),
+                        date=due_on_text(content, item.due_on, today=turn.today),
                     )
                 )
         if done:
@@ -524,7 +530,7 @@ class PlanFlow(Flow):
         lines = [words.item_heading.format(what=item.what)]
         if item.who:
             lines.append(words.item_who.format(who=item.who))
-        day = local_date(content, item.due_on)
+        day = due_on_text(content, item.due_on, today=turn.today)
         if item.done_at is not None:
             lines.append(words.item_due.format(date=day))
             lines.append(
@@ -577,7 +583,9 @@ class PlanFlow(Flow):
         words = content.plan.actions
         labels = content.plan.labels
         template = words.saved_new if saved.action_id is None else words.saved_edit
-        text = template.format(what=saved.what, date=local_date(content, saved.due_on))
+        text = template.format(
+            what=saved.what, date=due_on_text(content, saved.due_on, today=turn.today)
+        )
         choices = (
             _button("action-add", labels.add_action),
             _button("actions", labels.back_to_actions),
@@ -598,7 +606,8 @@ class PlanFlow(Flow):
             text = words.done.format(what=item.what)
             choices = (_button("undone", labels.undo_done, item.id), back)
         else:
-            text = words.undone.format(what=item.what, date=local_date(content, item.due_on))
+            date = due_on_text(content, item.due_on, today=turn.today)
+            text = words.undone.format(what=item.what, date=date)
             choices = (_button("done", labels.mark_done, item.id), back)
         effect = SetActionDone(action_id=item.id, done=done)
         return StepResult(
@@ -706,16 +715,24 @@ def _relationship_line(turn: Turn, r: RelationshipView) -> str:
         if r.next_due_at <= turn.now:
             details.append(words.due_now)
         else:
-            day = local_date(content, due_date(turn, r.next_due_at))
-            details.append(words.next_due.format(date=day))
+            details.append(words.next_due.format(date=_due_text(turn, r.next_due_at)))
     if r.rating is not None:
         stage = _stage_name(content, r.rating.stage_id)
         details.append(words.stage.format(stage=stage, score=r.rating.score))
+    details_text = words.detail_separator.join(details)
+    if r.constituency == SELF:  # "Myself (a person)" says nothing: no kind for yourself
+        return words.relationship_line_self.format(name=r.name, details=details_text)
     return words.relationship_line.format(
         name=r.name,
         kind=content.plan.kinds.words.get(r.kind, r.kind),
-        details=words.detail_separator.join(details),
+        details=details_text,
     )
+
+
+def _due_text(turn: Turn, due: datetime) -> str:
+    """A relationship's next due day, worded as on every other surface (bot.flows.wording)."""
+    time_zone = turn.reads.nudge_settings().time_zone
+    return due_text(turn.content, due, time_zone=time_zone, today=turn.today)
 
 
 def _stage_name(content: Content, stage_id: str) -> str:
@@ -773,6 +790,7 @@ def due_now(turn: Turn) -> StepResult:
     """Every nudge and action reminder due now, for a surface the worker cannot reach (the
     terminal shows them when a chat starts); nothing at all when nothing is due."""
     replies: list[Reply] = []
+    time_zone = turn.reads.nudge_settings().time_zone
     for relationship in turn.reads.relationships():
         due = relationship.next_due_at
         if relationship.paused or due is None or due > turn.now:
@@ -784,6 +802,7 @@ def due_now(turn: Turn) -> StepResult:
             last[0] if last else None,
             now=turn.now,
             today=turn.today,
+            time_zone=time_zone,
         )
     for item in turn.reads.action_items(include_done=False):
         if item.due_on <= turn.today:
@@ -799,7 +818,7 @@ def action_reminder_replies(
     who = _with_who(content, item)
     if item.due_on < today:
         text = words.reminder_overdue.format(
-            what=item.what, who=who, date=local_date(content, item.due_on)
+            what=item.what, who=who, date=due_on_text(content, item.due_on, today=today)
         )
     else:
         text = words.reminder_due_today.format(what=item.what, who=who)

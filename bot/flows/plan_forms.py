@@ -20,6 +20,7 @@ from bot.flows.plan_model import (
     SavePlan,
     SaveRelationship,
 )
+from bot.flows.wording import cadence_text
 from content import Content
 from content.sources import Indicator, Stage
 
@@ -69,12 +70,7 @@ def due_date(turn: Turn, moment: datetime) -> date:
 
 
 def cadence_words(content: Content, cadence: str, every_days: int | None) -> str:
-    words = content.plan.cadences
-    if cadence == "days":
-        if every_days == 1:
-            return words.every_day
-        return words.words["days"].format(days=every_days)
-    return words.words.get(cadence, cadence)
+    return cadence_text(content, cadence, every_days)  # worded in one place
 
 
 def constituency_name(content: Content, relationship: RelationshipView) -> str:

@@ -54,6 +54,7 @@ class RelationshipView:
     last_checkin_at: datetime | None
     next_due_at: datetime | None
     rating: RatingView | None  # the latest maturity rating, for partners
+    last_nudged_at: datetime | None = None  # the next due time counts from it too
 
 
 @dataclass(frozen=True)

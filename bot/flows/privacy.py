@@ -68,7 +68,7 @@ def _deleted_lines(turn: Turn, summary: DataSummary) -> list[str]:
     words = _words(turn)
     counts = dict(summary.counts)
     lines = [
-        words.forget.item.format(what=kind.count(counts[name]))
+        words.forget.item.format(what=kind.format(count=counts[name]))
         for name, kind in words.kinds.items()
         if counts.get(name)
     ]
@@ -92,7 +92,8 @@ class PrivacyFlow(Flow):
         """What forgetting would delete, with the confirm (danger) and keep buttons. Nothing
         is deleted; the request's token is kept, idle, so the person's place elsewhere stays."""
         words = _words(turn).forget
-        summary = privacy_reads(turn).data_summary()
+        # Counted as the confirm will count them: with this request's own note kept.
+        summary = privacy_reads(turn).data_summary(asking=FLOW_ID)
         token = secrets.token_urlsafe(12)
         parts = [words.heading, words.ask, "\n".join(_deleted_lines(turn, summary))]
         if summary.team_prompts:

@@ -29,7 +29,10 @@ class PersonDataReads(Protocol):
         """Everything stored about the person, JSON-ready (see storage.person_data.collect)."""
         ...
 
-    def data_summary(self) -> DataSummary: ...
+    def data_summary(self, *, asking: str | None = None) -> DataSummary:
+        """What forgetting would delete now; with `asking` (a flow's id), as it will be once
+        that flow's note of this turn is stored too, so a preview lists what a confirm deletes."""
+        ...
 
 
 def privacy_reads(turn: Turn) -> PersonDataReads:

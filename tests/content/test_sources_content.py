@@ -156,9 +156,13 @@ def _wording(node: Any) -> Iterator[str]:
     if isinstance(node, sources.ReflectionPrompt):
         return
     if isinstance(node, BaseModel):
+        # Where a text was adapted for the chat, the source's own is its source_text.
+        adapted = set(getattr(node, "source_text", {}))
         for field in type(node).model_fields:
-            if field not in NOT_WORDING:
+            if field not in NOT_WORDING and field not in adapted:
                 yield from _wording(getattr(node, field))
+    elif isinstance(node, dict):
+        yield from node.values()
     elif isinstance(node, tuple):
         for item in node:
             yield from _wording(item)

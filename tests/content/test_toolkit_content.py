@@ -224,7 +224,7 @@ def test_verbatim_spot_checks(toolkit: Any) -> None:
         "We're not asking you to change who you are, but if you understand your own mindset, "
         "you will likely be more successful in working with others."
     )
-    assert step1.closing_note == (
+    assert step1.source_text["closing_note"] == (
         "Don't forget to save all your reflections—you will be using them again."
     )
     assert toolkit.step("step-2").question("s2-q4").text == (
@@ -337,10 +337,15 @@ SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "003_e16981154
 
 
 def _wording(node: Any) -> Iterator[str]:
+    """The source's wording: where a text was adapted for the chat, its `source_text`."""
     if isinstance(node, dict):
+        adapted = set(node.get("source_text") or {})
         for key, value in node.items():
-            if key not in NOT_WORDING:
-                yield from _wording(value)
+            if key in NOT_WORDING or key in adapted:
+                continue
+            if isinstance(value, list) and any(f"{key}.{i}" in adapted for i in range(len(value))):
+                value = [v for i, v in enumerate(value) if f"{key}.{i}" not in adapted]
+            yield from _wording(value)
     elif isinstance(node, list):
         for item in node:
             yield from _wording(item)

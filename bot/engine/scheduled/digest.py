@@ -34,7 +34,10 @@ class Digest(PersonScheduleMessage):
                 lasts[view.id] = recent[0]
         today = now.astimezone(hours.zone).date()
         content = self.setting.content
-        return digest_replies(content, views, lasts, now=now, today=today), listed
+        replies = digest_replies(
+            content, views, lasts, now=now, today=today, time_zone=hours.time_zone
+        )
+        return replies, listed
 
     def advance(
         self,

@@ -83,6 +83,7 @@ class Nudge(Strategy):
                 checkin_view(last) if last is not None else None,
                 now=now,
                 today=now.astimezone(hours.zone).date(),
+                time_zone=hours.time_zone,
             )
             prepared = Prepared(
                 due=due,

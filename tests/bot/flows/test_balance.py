@@ -143,32 +143,31 @@ def test_a_constituency_takes_the_worst_status_of_its_relationships(content: Con
 
 
 @pytest.mark.parametrize(
-    ("cadence", "every_days", "added_days_ago", "planned", "shown"),
+    ("cadence", "every_days", "added_days_ago", "planned"),
     [
-        ("weekly", None, 200, 90 / 7, 13),
-        ("fortnightly", None, 200, 90 / 14, 6),
-        ("monthly", None, 200, 90 / 31, 3),  # a month is 31 days long (January 2001)
-        ("quarterly", None, 200, 1.0, 1),
-        ("days", 45, 200, 2.0, 2),
-        ("weekly", None, 30, 30 / 7, 4),  # added 30 days ago: the window starts then
-        ("weekly", None, 3, 1.0, 1),  # new: its first check-in is planned from the start
-        ("quarterly", None, 30, 1.0, 1),
-        ("days", 4, 10, 2.5, 3),  # rounded half up
+        ("weekly", None, 200, 13),  # days 112, 119, ... 196 after it was added fall in the window
+        ("fortnightly", None, 200, 7),
+        ("monthly", None, 200, 3),  # a month is 31 days long (January 2001)
+        ("quarterly", None, 200, 1),
+        ("days", 45, 200, 2),
+        ("weekly", None, 30, 4),  # added 30 days ago: the window starts then
+        ("weekly", None, 3, 0),  # new: its first check-in falls due a week after it was added
+        ("quarterly", None, 30, 0),
+        ("days", 4, 10, 2),
     ],
 )
-def test_planned_checkins_over_the_window(
+def test_planned_checkins_are_those_that_fell_due_in_the_window(
     content: Content,
     cadence: str,
     every_days: int | None,
     added_days_ago: int,
-    planned: float,
-    shown: int,
+    planned: int,
 ) -> None:
     r = relationship(cadence=cadence, every_days=every_days, added_days_ago=added_days_ago)
-    assert relationship_balance(r, [], now=NOW, today=TODAY).planned == pytest.approx(planned)
+    assert relationship_balance(r, [], now=NOW, today=TODAY).planned == planned
     (group,) = balance_of(content, [r])
-    assert group.planned == pytest.approx(planned)
-    assert group.planned_count == shown
+    assert group.planned == planned
+    assert group.planned_count == planned
 
 
 def test_logged_counts_this_relationships_checkins_in_the_window() -> None:
@@ -199,7 +198,7 @@ def test_constituency_sums_its_relationships(content: Content) -> None:
     b = relationship(2, name="Union rep", constituency="staff", cadence="quarterly")
     (staff,) = balance_of(content, [a, b], [checkin(1, 3), checkin(1, 10), checkin(2, 60)])
     assert staff.name == "staff"
-    assert staff.planned == pytest.approx(90 / 7 + 1)
+    assert staff.planned == 13 + 1
     assert staff.planned_count == 14
     assert staff.logged == 3
 
@@ -276,9 +275,8 @@ def plan(content: Content) -> tuple[list[RelationshipView], list[CheckInView]]:
     return relationships, checkins
 
 
-def test_no_relationships_no_replies(content: Content) -> None:
+def test_no_relationships_sends_no_weekly_summary(content: Content) -> None:
     assert balance_replies(content, [], [], now=NOW, today=TODAY, weekly=True) == ()
-    assert balance_replies(content, [], [], now=NOW, today=TODAY, weekly=False) == ()
 
 
 def test_summary_lists_each_constituency_and_names_the_neglected(content: Content) -> None:
@@ -291,9 +289,9 @@ def test_summary_lists_each_constituency_and_names_the_neglected(content: Conten
         "✓ *governing authority*: 3 of 3 planned check-ins (on track)",
         "⚠ *staff*: 1 of 13 planned check-ins (neglected)",
         "– Team leads: last check-in 2 weeks ago",
-        "⚠ *local govt*: 0 of 1 planned check-ins (neglected)",
+        "⚠ *local govt*: 0 of 1 planned check-in (neglected)",
         "– Mayor Okafor: no check-in yet, added 6 months ago",
-        "● *Friends of the Library*: 0 of 6 planned check-ins (check-in due)",
+        "● *Friends of the Library*: 0 of 7 planned check-ins (check-in due)",
     ]
     assert "Paused one" not in reply.text
     # the key constituencies without an active relationship, and a word of encouragement
@@ -315,13 +313,16 @@ def test_on_demand_summary_has_its_own_heading(content: Content) -> None:
 
 def test_encouragement_follows_the_worst_status(content: Content) -> None:
     def closing(*relationships: RelationshipView) -> str:
+        checkins = [checkin(1, 1)]
         (reply,) = balance_replies(
-            content, list(relationships), [], now=NOW, today=TODAY, weekly=True
+            content, list(relationships), checkins, now=NOW, today=TODAY, weekly=True
         )
         return reply.text.split("\n")[-1]
 
     words = content.balance
-    assert closing(relationship(cadence="weekly", last_days_ago=1)) == words.encourage_on_track
+    # one relationship: four key constituencies are missing, so not "every constituency"
+    on_track = relationship(cadence="weekly", added_days_ago=7.5, last_days_ago=1)
+    assert closing(on_track) == words.encourage_on_track_some
     assert closing(relationship(cadence="weekly", last_days_ago=9)) == words.encourage_due
     assert closing(relationship(cadence="weekly", last_days_ago=30)) == words.encourage_neglected
 
@@ -333,6 +334,108 @@ def test_every_key_constituency_in_the_plan_leaves_out_the_reminder(content: Con
     ]
     (reply,) = balance_replies(content, relationships, [], now=NOW, today=TODAY, weekly=True)
     assert "No relationships in your plan yet" not in reply.text
+
+
+# ---------------------------------------------------------------------------------------------
+# Honest, consistent wording: one case each (issue 13, item 6)
+
+
+def summary(
+    content: Content,
+    relationships: list[RelationshipView],
+    checkins: Sequence[CheckInView] = (),
+    *,
+    weekly: bool = True,
+) -> list[str]:
+    replies = balance_replies(
+        content, relationships, list(checkins), now=NOW, today=TODAY, weekly=weekly
+    )
+    (reply,) = replies
+    return reply.text.split("\n")
+
+
+def every_key_constituency(content: Content, **kwargs: object) -> list[RelationshipView]:
+    return [
+        relationship(i, name=f"Person {i}", constituency=c.id, **kwargs)  # type: ignore[arg-type]
+        for i, c in enumerate(content.worksheet.constituencies(), start=1)
+    ]
+
+
+def test_case_no_relationships_at_all_says_so_when_asked(content: Content) -> None:
+    lines = summary(content, [], weekly=False)
+    assert lines[0] == "*Your relationship balance*"
+    assert lines[1].startswith("Your plan has no relationships yet, so there is no balance")
+    assert "governing authority, staff, community, profession, yourself" in lines[1]
+    assert content.balance.encourage_on_track not in lines
+    (reply,) = balance_replies(content, [], [], now=NOW, today=TODAY, weekly=False)
+    assert [c.value for c in reply.choices] == ["plan:add:", "plan:start:"]
+
+
+def test_case_some_constituencies_missing_never_says_every_constituency(content: Content) -> None:
+    board = relationship(1, cadence="monthly", last_days_ago=10)
+    staff = relationship(
+        2, name="Team leads", constituency="staff", cadence="monthly", last_days_ago=5
+    )
+    lines = summary(
+        content,
+        [board, staff],
+        [checkin(1, 10), checkin(1, 40), checkin(1, 70)] + [checkin(2, d) for d in (5, 36, 67)],
+    )
+    assert "✓ *governing authority*: 3 of 3 planned check-ins (on track)" in lines
+    assert "No relationships in your plan yet with: community, profession, yourself." in lines
+    text = "\n".join(lines)
+    assert "Every constituency" not in text
+    assert lines[-1] == content.balance.encourage_on_track_some
+
+
+def test_case_all_covered_but_behind_is_not_called_on_track(content: Content) -> None:
+    # each checked in yesterday (so none is due), but once where the weekly rhythm asked for 13
+    relationships = every_key_constituency(content, cadence="weekly", last_days_ago=1)
+    checkins = [checkin(r.id, 1) for r in relationships]
+    lines = summary(content, relationships, checkins)
+    assert "● *governing authority*: 1 of 13 planned check-ins (behind plan)" in lines
+    assert not any("on track" in line for line in lines)
+    assert "Every constituency" not in "\n".join(lines)
+    assert lines[-1] == content.balance.encourage_behind
+
+
+def test_case_on_track_everywhere_says_every_constituency(content: Content) -> None:
+    relationships = every_key_constituency(content, cadence="monthly", last_days_ago=10)
+    checkins = [checkin(r.id, d) for r in relationships for d in (10, 40, 70)]
+    lines = summary(content, relationships, checkins)
+    assert "✓ *staff*: 3 of 3 planned check-ins (on track)" in lines
+    assert not any(line.startswith("No relationships in your plan") for line in lines)
+    assert lines[-1] == content.balance.encourage_on_track
+
+
+def test_case_ahead_of_plan(content: Content) -> None:
+    relationships = every_key_constituency(content, cadence="monthly", last_days_ago=2)
+    checkins = [checkin(r.id, d) for r in relationships for d in (2, 9, 16, 40, 70)]
+    lines = summary(content, relationships, checkins)
+    assert "✓ *community*: 5 of 3 planned check-ins (ahead of plan)" in lines
+    assert lines[-1] == content.balance.encourage_on_track
+
+
+def test_case_zero_planned_a_new_plan_is_not_0_of_1(content: Content) -> None:
+    relationships = every_key_constituency(content, cadence="monthly", added_days_ago=2)
+    lines = summary(content, relationships, [checkin(1, 1)])
+    assert "✓ *governing authority*: 1 check-in logged, none planned yet (ahead of plan)" in lines
+    assert "✓ *staff*: 0 check-ins logged, none planned yet (first check-in not due yet)" in lines
+    assert not any(" of 1 planned" in line for line in lines)
+
+
+def test_case_zero_planned_everywhere_says_nothing_is_due_yet(content: Content) -> None:
+    relationships = every_key_constituency(content, cadence="quarterly", added_days_ago=20)
+    lines = summary(content, relationships)
+    assert lines[-1] == content.balance.encourage_none_due
+    assert "Every constituency" not in "\n".join(lines)
+
+
+def test_one_more_constituency_is_singular(content: Content) -> None:
+    assert content.balance.more_constituencies.format(count=1) == (
+        "…and 1 more constituency; the chart shows them all."
+    )
+    assert content.balance.ago.days.format(count=1) == "1 day ago"
 
 
 @pytest.mark.parametrize(
@@ -361,8 +464,9 @@ def test_the_chart_comes_with_the_summary(content: Content) -> None:
     assert width > 300
     assert image.alt_text == (
         "Bar chart of check-ins logged against check-ins planned over the last 90 days, by "
-        "constituency: governing authority, 3 of 3 (on track); staff, 1 of 13 (neglected); "
-        "local govt, 0 of 1 (neglected); Friends of the Library, 0 of 6 (check-in due)."
+        "constituency: governing authority, 3 of 3 planned check-ins (on track); staff, 1 of 13 "
+        "planned check-ins (neglected); local govt, 0 of 1 planned check-in (neglected); Friends "
+        "of the Library, 0 of 7 planned check-ins (check-in due)."
     )
 
 
@@ -422,7 +526,7 @@ def test_thirty_relationships_stay_within_a_slack_section(content: Content, sepa
 
 def test_a_misspelt_placeholder_is_refused_when_the_content_loads(content: Content) -> None:
     words = content.balance.model_dump()
-    words["line"] = "{mark} *{nmae}*: {logged} of {planned}"
+    words["line"] = "{mark} *{nmae}*: {figures}"
     with pytest.raises(ValidationError, match=r"line uses unknown placeholders \['nmae'\]"):
         BalanceText.model_validate(words)
     words = content.balance.model_dump()

@@ -192,7 +192,7 @@ class TestForm:
         assert chat.text == (
             "Logged your check-in with *Board chair* on Fri 20 Nov. "
             "It served: No surprises at meetings. "
-            "I'll nudge you again in about 4 days, on Fri 27 Nov."
+            "I'll nudge you again in 4 days, on Fri 27 Nov."
         )
         assert values(chat) == [f"checkin:undo:{chair}@{NOW.isoformat()}", "plan:start:"]
 
@@ -331,7 +331,7 @@ class TestQuickLog:
         assert (row.happened_on, row.went, row.source) == (TODAY, None, "quick")
         assert row.notes == "budget talk went well"
         assert chat.text.startswith("Logged your check-in with *Board chair* on Mon 23 Nov.")
-        assert "I'll nudge you again in about a week, on Mon 30 Nov." in chat.text
+        assert "I'll nudge you again in a week, on Mon 30 Nov." in chat.text
         assert f"checkin:undo:{chair}@{NOW.isoformat()}" in values(chat)
         assert relationship(database, chair).next_due_at == nine_chicago(date(2026, 11, 30))
 
@@ -642,7 +642,12 @@ def test_a_digest_leads_to_each_relationships_own_nudge_with_snooze_and_skip(
         )
         due = PlanReads(uow, person).relationships()
     [digest] = digest_replies(
-        chat.engine.content, due, {}, now=chat.engine.clock.now(), today=date(2026, 11, 23)
+        chat.engine.content,
+        due,
+        {},
+        now=chat.engine.clock.now(),
+        today=date(2026, 11, 23),
+        time_zone=chat.time_zone,
     )
     assert f"checkin:nudge:{chair}" in [c.value for c in digest.choices]
 

@@ -17,6 +17,7 @@ from content import Content
 from content.checkin import CheckInText
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+ZONE = "America/Chicago"
 TODAY = date(2026, 11, 23)
 
 
@@ -109,7 +110,9 @@ class TestDurations:
 
 class TestNudge:
     def test_names_the_time_since_what_was_said_and_the_plan(self, content: Content) -> None:
-        [reply] = nudge_replies(content, relationship(), checkin(), now=NOW, today=TODAY)
+        [reply] = nudge_replies(
+            content, relationship(), checkin(), now=NOW, today=TODAY, time_zone=ZONE
+        )
         assert reply.text.startswith("Time for a check-in with *Board chair*.")
         assert "It's been 3 weeks since you last checked in with Board chair (Mon 2 Nov)." in (
             reply.text
@@ -121,7 +124,9 @@ class TestNudge:
         assert reply.quote == "Talked levy timing; she wants numbers by March."
 
     def test_buttons_log_snooze_and_skip(self, content: Content) -> None:
-        [reply] = nudge_replies(content, relationship(), checkin(), now=NOW, today=TODAY)
+        [reply] = nudge_replies(
+            content, relationship(), checkin(), now=NOW, today=TODAY, time_zone=ZONE
+        )
         assert [(c.value, c.label, c.style) for c in reply.choices] == [
             ("checkin:log:7", "Log check-in", "primary"),
             ("checkin:snooze:7/day", "Snooze a day", None),
@@ -132,24 +137,30 @@ class TestNudge:
 
     def test_without_a_check_in_it_says_since_when_it_was_planned(self, content: Content) -> None:
         [reply] = nudge_replies(
-            content, relationship(strategies=None, measures=()), None, now=NOW, today=TODAY
+            content,
+            relationship(strategies=None, measures=()),
+            None,
+            now=NOW,
+            today=TODAY,
+            time_zone=ZONE,
         )
         assert reply.text == (
             "Time for a check-in with *Board chair*. You haven't logged a check-in with "
-            "Board chair yet; you added them to your plan 2 weeks ago."
+            "Board chair yet; you added them to your plan 2 weeks ago. It fell due Mon 23 Nov: "
+            "you planned a check-in every week."
         )
         assert reply.quote is None
 
     def test_yesterday_and_without_notes(self, content: Content) -> None:
         last = checkin(happened_on=TODAY - timedelta(days=1), notes=None, went=None)
-        [reply] = nudge_replies(content, relationship(), last, now=NOW, today=TODAY)
+        [reply] = nudge_replies(content, relationship(), last, now=NOW, today=TODAY, time_zone=ZONE)
         assert "You last checked in with Board chair yesterday (Sun 22 Nov)." in reply.text
         assert "Last time" not in reply.text
         assert reply.quote is None
 
     def test_a_check_in_last_year_names_the_year(self, content: Content) -> None:
         last = checkin(happened_on=date(2025, 10, 1))
-        [reply] = nudge_replies(content, relationship(), last, now=NOW, today=TODAY)
+        [reply] = nudge_replies(content, relationship(), last, now=NOW, today=TODAY, time_zone=ZONE)
         assert "It's been a year since you last checked in with Board chair (Wed 1 Oct 2025)" in (
             reply.text
         )
@@ -161,7 +172,7 @@ class TestNudge:
             measures=tuple(f"measure {n} " + "m" * 500 for n in range(50)),
         )
         last = checkin(notes="said <@U1> & more " * 1000)
-        [reply] = nudge_replies(content, long, last, now=NOW, today=TODAY)
+        [reply] = nudge_replies(content, long, last, now=NOW, today=TODAY, time_zone=ZONE)
         assert len(reply.text) + len(reply.quote or "") <= 3000
         assert reply.quote is not None
         assert reply.quote.endswith("…")
@@ -172,14 +183,16 @@ class TestNudge:
 
 class TestDigest:
     def test_nothing_due_sends_nothing(self, content: Content) -> None:
-        assert digest_replies(content, [], {}, now=NOW, today=TODAY) == ()
+        assert digest_replies(content, [], {}, now=NOW, today=TODAY, time_zone=ZONE) == ()
 
     def test_lists_each_with_the_time_since_its_last_check_in(self, content: Content) -> None:
         due = [relationship(1, "Board chair"), relationship(2, "Mayor Lee")]
-        [reply] = digest_replies(content, due, {1: checkin(1)}, now=NOW, today=TODAY)
+        [reply] = digest_replies(
+            content, due, {1: checkin(1)}, now=NOW, today=TODAY, time_zone=ZONE
+        )
         assert reply.text.startswith("2 relationships are due for a check-in:")
-        assert "• *Board chair*: last check-in 3 weeks ago" in reply.text
-        assert "• *Mayor Lee*: no check-in yet (added 2 weeks ago)" in reply.text
+        assert "• *Board chair*: due Mon 23 Nov; last check-in 3 weeks ago" in reply.text
+        assert "• *Mayor Lee*: due Mon 23 Nov; no check-in yet (added 2 weeks ago)" in reply.text
         assert [(c.value, c.label) for c in reply.choices] == [
             ("checkin:log:1", "Log: Board chair"),
             ("checkin:log:2", "Log: Mayor Lee"),
@@ -190,19 +203,21 @@ class TestDigest:
         ]
 
     def test_one_due(self, content: Content) -> None:
-        [reply] = digest_replies(content, [relationship()], {}, now=NOW, today=TODAY)
+        [reply] = digest_replies(
+            content, [relationship()], {}, now=NOW, today=TODAY, time_zone=ZONE
+        )
         assert reply.text.startswith("One relationship is due for a check-in:")
 
     def test_buttons_for_the_first_ten_only(self, content: Content) -> None:
         due = [relationship(n, f"Partner {n}") for n in range(1, 16)]
-        [reply] = digest_replies(content, due, {}, now=NOW, today=TODAY)
+        [reply] = digest_replies(content, due, {}, now=NOW, today=TODAY, time_zone=ZONE)
         logs = [c.value for c in reply.choices if c.value.startswith("checkin:log:")]
         assert logs == [f"checkin:log:{n}" for n in range(1, 11)]
         assert "*Partner 15*" in reply.text
 
     def test_many_long_names_fit_slacks_limits(self, content: Content) -> None:
         due = [relationship(n, f"{n} " + "L" * 118) for n in range(1, 201)]
-        [reply] = digest_replies(content, due, {}, now=NOW, today=TODAY)
+        [reply] = digest_replies(content, due, {}, now=NOW, today=TODAY, time_zone=ZONE)
         assert len(reply.text) <= 3000
         assert "…and 180 more." in reply.text
         blocks = rendered_blocks((reply,))

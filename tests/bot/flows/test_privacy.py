@@ -310,6 +310,37 @@ def test_confirming_deletes_everything_of_theirs_and_says_what_went(
     assert rows_of(database, bos) == bo_before
 
 
+def what_goes(text: str) -> list[str]:
+    """The bullet lines of a forget preview or result."""
+    return [line for line in text.split("\n") if line.startswith("• ")]
+
+
+def test_the_preview_lists_exactly_what_the_confirm_deletes(
+    engine: Engine, database: Database, content: Content
+) -> None:
+    ana = someone(engine)
+    with_some_of_everything(ana)
+    ana.command("coach", "forget")
+    asked = what_goes(ana.text)
+    assert "• 2 notes of where we were in our conversations" in asked  # toolkit, this request
+
+    ana.choose(content.privacy.forget.confirm)
+
+    assert what_goes(ana.text) == asked
+
+
+def test_asking_twice_counts_the_request_once(
+    engine: Engine, database: Database, content: Content
+) -> None:
+    ana = someone(engine)
+    with_some_of_everything(ana)
+    ana.command("coach", "forget")
+    ana.command("coach", "forget")
+    asked = what_goes(ana.text)
+    ana.choose(content.privacy.forget.confirm)
+    assert what_goes(ana.text) == asked
+
+
 def test_talking_again_after_forgetting_starts_fresh(engine: Engine, content: Content) -> None:
     ana = someone(engine)
     with_some_of_everything(ana)

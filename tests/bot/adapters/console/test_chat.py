@@ -232,3 +232,27 @@ def test_a_digit_int_cannot_read_is_taken_as_text_not_a_crash(engine: Engine) ->
 
     assert "Traceback" not in output
     assert to_inbound("²", user_id="ana", time_zone=None, choices=()).kind is InboundKind.TEXT
+
+
+def test_the_terminal_shows_one_due_day_and_an_honest_balance(
+    engine: Engine, content: Content
+) -> None:
+    """Issue 13, items 6 and 7, on screen: the check-in's promise, the plan and the home page
+    name the same day for a 45-day rhythm (said exactly, not "about a month"), and the balance
+    neither calls four missing constituencies "every constituency" nor a new plan "0 of 1"."""
+    add = ["/plan add", "Board chair", "1", "1", "", "5", "45", "", ""]
+    out = run_chat(engine, [*add, "/checkin Board chair: talked budget", "/plan", "/home", "/quit"])
+    flat = " ".join(out.split())
+
+    assert "every 45 days" in flat
+    assert "I'll nudge you again in 45 days, on Thu 7 Jan 2027." in flat
+    assert "about a month" not in flat
+    assert "next due Thu 7 Jan 2027" in flat
+    assert "Board chair: next check-in Thu 7 Jan 2027" in flat
+    assert "governing authority: 1 check-in logged, none planned yet (ahead of plan)" in flat
+    assert "No relationships in your plan yet with: staff, community, profession, yourself." in (
+        flat
+    )
+    assert content.balance.encourage_on_track_some in flat
+    assert "Every constituency is getting its share" not in flat
+    assert " of 1 planned check-ins" not in flat
