@@ -79,9 +79,7 @@ def _day_of_month(
             candidate = date(candidate_year, month, day)
         except ValueError:
             continue  # 29 February in a year without one
-        if (prefer == "past" and candidate <= today) or (
-            prefer == "future" and candidate >= today
-        ):
+        if (prefer == "past" and candidate <= today) or (prefer == "future" and candidate >= today):
             return candidate
     return None
 
@@ -144,7 +142,9 @@ def _ago(parts: Sequence[str], words: DateWords) -> int | None:
     return None
 
 
-def _month_day(parts: Sequence[str], words: DateWords, *, today: date, prefer: Prefer) -> date | None:
+def _month_day(
+    parts: Sequence[str], words: DateWords, *, today: date, prefer: Prefer
+) -> date | None:
     """ "3 dec", "dec 3rd", "3 december 2026", "december 3 2026"."""
     if len(parts) not in (2, 3):
         return None
@@ -167,7 +167,9 @@ def parse_time(text: str, words: DateWords) -> int | None:
     said = _clean(text).replace(" ", "")
     suffix: str | None = None
     for kind, markers in (("am", words.am), ("pm", words.pm)):
-        for marker in sorted((m.casefold().replace(" ", "") for m in markers), key=len, reverse=True):
+        for marker in sorted(
+            (m.casefold().replace(" ", "") for m in markers), key=len, reverse=True
+        ):
             if marker and said.endswith(marker):
                 said, suffix = said[: -len(marker)], kind
                 break

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 from bot.core.messages import Form, FormField
 from bot.core.schedule import CADENCES, NUDGE_MODES, zone
-from bot.core.text import parse_int
 from bot.flows.base import Turn
+from bot.flows.forms import typed_date, typed_days
 from bot.flows.plan_model import (
     ActionItemView,
     NudgeSettingsView,
@@ -280,7 +280,9 @@ def read_relationship(turn: Turn, relationship_id: int | None) -> SaveRelationsh
     elif cadence == "days":
         if not days_text:
             errors["days"] = errors_text.days_needed
-        elif (parsed := parse_int(days_text)) is None or not 1 <= parsed <= MAX_CADENCE_DAYS:
+        elif (parsed := typed_days(content, days_text)) is None or not (
+            1 <= parsed <= MAX_CADENCE_DAYS
+        ):
             errors["days"] = errors_text.days_range
         else:
             every_days = parsed
@@ -465,17 +467,8 @@ def step6_prefill(turn: Turn) -> tuple[dict[str, str], str | None] | None:
 
 
 def parse_day(content: Content, text: str, today: date) -> date | None:
-    """A date as YYYY-MM-DD, or a word for today or tomorrow (typed in the terminal)."""
-    said = text.strip().casefold()
-    words = content.plan.dates
-    if said in {w.casefold() for w in words.today_words}:
-        return today
-    if said in {w.casefold() for w in words.tomorrow_words}:
-        return today + timedelta(days=1)
-    try:
-        return date.fromisoformat(said)
-    except ValueError:
-        return None
+    """A due date as people type it (2026-12-03, tomorrow, next friday, 3 Dec): one ahead."""
+    return typed_date(content, text, today=today, prefer="future")
 
 
 def read_action(turn: Turn, action_id: int | None, source: str) -> SaveActionItem | Errors:
