@@ -572,10 +572,15 @@ def settings_form(turn: Turn, current: NudgeSettingsView) -> Form:
                 name="start",
                 label=words.start_label,
                 options=times,
+                time=True,
                 initial=str(current.start_minute),
             ),
             FormField(
-                name="end", label=words.end_label, options=times, initial=str(current.end_minute)
+                name="end",
+                label=words.end_label,
+                options=times,
+                time=True,
+                initial=str(current.end_minute),
             ),
             FormField(
                 name="mode",
