@@ -229,7 +229,7 @@ def test_a_keyword_is_never_stored_as_an_answer(
     engine: Engine, database: Database, content: Content
 ) -> None:
     add_relationship(engine, content)
-    press(engine, ["1", "yesterday", "", "Pause!"], "checkin:start:")
+    press(engine, ["1", "yesterday", "", "Pause!", ""], "checkin:start:")
     assert checkins(database) == []
 
 
