@@ -197,7 +197,7 @@ def test_cancel_inside_a_form_stores_nothing_and_keeps_the_answers(
     out = press(engine, ["1", "yesterday", "cancel"], "checkin:start:")
     assert content.coach.console.form_left_kept in out
     assert checkins(database) == []
-    [draft] = drafts(database)
+    assert len(drafts(database)) == 1
     # Opened again, the date typed is there; Enter keeps it.
     out = press(engine, ["", "", "", "Kept."], "checkin:start:")
     assert content.coach.general.draft_kept in out

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from content import Content
-from storage.models import CheckIn, FormDraft, Relationship
+from storage.models import FormDraft, Relationship
 from tests.bot.adapters.slack.harness import SlackHarness
 from tests.bot.adapters.slack.test_plan_and_checkins import add_relationship, checkins
 
