@@ -180,6 +180,20 @@ class CheckInFlow(Flow):
             return self._submit_snooze(turn)
         return None
 
+    def reopen_form(self, turn: Turn, form_id: str, context: str) -> StepResult | None:
+        """The check-in form (or a snooze's) left part-way, for `resume`."""
+        relationships = turn.reads.relationships()
+        if form_id == FORM_ID and relationships:
+            source, _, chosen_id = context.partition(":")
+            chosen = _own(turn, chosen_id) if chosen_id else None
+            if chosen_id and chosen is None:
+                return None  # removed since
+            return _log_form(turn, relationships, chosen=chosen, source=source or "form")
+        if form_id == SNOOZE_FORM_ID:
+            relationship = _own(turn, context)
+            return None if relationship is None else _snooze_form(turn, relationship)
+        return None
+
     # ----- the form ---------------------------------------------------------------------
 
     def _submit_log(self, turn: Turn) -> StepResult:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
 
+from storage import person_data
 from storage.database import Database
 from storage.models import FormDraft
 from tests.storage.helpers import new_person
@@ -86,3 +88,25 @@ def test_the_answers_are_private_text_at_rest(any_database: Database) -> None:
         assert row.person_id == person_id
         raw = uow.session.execute(text("SELECT answers FROM form_drafts")).scalar_one()
         assert "secret words" in raw or raw.startswith(("gAAAA", "enc:"))
+
+
+def test_drafts_are_in_the_export_and_forgotten_with_the_person(any_database: Database) -> None:
+    _, person_id = new_person(any_database)
+    _, other_id = new_person(any_database, user="U2")
+    for who in (person_id, other_id):
+        with any_database.unit_of_work() as uow:
+            uow.drafts.keep(
+                person_id=who,
+                form_id="checkin.log",
+                context="form:",
+                answers={"notes": f"words of {who}"},
+                at=T0,
+            )
+    with any_database.unit_of_work() as uow:
+        exported = person_data.collect(uow.session, person_id)
+        [row] = exported["tables"]["form_drafts"]
+        assert json.loads(row["answers"]) == {"notes": f"words of {person_id}"}
+        assert person_data.counts(uow.session, person_id)["form_drafts"] == 1
+        person_data.delete_person(uow.session, person_id)
+    with any_database.unit_of_work() as uow:
+        assert [r.person_id for r in uow.session.scalars(select(FormDraft))] == [other_id]

@@ -243,3 +243,15 @@ def test_working_days_and_times_as_people_type_them(
         [person] = uow.session.scalars(select(Person))
         assert person.work_days == "1234"
         assert (person.work_start_minute, person.work_end_minute) == (450, 1020)
+
+
+def test_resume_brings_back_a_checkin_left_part_way(
+    engine: Engine, database: Database, content: Content, tmp_path: Path
+) -> None:
+    add_relationship(engine, content)
+    run(engine, ["/checkin", "1", "last tuesday"], tmp_path)  # then Ctrl-D
+    assert checkins(database) == []
+    out = run(engine, ["resume", "", "", "", "Notes at last.", "/quit"], tmp_path)
+    assert content.coach.general.draft_kept in out
+    [logged] = checkins(database)
+    assert (logged.happened_on, logged.notes) == (date(2026, 11, 17), "Notes at last.")
