@@ -34,6 +34,7 @@ KINDS = ("person", "organisation")
 SEPARATOR = ","  # several chosen values travel as one comma-separated text
 BUTTON_LIMIT = 75
 MAX_CADENCE_DAYS = 365
+DAYS_TYPED_LIMIT = 24  # "every 45 days" or "every 6 weeks", not only "45"
 OLDEST_ACTION_DAYS = 365
 FURTHEST_ACTION_DAYS = 5 * 366
 NEW = "new"  # the form context of an item not stored yet
@@ -220,7 +221,7 @@ def relationship_form(
                 label=words.days_label,
                 hint=words.days_hint,
                 optional=True,
-                max_length=3,
+                max_length=DAYS_TYPED_LIMIT,
                 initial=str(r.cadence_days) if r and r.cadence_days else None,
             ),
             FormField(
