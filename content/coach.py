@@ -282,7 +282,6 @@ class ConsoleText(ContentModel):
     greeting: Text
     goodbye: Text
     form_instructions: Text
-    form_cancelled: Text
     form_left_kept: Text
     form_paused: Text
     form_help: Text
