@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.messages import Form, Inbound, Reply
+from bot.core.messages import Form, FormField, Inbound, Reply
 from content import Content
 from storage.database import UnitOfWork
 from storage.models import Person
@@ -46,6 +46,15 @@ def prefilled(
     return tuple(_prefilled(uow, person, reply, content) for reply in replies)
 
 
+def _fits(field: FormField, kept: Mapping[str, str]) -> bool:
+    """Whether the draft has a value for the field that the field can hold (a modal closed with
+    a value too long for it would not open again with it)."""
+    value = kept.get(field.name)
+    if value is None:
+        return False
+    return field.max_length is None or len(value) <= field.max_length
+
+
 def _prefilled(uow: UnitOfWork, person: Person, reply: Reply, content: Content) -> Reply:
     form = reply.form
     if form is None:
@@ -56,7 +65,7 @@ def _prefilled(uow: UnitOfWork, person: Person, reply: Reply, content: Content) 
         return reply
     note = content.coach.general.draft_kept
     fields = tuple(
-        replace(field, initial=kept[field.name] or None) if field.name in kept else field
+        replace(field, initial=kept[field.name] or None) if _fits(field, kept) else field
         for field in form.fields
     )
     intro = f"{note}\n\n{form.intro}" if form.intro else note
