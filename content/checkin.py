@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, ClassVar, Self
+from typing import ClassVar, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from content.base import ContentModel, Label, ModalTitle, Templates, Text, placeholders
 from content.plural import Plural
-
-Keyword = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1)]
 
 
 def _names(*names: str) -> frozenset[str]:
@@ -115,14 +113,6 @@ class SnoozeForm(Templates):
     intro: Text
     date: Text
     date_hint: Text
-
-
-class DateKeywords(ContentModel):
-    """Words typed for a date instead of YYYY-MM-DD (compared case-insensitively)."""
-
-    today: tuple[Keyword, ...] = Field(min_length=1)
-    yesterday: tuple[Keyword, ...] = Field(min_length=1)
-    tomorrow: tuple[Keyword, ...] = Field(min_length=1)
 
 
 class Errors(Templates):
@@ -261,7 +251,6 @@ class CheckInText(ContentModel):
     labels: Labels
     form: LogForm
     snooze_form: SnoozeForm
-    date_keywords: DateKeywords
     errors: Errors
     logged: Logged
     quick: Quick

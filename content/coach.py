@@ -94,6 +94,25 @@ class Keywords(ContentModel):
         return self
 
 
+class DateWordsText(ContentModel):
+    """How dates, times and runs of days may be typed in forms (bot/core/parsing.py)."""
+
+    weekdays: tuple[tuple[Text, ...], ...] = Field(min_length=7, max_length=7)
+    months: tuple[tuple[Text, ...], ...] = Field(min_length=12, max_length=12)
+    today: tuple[Text, ...]
+    yesterday: tuple[Text, ...]
+    tomorrow: tuple[Text, ...]
+    last: tuple[Text, ...]
+    next: tuple[Text, ...]
+    ago: tuple[Text, ...]
+    days: tuple[Text, ...]
+    weeks: tuple[Text, ...]
+    every: tuple[Text, ...]
+    am: tuple[Text, ...]
+    pm: tuple[Text, ...]
+    range_words: tuple[Text, ...]
+
+
 class Labels(ContentModel):
     your_plan: Text = Field(max_length=75)
     add_relationship: Text = Field(max_length=75)
@@ -145,6 +164,7 @@ class GeneralText(ContentModel):
     nothing_more: Text
     quote_to_answer: Text  # {word}: the word as typed
     help_in_flow: Text
+    draft_kept: Text
     stale_choice: Text
     continue_in_dm: Text
 
@@ -295,13 +315,18 @@ class ConsoleText(ContentModel):
     greeting: Text
     goodbye: Text
     form_instructions: Text
-    form_cancelled: Text
+    form_left_kept: Text
+    form_paused: Text
+    form_help: Text
+    required_field: Text
     current_answer: Text
     choose_one: Text
     choose_several: Text
     not_an_option: Text
     optional_field: Text
     date_field: Text
+    time_field: Text
+    time_not_offered: Text
     picture_saved: Text
     file_saved: Text
 
@@ -442,6 +467,7 @@ class CoachText(ContentModel):
         return self
 
     keywords: Keywords
+    date_words: DateWordsText
     labels: Labels
     general: GeneralText
     errors: ErrorText

@@ -31,8 +31,6 @@ class DateText(Templates):
     weekdays: tuple[Text, Text, Text, Text, Text, Text, Text]
     weekday_names: tuple[Text, Text, Text, Text, Text, Text, Text]
     months: tuple[Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text]
-    today_words: tuple[Text, ...] = Field(min_length=1)
-    tomorrow_words: tuple[Text, ...] = Field(min_length=1)
 
 
 class CadenceText(ContentModel):

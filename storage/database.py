@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.assessment_repositories import SelfAssessmentsRepository
+from storage.draft_repositories import FormDraftsRepository
 from storage.inbox_repositories import InboxRepository, OutboxRepository
 from storage.plan_repositories import PlanRepositories
 from storage.repositories import Repositories
@@ -84,6 +85,7 @@ class UnitOfWork:
         self.workspaces = WorkspacesRepository(session)
         self.inbox = InboxRepository(session)
         self.outbox = OutboxRepository(session)
+        self.drafts = FormDraftsRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -516,3 +516,20 @@ class OutboxMessage(Base):
     claim_token: Mapped[str | None] = mapped_column(String(32))
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class FormDraft(Base):
+    """What a person has answered so far in a form they have not submitted (a check-in, an
+    assessment page): kept as each field is given, offered back when the form opens again."""
+
+    __tablename__ = "form_drafts"
+    __table_args__ = (UniqueConstraint("person_id", "form_id", "context"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    form_id: Mapped[str] = mapped_column(String(64))
+    # Which one of the form (a relationship's id, an assessment's start): Slack's
+    # private_metadata, at most 3000 characters; longer contexts are kept by a digest.
+    context: Mapped[str] = mapped_column(String(200))
+    answers: Mapped[str] = mapped_column(PrivateText)  # the field values, as a JSON object
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

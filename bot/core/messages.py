@@ -14,6 +14,9 @@ class InboundKind(StrEnum):
     CHOICE = "choice"  # a button or numbered option: `choice` holds its value
     FORM = "form"  # a submitted form: `form_id` and `form` hold what was filled in
     FORM_CLOSED = "form_closed"  # a form was dismissed without submitting it
+    # One field of a form, answered on its own (the terminal asks field by field): `form_id`,
+    # `form_context`, `field` and `form` (the values so far, this one included) say which.
+    FORM_FIELD = "form_field"
     HOME = "home"  # the person opened their home surface
 
 
@@ -31,6 +34,7 @@ class Inbound:
     form_id: str | None = None
     form: Mapping[str, str] = field(default_factory=dict)
     form_context: str = ""
+    field: str | None = None  # the field a FORM_FIELD checks
     event_id: str | None = None
     time_zone: str | None = None
     reachable_later: bool = False  # the platform can message the person on its own (reminders)
@@ -72,6 +76,7 @@ class FormField:
     options: tuple[tuple[str, str], ...] = ()  # (value, label)
     multiple: bool = False
     date: bool = False  # a calendar date; comes back as YYYY-MM-DD (Slack: a date picker)
+    time: bool = False  # with `options`: times of day, each value minutes after midnight
 
 
 @dataclass(frozen=True)

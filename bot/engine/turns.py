@@ -11,9 +11,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.effects import Effect
-from bot.core.messages import Inbound, InboundKind, Outcome, Reply
+from bot.core.messages import FormErrors, Inbound, InboundKind, Outcome, Reply
 from bot.core.schedule import time_zone_named
 from bot.core.text import keyword_in, unquoted_literal
+from bot.engine import draft_store
 from bot.engine.commands import CommandTable, Found
 from bot.engine.plan_store import park_person, reschedule_person, welcome_back
 from bot.engine.registry import Store, assemble_reads, effect_handlers
@@ -37,6 +38,9 @@ from storage.database import Database, UnitOfWork
 from storage.models import FlowProgress, Person
 
 logger = logging.getLogger(__name__)
+
+PAUSED = "pause"
+"""The `text` of a FORM_CLOSED when the person paused the form: it is kept even empty."""
 
 TurnHook = Callable[[UnitOfWork, Outcome], None]
 """Work kept in the same transaction as a turn (see `Engine.handle`)."""
@@ -150,6 +154,10 @@ class Engine:
         if inbound.kind is InboundKind.HOME:
             return Outcome(home=build_home(turn), needs_time_zone=needs_time_zone)
         flow_id, result = self._route(uow, person, turn)
+        if not result.forgets_person:
+            # A form opened again comes back with the answers it was left with.
+            replies = draft_store.prefilled(uow, person, result.replies, self.content)
+            result = replace(result, replies=replies)
         self._apply(uow, person, flow_id, result, now)
         return Outcome(
             replies=result.replies,
@@ -260,9 +268,17 @@ class Engine:
             if flow is None or result is None:
                 return self._stale(uow, person, turn)
             return flow_id, result
+        if inbound.kind is InboundKind.FORM_FIELD:
+            return self._form_field(uow, person, turn)
         if inbound.kind is InboundKind.FORM_CLOSED:
             flow_id = (inbound.form_id or "").partition(".")[0]
             flow = self.flows.get(flow_id)
+            if flow is not None and (
+                any(value.strip() for value in inbound.form.values()) or inbound.text == PAUSED
+            ):
+                # What was typed before the form was left (Slack sends the modal's values)
+                # waits for the next time it opens; a paused form is kept even when empty.
+                draft_store.keep(uow, person, inbound, inbound.form, turn.now, replace_all=True)
             closed = None
             if flow is not None:
                 positioned = self._positioned(uow, person, turn, flow_id)
@@ -278,8 +294,32 @@ class Engine:
                 )
             if flow is None or result is None:
                 return self._stale(uow, person, turn)
+            if result.form_errors is None:
+                draft_store.drop(uow, person, inbound)
+            else:  # refused: every value given is kept, save those refused
+                refused = result.form_errors.errors
+                kept = {name: value for name, value in inbound.form.items() if name not in refused}
+                draft_store.keep(uow, person, inbound, kept, turn.now)
             return flow_id, result
         return self._text(uow, person, turn)
+
+    def _form_field(self, uow: UnitOfWork, person: Person, turn: Turn) -> tuple[str, StepResult]:
+        """One field of a form, checked as it is given and kept with the answers before it."""
+        inbound = turn.inbound
+        flow_id = (inbound.form_id or "").partition(".")[0]
+        flow = self.flows.get(flow_id)
+        name = inbound.field
+        if flow is None or not name:
+            return self._front_door_id, reply_only()
+        positioned = self._positioned(uow, person, turn, flow_id)
+        problem = flow.check_field(positioned, inbound.form_id or "", name, inbound.form)
+        values = dict(inbound.form)
+        if problem is not None:
+            values.pop(name, None)
+        draft_store.keep(uow, person, inbound, values, turn.now)
+        if problem is None:
+            return flow_id, reply_only()
+        return flow_id, StepResult(form_errors=FormErrors({name: problem}), keep_state=True)
 
     def _command(self, turn: Turn) -> tuple[str, StepResult]:
         found = self._commands.find(turn.inbound)
@@ -332,6 +372,9 @@ class Engine:
             )
         if keyword == "resume" and active is None:
             interrupted = self._interrupted_flow(uow, person)
+            reopened = self._reopen_draft(uow, person, turn, after=interrupted)
+            if reopened is not None:
+                return reopened
             unfinished = self._resume_unfinished(turn, after=interrupted)
             if unfinished is not None:
                 return unfinished
@@ -381,6 +424,29 @@ class Engine:
             if row.state != IDLE and row.flow_id in self.flows
         ]
         return max(waiting, key=lambda row: row.updated_at) if waiting else None
+
+    def _reopen_draft(
+        self, uow: UnitOfWork, person: Person, turn: Turn, *, after: FlowProgress | None
+    ) -> tuple[str, StepResult] | None:
+        """The form most recently left part-way, opened again with its answers, when it was
+        left after anything else was (a flow left waiting, work left unfinished)."""
+        latest = uow.drafts.latest(person_id=person.id)
+        if latest is None:
+            return None
+        form_id, context, at = latest
+        if after is not None and after.updated_at > at:
+            return None
+        if any(
+            (since := flow.unfinished_since(turn)) is not None and since > at
+            for flow in self.flows.values()
+        ):
+            return None
+        flow_id = form_id.partition(".")[0]
+        flow = self.flows.get(flow_id)
+        if flow is None:
+            return None
+        reopened = flow.reopen_form(self._positioned(uow, person, turn, flow_id), form_id, context)
+        return None if reopened is None else (flow_id, reopened)
 
     def _resume_unfinished(
         self, turn: Turn, *, after: FlowProgress | None

@@ -18,7 +18,15 @@ from bot.flows.assess_model import (
     SaveAssessmentAnswers,
     SetReassessReminder,
 )
-from bot.flows.base import Command, Flow, StepResult, Turn, choice_value, reply_only
+from bot.flows.base import (
+    Command,
+    Flow,
+    StepResult,
+    Turn,
+    choice_value,
+    reply_only,
+    with_form,
+)
 from bot.flows.nudges import day_text
 from bot.flows.plan_model import RelationshipView
 from content import Content
@@ -275,6 +283,25 @@ class AssessFlow(Flow):
             )
             return reply_only(*replies)
         return None
+
+    def check_field(
+        self, turn: Turn, form_id: str, name: str, values: Mapping[str, str]
+    ) -> str | None:
+        """One rating or the indicators, as the page reads them (a page is judged whole, all
+        skipped or not, only once it is sent)."""
+        located = _locate(turn.content, form_id)
+        if located is None:
+            return None
+        assessment, page = located
+        current = _in_progress(turn.reads.assessments(), assessment.id)
+        answers = dict(current.answers) if current is not None else {}
+        read = _read_page(with_form(turn, form_id, values), page, answers)
+        return read.errors.get(name) if isinstance(read, FormErrors) else None
+
+    def reopen_form(self, turn: Turn, form_id: str, context: str) -> StepResult | None:
+        """The assessment a page was left of, at its first page not sent (with the draft)."""
+        located = _locate(turn.content, form_id)
+        return None if located is None else self._continue(turn, located[0])
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
         located = _locate(turn.content, form_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
 
@@ -178,6 +178,12 @@ class Turn:
         return Turn(self.inbound, self.content, self.now, self.today, self.reads, state, data)
 
 
+def with_form(turn: Turn, form_id: str, values: Mapping[str, str]) -> Turn:
+    """The turn as if the form had been sent with `values` (to check it field by field)."""
+    inbound = replace(turn.inbound, form_id=form_id, form=dict(values))
+    return replace(turn, inbound=inbound)
+
+
 IDLE = "idle"
 """The state of a flow that is not waiting for anything."""
 
@@ -294,6 +300,23 @@ class Flow(ABC):
 
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
         """Handle a submitted form; None means this flow has no such form."""
+        return None
+
+    def check_field(
+        self, turn: Turn, form_id: str, name: str, values: Mapping[str, str]
+    ) -> str | None:
+        """What is wrong with one field of a form being filled in (None: nothing), given the
+        values so far. By default, what `submit` would say under that field were the form sent
+        now (fields not given yet are not judged): one set of checks, so every surface agrees.
+        A flow whose `submit` also judges the form as a whole overrides this."""
+        result = self.submit(with_form(turn, form_id, values), form_id)
+        if result is None or result.form_errors is None:
+            return None
+        return result.form_errors.errors.get(name)
+
+    def reopen_form(self, turn: Turn, form_id: str, context: str) -> StepResult | None:
+        """Open a form again that was left part-way (its answers kept as a draft), for
+        `resume`; None when it no longer applies (the draft is then left for later)."""
         return None
 
     def close_form(self, turn: Turn, form_id: str) -> StepResult | None:

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
+from bot.core.parsing import Prefer
 from bot.core.schedule import WorkingHours
 from bot.core.text import parse_int
 from bot.flows.base import Command, Flow, Handler, StepResult, Turn, choice_value, reply_only
+from bot.flows.forms import typed_date
 from bot.flows.matching import closest, exact_or_contained, fuzzy
 from bot.flows.nudges import (
     BUTTON_LIMIT,
@@ -83,22 +85,10 @@ def years_from(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def parse_day(turn: Turn, text: str) -> date | None:
-    """YYYY-MM-DD, or "today", "yesterday", "tomorrow" in the person's own words."""
-    said = " ".join(text.lower().split())
-    keywords = turn.content.checkin.date_keywords
-    if said in keywords.today:
-        return turn.today
-    if said in keywords.yesterday:
-        return turn.today - timedelta(days=1)
-    if said in keywords.tomorrow:
-        return turn.today + timedelta(days=1)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", said):
-        return None
-    try:
-        return date.fromisoformat(said)
-    except ValueError:
-        return None
+def parse_day(turn: Turn, text: str, *, prefer: Prefer = "past") -> date | None:
+    """A date as people type it (2026-12-03, yesterday, last tuesday, 3 Dec), in the person's
+    own time zone: a check-in happened in the past, a snooze ends in the future."""
+    return typed_date(turn.content, text, today=turn.today, prefer=prefer)
 
 
 @dataclass(frozen=True)
@@ -189,6 +179,20 @@ class CheckInFlow(Flow):
             return self._submit_log(turn)
         if form_id == SNOOZE_FORM_ID:
             return self._submit_snooze(turn)
+        return None
+
+    def reopen_form(self, turn: Turn, form_id: str, context: str) -> StepResult | None:
+        """The check-in form (or a snooze's) left part-way, for `resume`."""
+        relationships = turn.reads.relationships()
+        if form_id == FORM_ID and relationships:
+            source, _, chosen_id = context.partition(":")
+            chosen = _own(turn, chosen_id) if chosen_id else None
+            if chosen_id and chosen is None:
+                return None  # removed since
+            return _log_form(turn, relationships, chosen=chosen, source=source or "form")
+        if form_id == SNOOZE_FORM_ID:
+            relationship = _own(turn, context)
+            return None if relationship is None else _snooze_form(turn, relationship)
         return None
 
     # ----- the form ---------------------------------------------------------------------
@@ -319,7 +323,7 @@ class CheckInFlow(Flow):
             return None
         errors = turn.content.checkin.errors
         text = turn.inbound.form.get(UNTIL, "").strip()
-        until = parse_day(turn, text) if text else None
+        until = parse_day(turn, text, prefer="future") if text else None
         problem: str | None = None
         if not text:
             problem = errors.date_missing

@@ -152,6 +152,19 @@ class PlanFlow(Flow):
             return None if item is None else on_action[action](turn, item)
         return None
 
+    def reopen_form(self, turn: Turn, form_id: str, context: str) -> StepResult | None:
+        """A plan form left part-way, for `resume`: opened as its button would open it."""
+        action, argument = {
+            FORM_GOALS: ("goals", ""),
+            FORM_SETTINGS: ("settings", ""),
+            FORM_RELATIONSHIP: ("edit", context) if context else ("add", ""),
+            FORM_ACTION: {
+                f"{NEW}/plan": ("action-add", ""),
+                f"{NEW}/{TOOLKIT}": ("action-import", ""),
+            }.get(context, ("action-edit", context)),
+        }.get(form_id, ("", ""))
+        return self.choose(turn, action, argument) if action else None
+
     def submit(self, turn: Turn, form_id: str) -> StepResult | None:
         if form_id == FORM_GOALS:
             return self._submit_goals(turn)

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 from bot.core.messages import Form, FormField
 from bot.core.schedule import CADENCES, NUDGE_MODES, zone
-from bot.core.text import parse_int
 from bot.flows.base import Turn
+from bot.flows.forms import typed_date, typed_days
 from bot.flows.plan_model import (
     ActionItemView,
     NudgeSettingsView,
@@ -35,6 +35,7 @@ KINDS = ("person", "organisation")
 SEPARATOR = ","  # several chosen values travel as one comma-separated text
 BUTTON_LIMIT = 75
 MAX_CADENCE_DAYS = 365
+DAYS_TYPED_LIMIT = 24  # "every 45 days" or "every 6 weeks", not only "45"
 OLDEST_ACTION_DAYS = 365
 FURTHEST_ACTION_DAYS = 5 * 366
 NEW = "new"  # the form context of an item not stored yet
@@ -216,7 +217,7 @@ def relationship_form(
                 label=words.days_label,
                 hint=words.days_hint,
                 optional=True,
-                max_length=3,
+                max_length=DAYS_TYPED_LIMIT,
                 initial=str(r.cadence_days) if r and r.cadence_days else None,
             ),
             FormField(
@@ -276,7 +277,9 @@ def read_relationship(turn: Turn, relationship_id: int | None) -> SaveRelationsh
     elif cadence == "days":
         if not days_text:
             errors["days"] = errors_text.days_needed
-        elif (parsed := parse_int(days_text)) is None or not 1 <= parsed <= MAX_CADENCE_DAYS:
+        elif (parsed := typed_days(content, days_text)) is None or not (
+            1 <= parsed <= MAX_CADENCE_DAYS
+        ):
             errors["days"] = errors_text.days_range
         else:
             every_days = parsed
@@ -461,17 +464,8 @@ def step6_prefill(turn: Turn) -> tuple[dict[str, str], str | None] | None:
 
 
 def parse_day(content: Content, text: str, today: date) -> date | None:
-    """A date as YYYY-MM-DD, or a word for today or tomorrow (typed in the terminal)."""
-    said = text.strip().casefold()
-    words = content.plan.dates
-    if said in {w.casefold() for w in words.today_words}:
-        return today
-    if said in {w.casefold() for w in words.tomorrow_words}:
-        return today + timedelta(days=1)
-    try:
-        return date.fromisoformat(said)
-    except ValueError:
-        return None
+    """A due date as people type it (2026-12-03, tomorrow, next friday, 3 Dec): one ahead."""
+    return typed_date(content, text, today=today, prefer="future")
 
 
 def read_action(turn: Turn, action_id: int | None, source: str) -> SaveActionItem | Errors:
@@ -575,10 +569,15 @@ def settings_form(turn: Turn, current: NudgeSettingsView) -> Form:
                 name="start",
                 label=words.start_label,
                 options=times,
+                time=True,
                 initial=str(current.start_minute),
             ),
             FormField(
-                name="end", label=words.end_label, options=times, initial=str(current.end_minute)
+                name="end",
+                label=words.end_label,
+                options=times,
+                time=True,
+                initial=str(current.end_minute),
             ),
             FormField(
                 name="mode",

@@ -86,6 +86,10 @@ class ReflectFlow(Flow):
         prompt = turn.inbound.form_context or None
         return self._save(turn, text, prompt=prompt, source="form", quote=False)
 
+    def reopen_form(self, turn: Turn, form_id: str, context: str) -> StepResult | None:
+        """A reflection left part-way, for `resume`: the same prompt, the words kept."""
+        return self._ask(turn, prompt=context or None) if form_id == FORM_ID else None
+
     def close_form(self, turn: Turn, form_id: str) -> StepResult | None:
         # Dismissing today's prompt is an answer of its own: the next message is not a reflection.
         if form_id == FORM_ID and turn.state == AWAITING:

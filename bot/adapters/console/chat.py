@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import TextIO
@@ -23,8 +24,10 @@ from bot.core.messages import (
     Outcome,
     Reply,
 )
-from bot.core.text import parse_int
-from bot.engine.turns import Engine
+from bot.core.parsing import parse_choices
+from bot.core.text import keyword_in, parse_int, unquoted_literal
+from bot.engine.turns import PAUSED, Engine
+from bot.flows.forms import date_words, typed_time
 from content import default_content
 from content.coach import CommandWords
 
@@ -132,6 +135,8 @@ class ConsoleChat:
     user_id: str
     time_zone: str | None
     read: Callable[[str], str | None]
+    # Reads one answer that may hold several lines (a paste, Alt-Enter); None: `read`.
+    read_multiline: Callable[[str], str | None] | None = None
     console: Console = field(default_factory=lambda: terminal_console())
     choices: tuple[Choice, ...] = ()
     pending: str | None = None  # a command typed inside a form, run once the form is left
@@ -259,52 +264,131 @@ class ConsoleChat:
         return folder
 
     def fill_form(self, form: Form) -> None:
-        """Ask each field in turn; a blank answer to the first line leaves the form unsaved."""
+        """Ask each field in turn, each checked as it is answered (only a refused field is
+        asked again) and kept as a draft; cancel, pause, a command or the end of input leave
+        the form with every answer given so far kept for next time."""
         words = self.engine.content.coach.console
         self.say(words.form_instructions.format(title=form.title))
         values: dict[str, str] = {}
-        field_names = [f.name for f in form.fields]
-        index = 0
-        while index < len(form.fields):
-            form_field = form.fields[index]
-            if form_field.hint:
-                for line in form_field.hint.splitlines():  # italics do not span lines
-                    self.say(f"_{line}_")
-            text = (
-                self._read_options(form_field)
-                if form_field.options
-                else self._read_field(form_field)
-            )
-            if text is None:
-                self.say(words.form_cancelled)
-                self.choices = ()
-                closed = self._inbound(InboundKind.FORM_CLOSED, form_id=form.form_id)
-                if self.pending is None:  # show where things stand, unless a command is next
-                    self.show(self.engine.handle(closed))
-                else:
-                    self.engine.handle(closed)
-                return
-            values[form_field.name] = text
-            index += 1
-            if index == len(form.fields):
-                outcome = self.engine.handle(
-                    self._inbound(
-                        InboundKind.FORM,
-                        form_id=form.form_id,
-                        form=values,
-                        form_context=form.context,
-                    )
-                )
-                if outcome.form_errors is not None:
-                    failed = [n for n in field_names if n in outcome.form_errors.errors]
-                    for name in failed:
-                        self.say(outcome.form_errors.errors[name])
-                    index = field_names.index(failed[0]) if failed else index
+        to_ask = list(range(len(form.fields)))
+        while to_ask:
+            position = 0
+            while position < len(to_ask):
+                form_field = form.fields[to_ask[position]]
+                if form_field.name in values:  # asked again: what was typed is its answer now
+                    form_field = replace(form_field, initial=values[form_field.name] or None)
+                answer = self._ask_field(form_field)
+                if isinstance(answer, Leave):
+                    self._leave(form, values, answer)
+                    return
+                if isinstance(answer, Back):
+                    position = max(0, position - 1)
                     continue
+                values[form_field.name] = answer
+                problem = self._check_field(form, form_field.name, values)
+                if problem is not None:
+                    self.say(problem)
+                    values.pop(form_field.name, None)
+                    continue
+                position += 1
+            outcome = self.engine.handle(
+                self._inbound(
+                    InboundKind.FORM,
+                    form_id=form.form_id,
+                    form=values,
+                    form_context=form.context,
+                )
+            )
+            if outcome.form_errors is None:
                 self.show(outcome)
+                return
+            # Refused as a whole (a check across fields): only the refused fields again,
+            # with every other answer kept as given.
+            names = [f.name for f in form.fields]
+            failed = [n for n in names if n in outcome.form_errors.errors]
+            for name in failed:
+                self.say(outcome.form_errors.errors[name])
+            to_ask = [names.index(n) for n in failed]
+            if not to_ask:
+                self.show(Outcome(replies=outcome.replies))
+                return
 
-    def _read_options(self, form_field: FormField) -> str | None:
-        """Numbered options; the answer is the chosen values, as a form would send them."""
+    def _check_field(self, form: Form, name: str, values: Mapping[str, str]) -> str | None:
+        """The coach's check of one answer (None: accepted); the answers so far are kept."""
+        outcome = self.engine.handle(
+            self._inbound(
+                InboundKind.FORM_FIELD,
+                form_id=form.form_id,
+                form_context=form.context,
+                field=name,
+                form=dict(values),
+            )
+        )
+        if outcome.failed:
+            return "\n".join(reply.text for reply in outcome.replies)
+        if outcome.form_errors is not None:
+            return outcome.form_errors.errors.get(name)
+        return None
+
+    def _leave(self, form: Form, values: Mapping[str, str], how: Leave) -> None:
+        """Leave the form unsent; the answers given so far wait for next time."""
+        words = self.engine.content.coach.console
+        self.say(words.form_paused if how is Leave.PAUSE else words.form_left_kept)
+        self.choices = ()
+        closed = self._inbound(
+            InboundKind.FORM_CLOSED,
+            form_id=form.form_id,
+            form_context=form.context,
+            form=dict(values),
+            text=PAUSED if how is Leave.PAUSE else "",
+        )
+        outcome = self.engine.handle(closed)
+        if self.pending is None and how is not Leave.END:
+            self.show(outcome)  # where things stand, unless a command is next
+
+    def _ask_field(self, form_field: FormField) -> str | Leave | Back:
+        if form_field.hint:
+            for line in form_field.hint.splitlines():  # italics do not span lines
+                self.say(f"_{line}_")
+        if form_field.options:
+            return self._read_options(form_field)
+        return self._read_field(form_field)
+
+    def _keyword(self, line: str) -> str | Leave | Back | None:
+        """What a line typed in a form is when it is not an answer: a command (run once the
+        form is left), a keyword (cancel, pause, help...); a quoted answer is the answer."""
+        if line.startswith("/"):
+            self.pending = line
+            return Leave.COMMAND
+        literal = unquoted_literal(line)
+        if literal is not None:
+            return literal
+        keywords = self.engine.content.coach.keywords.by_id()
+        found = keyword_in(line, keywords)
+        if found == "cancel":
+            return Leave.CANCEL
+        if found == "pause":
+            return Leave.PAUSE
+        if found == "back":
+            return BACK
+        if found is not None:  # help, and words that mean nothing inside a form
+            self.say(self.engine.content.coach.console.form_help)
+            return HELP
+        return None
+
+    def _blank(self, form_field: FormField) -> str | None:
+        """An empty answer: the current answer kept, an optional field left empty, or (for a
+        required field) None: it is asked again."""
+        if form_field.initial:
+            return form_field.initial
+        if form_field.optional:
+            return ""
+        self.say(self.engine.content.coach.console.required_field)
+        return None
+
+    def _read_options(self, form_field: FormField) -> str | Leave | Back:
+        """Numbered options (times of day typed as times); the answer is the chosen values,
+        as a form would send them."""
         words = self.engine.content.coach.console
         self.say(f"*{form_field.label}*")
         # A scale (0 to 10) is typed as its own numbers; other options by their position.
@@ -313,29 +397,64 @@ class ConsoleChat:
             value if by_value else str(number)
             for number, (value, _) in enumerate(form_field.options, start=1)
         ]
-        for key, (_, label) in zip(keys, form_field.options, strict=True):
-            shown = "" if by_value else f" {escape(label)}"
-            self.console.print(f"  [{key}]{shown}", highlight=False)
-        self.say(words.choose_several if form_field.multiple else words.choose_one)
+        labels = dict(form_field.options)
+        if form_field.time:
+            self.say(words.time_field)
+        else:
+            for key, (_, label) in zip(keys, form_field.options, strict=True):
+                shown = "" if by_value else f" {escape(label)}"
+                self.console.print(f"  [{key}]{shown}", highlight=False)
+            self.say(words.choose_several if form_field.multiple else words.choose_one)
+        if form_field.initial:
+            chosen = [labels.get(v, v) for v in form_field.initial.split(",") if v]
+            self.say(words.current_answer)
+            self.console.print(f"  │ {escape(', '.join(chosen))}", highlight=False)
         while True:
             line = self.read("» ")
-            if line is not None and line.startswith("/"):
-                self.pending = line
-                return None
             if line is None:
-                return None
-            picked = [part.strip() for part in line.split(",") if part.strip()]
-            if not picked and form_field.optional:
-                return ""
-            if not picked:
-                return None
-            if all(p in keys for p in picked) and (form_field.multiple or len(picked) == 1):
-                return ",".join(form_field.options[keys.index(p)][0] for p in picked)
-            self.say(words.not_an_option)
+                return Leave.END
+            special = self._keyword(line)
+            if special is HELP:
+                continue
+            if isinstance(special, Leave | Back):
+                return special
+            if special is not None:
+                line = special
+            if not line.strip():
+                blank = self._blank(form_field)
+                if blank is not None:
+                    return blank
+                continue
+            chosen_value = self._chosen(form_field, keys, line)
+            if chosen_value is not None:
+                return chosen_value
+            if form_field.time:
+                minutes = [int(value) for value, _ in form_field.options]
+                first, last = labels[str(min(minutes))], labels[str(max(minutes))]
+                self.say(words.time_not_offered.format(first=first, last=last))
+            else:
+                self.say(words.not_an_option)
 
-    def _read_field(self, form_field: FormField) -> str | None:
-        """A text field. An empty first line keeps the current answer, leaves an optional
-        field empty, or (for a required field with nothing in it yet) cancels the form."""
+    def _chosen(self, form_field: FormField, keys: list[str], line: str) -> str | None:
+        """The option values a line names, or None."""
+        values = [value for value, _ in form_field.options]
+        if form_field.time:
+            minute = typed_time(self.engine.content, line)
+            return str(minute) if minute is not None and str(minute) in values else None
+        words = date_words(self.engine.content)
+        named = [
+            (key, (label, *(words.weekdays[int(value) - 1] if _weekday(value, values) else ())))
+            for key, (value, label) in zip(keys, form_field.options, strict=True)
+        ]
+        picked = parse_choices(line, named, words)
+        if not picked or (len(picked) > 1 and not form_field.multiple):
+            return None
+        return ",".join(values[keys.index(key)] for key in picked)
+
+    def _read_field(self, form_field: FormField) -> str | Leave | Back:
+        """A text field: one answer (a multi-line field's may hold several lines, pasted or
+        typed with Alt-Enter). An empty answer keeps the current one, leaves an optional
+        field empty, or asks a required one again."""
         words = self.engine.content.coach.console
         self.say(f"*{form_field.label}*")
         if form_field.optional:
@@ -344,22 +463,46 @@ class ConsoleChat:
             self.say(words.date_field)
         if form_field.initial:
             self.say(words.current_answer)
-            self.console.print(f"  │ {escape(form_field.initial)}", highlight=False)
-        lines: list[str] = []
+            for line in form_field.initial.splitlines() or [""]:
+                self.console.print(f"  │ {escape(line)}", highlight=False)
+        read = (self.read_multiline or self.read) if form_field.multiline else self.read
         while True:
-            line = self.read("… " if lines else "» ")
-            if line is not None and line.startswith("/"):
-                # A command is not part of an answer: leave the form unsaved, then run it.
-                self.pending = line
-                return None
-            if line is None:
-                return None
-            if not line.strip() and not lines:
-                if form_field.initial:
-                    return form_field.initial
-                return "" if form_field.optional else None
-            if not line.strip() or not form_field.multiline:
-                if line.strip():
-                    lines.append(line)
-                return "\n".join(lines)
-            lines.append(line)
+            text = read("» ")
+            if text is None:
+                return Leave.END
+            special = self._keyword(text)
+            if special is HELP:
+                continue
+            if isinstance(special, Leave | Back):
+                return special
+            if special is not None:
+                return special
+            if not text.strip():
+                blank = self._blank(form_field)
+                if blank is not None:
+                    return blank
+                continue
+            return text if form_field.multiline else text.strip()
+
+
+class Leave(Enum):
+    """How a form was left unsent."""
+
+    CANCEL = "cancel"
+    PAUSE = "pause"
+    COMMAND = "command"  # a command typed in the form, run once it is left
+    END = "end"  # the end of input (Ctrl-D)
+
+
+class Back(Enum):
+    BACK = "back"
+    HELP = "help"  # not an answer: the same field is asked again
+
+
+BACK = Back.BACK
+HELP = Back.HELP
+
+
+def _weekday(value: str, values: list[str]) -> bool:
+    """Options that are the days of the week by number (1 Monday to 7 Sunday)."""
+    return values == [str(day) for day in range(1, 8)] and value in values

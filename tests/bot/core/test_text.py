@@ -57,3 +57,38 @@ def test_keyword_in(typed: str, expected: str | None) -> None:
 )
 def test_unquoted_literal(typed: str, expected: str | None) -> None:
     assert unquoted_literal(typed) == expected
+
+
+FORM_KEYWORDS = {"cancel": ["cancel", "stop"], "pause": ["pause", "not now"], "help": ["help", "?"]}
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("cancel", "cancel"),
+        ("  Cancel. ", "cancel"),
+        ("STOP!", "cancel"),
+        ("not  now", "pause"),
+        ("?", "help"),
+        ("cancel the meeting", None),
+        ('"cancel"', None),
+        ("", None),
+    ],
+)
+def test_keyword_in_form_words(typed: str, found: str | None) -> None:
+    assert keyword_in(typed, FORM_KEYWORDS) == found
+
+
+@pytest.mark.parametrize(
+    ("typed", "literal"),
+    [
+        ('"cancel"', "cancel"),
+        ("'pause'", "pause"),
+        ("\u201chelp\u201d", "help"),
+        ("cancel", None),
+        ('"a" and "b"', None),
+        ('""', None),
+    ],
+)
+def test_unquoted_literal_of_form_words(typed: str, literal: str | None) -> None:
+    assert unquoted_literal(typed) == literal

@@ -489,7 +489,7 @@ class TestActionPlan:
             ({"what": "x" * 501}, "what", "500 characters"),
             ({"who": "x" * 201}, "who", "200 characters"),
             ({"when": ""}, "when", "Please fill this in."),
-            ({"when": "next week"}, "when", "YYYY-MM-DD"),
+            ({"when": "next week"}, "when", "such as 2026-12-01"),
             ({"when": "2025-11-01"}, "when", "within the last year"),
             ({"when": "2040-01-01"}, "when", "next five years"),
         ],

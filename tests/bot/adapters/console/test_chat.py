@@ -55,16 +55,23 @@ def test_markup_is_escaped_before_styling() -> None:
 
 
 def test_reflect_with_todays_prompt_as_a_form(engine: Engine, content: Content) -> None:
-    out = run_chat(engine, ["/reflect", "First line", "second line", "", "/reflections", "/quit"])
+    # A multi-line answer arrives as one read (a paste, or Alt-Enter between its lines).
+    out = run_chat(engine, ["/reflect", "First line\nsecond line", "/reflections", "/quit"])
     assert content.coach.reflect.saved in out
     assert "First line" in out
     assert "second line" in out
     assert "Your progress is saved" in out
 
 
-def test_an_empty_first_line_cancels_the_form(engine: Engine, content: Content) -> None:
-    out = run_chat(engine, ["/reflect", "", "an ordinary line afterwards", "/reflections"])
-    assert "Not saved." in out
+def test_an_empty_answer_to_a_required_field_asks_again_and_cancel_leaves(
+    engine: Engine, content: Content
+) -> None:
+    # Once, an empty first line left the form silently; now it is asked again, with a hint.
+    out = run_chat(
+        engine, ["/reflect", "", "cancel", "an ordinary line afterwards", "/reflections"]
+    )
+    assert content.coach.console.required_field.strip("_") in out
+    assert content.coach.console.form_left_kept in out
     assert out.count("coach for library leaders") == 2  # welcomed again: not a reflection
     assert "haven't saved a reflection yet" in out
 
@@ -73,7 +80,7 @@ def test_a_command_inside_a_form_leaves_it_unsaved_and_runs(
     engine: Engine, content: Content
 ) -> None:
     out = run_chat(engine, ["/reflect", "/reflections", "", "/quit", "never read"])
-    assert "Not saved." in out
+    assert content.coach.console.form_left_kept in out
     assert content.coach.reflect.history_empty in out
     assert content.coach.console.goodbye in out
 
@@ -185,10 +192,10 @@ def test_a_number_from_an_earlier_screen_is_not_taken_as_an_answer(
 def test_a_cancelled_form_shows_where_things_stand(
     engine: Engine, content: Content, tmp_path: Path
 ) -> None:
-    # Step 1, [8] More, [3] the continuum, [1] Add, then an empty first line: cancelled.
-    out = run_chat_at(engine, ["/toolkit 1", "8", "3", "1", ""], tmp_path)
-    assert content.coach.console.form_cancelled in out
-    after = out.split(content.coach.console.form_cancelled, 1)[1]
+    # Step 1, [8] More, [3] the continuum, [1] Add, then cancel.
+    out = run_chat_at(engine, ["/toolkit 1", "8", "3", "1", "cancel"], tmp_path)
+    assert content.coach.console.form_left_kept in out
+    after = out.split(content.coach.console.form_left_kept, 1)[1]
     assert content.toolkit_work.section("continuum").title in after
     assert content.coach.labels.add_record in after
 

@@ -185,11 +185,9 @@ def answer_questions(term: Terminal, content: Content, step: Step, given: Given)
         if index == 1:
             term.choose(content.coach.labels.answer_in_form)
             assert norm(question.text) in norm(term.screen)  # the field's label
-            first, second = text.split(": ", 1)
-            assert term.type(first + ":") == ""  # a multiline field: it asks for more
-            term.type(second)
-            term.type("")  # an empty line finishes the form
-            text = f"{first}:\n{second}"
+            # A multi-line field takes one answer: no empty line to end it (a paste or
+            # Alt-Enter puts several lines in that one answer where the terminal allows).
+            term.type(text)
         else:
             term.type(text)
         given.answers[(step.id, question.id)] = text
@@ -238,9 +236,6 @@ def fill_form(term: Terminal, section: WorkSection, record: dict[str, str]) -> N
             numbers = term.offered()  # the options, numbered on the screen
             labels = {o.value: o.label for o in work_field.options} or {v: v for v in numbers}
             term.type(",".join(numbers[labels[v]] for v in value.split(",") if v))
-        elif work_field.kind == "long_text":
-            term.type(value)
-            term.type("")
         else:
             term.type(value)
 
