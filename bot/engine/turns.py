@@ -150,8 +150,11 @@ class Engine:
             return Outcome(home=build_home(turn), needs_time_zone=needs_time_zone)
         flow_id, result = self._route(uow, person, turn)
         self._apply(uow, person, flow_id, result, now)
+        replies = result.replies
+        if inbound.removed_characters:  # kept without them: one line says so
+            replies = (*replies, Reply(self.content.coach.general.removed_characters))
         return Outcome(
-            replies=result.replies,
+            replies=replies,
             form_errors=result.form_errors,
             waiting=result.waiting and not result.keep_inactive,
             # A person just forgotten is not to be stored again by asking for their zone.
