@@ -145,7 +145,8 @@ class Engine:
             today=local_date(now, person.time_zone),
             reads=self._open_reads(uow, person, now),
         )
-        needs_time_zone = person.time_zone is None
+        # Also a name an older version kept that is no zone: the platform is asked again.
+        needs_time_zone = time_zone_named(person.time_zone) is None
         if inbound.kind is InboundKind.HOME:
             return Outcome(home=build_home(turn), needs_time_zone=needs_time_zone)
         flow_id, result = self._route(uow, person, turn)
