@@ -1,14 +1,19 @@
 """Bad input found by probing `lantern serve`, sent as signed requests into the real app.
 
-A NUL byte in anything a person types is kept without it (on SQLite and PostgreSQL) and they
-are told in one line; a bad time zone is ignored with a warning; a body nested too deep is a
-400; a request never waits for Slack before its ack.
+A NUL byte (or half an emoji) in anything a person sends is kept without it, on SQLite and
+PostgreSQL, and they are told in one line; a freshly started `lantern serve` acks its first
+request without asking a slow Slack anything. (Bodies nested too deep: test_http_security.py;
+names that are no time zone: test_time_zone_input.py; forget erasing the file:
+test_forget_erases.py.)
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import signal
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +25,11 @@ from bot.core.clock import FixedClock
 from bot.worker import Worker
 from content import Content
 from storage.database import Database
-from storage.models import CheckIn, Reflection, Relationship, TeamReply
+from storage.models import Relationship
 from tests.bot.adapters.slack.harness import DM, SlackHarness, all_text, running_app
 from tests.bot.adapters.slack.slack_text import escaped
 from tests.bot.adapters.slack.test_plan_and_checkins import checkins
+from tests.bot.adapters.slack.test_serve import free_port, serve_env, signed_reflect, start_serve
 from tests.bot.adapters.slack.test_team_prompts import (  # noqa: F401 (the worker fixture)
     kept_replies,
     later,
@@ -34,7 +40,9 @@ from tests.bot.adapters.slack.test_team_prompts import (  # noqa: F401 (the work
 from tests.conftest import postgres_schema
 from tests.fakes.slack_api import FakeSlackApi
 
+ROOT = Path(__file__).resolve().parents[4]  # this checkout's code, whatever is installed
 NUL = "\x00"
+SLOW_SLACK = 4.0  # seconds each Web API call takes, auth.test included
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -195,4 +203,42 @@ def rows(slack: SlackHarness, model: type[Any]) -> list[Any]:
         return list(uow.session.scalars(select(model)))
 
 
-_ = (json, logging, CheckIn, Reflection, Relationship, TeamReply, rows)
+# -- no Slack round trip before an ack -------------------------------------------------------
+
+
+def test_a_freshly_started_serve_acks_its_first_request_without_asking_slack(
+    tmp_path: Path,
+) -> None:
+    """`lantern serve` asks auth.test once, before it listens and forks: a web process then
+    acks the first request it serves without a round trip to a slow Slack."""
+    port = free_port()
+    with FakeSlackApi(delay=SLOW_SLACK) as slow:
+        env = serve_env(tmp_path, slow, WEB_CONCURRENCY="1", PYTHONPATH=str(ROOT))
+        process = start_serve(port, env, tmp_path)
+        try:
+            wait_until_listening(port, process)
+            sent = time.monotonic()
+            status, answer = signed_reflect(port, "The first thing this process hears")
+            elapsed = time.monotonic() - sent
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=30)
+
+    assert status == 200
+    assert "The first thing this process hears" in json.dumps(answer)
+    assert [call for call in slow.calls_to("auth.test") if call.received_at >= sent] == []
+    # Well below one auth.test: what is left is the process's own start (under a second here).
+    assert elapsed < SLOW_SLACK - 1, f"the first ack took {elapsed:.2f} s"
+
+
+def wait_until_listening(port: int, process: subprocess.Popen[str]) -> None:
+    """Until the port takes a connection: no request is sent before the timed one."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("lantern serve did not listen in 60 s")
