@@ -3,10 +3,13 @@ deleted pages are overwritten (secure_delete) and the write-ahead log is emptied
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot.core.clock import FixedClock
+from bot.engine.turns import Engine
 from content import Content
+from storage.database import Database
 from tests.bot.adapters.slack.harness import CHANNEL, DM, button, running_app
 from tests.bot.adapters.slack.test_privacy import COLLEAGUE, ask, reflections
 from tests.fakes.slack_api import FakeSlackApi
@@ -43,3 +46,39 @@ def test_forgotten_words_are_gone_from_the_database_file_and_its_log(
         assert SECRET_WORDS.encode() not in on_disk
         assert b"Zephyr-quartz" not in on_disk
         assert b"plainer thought" not in on_disk
+
+
+def test_a_workspace_deleted_at_uninstall_is_gone_from_the_file_too(
+    tmp_path: Path, fake_slack: FakeSlackApi, clock: FixedClock
+) -> None:
+    """With no retention (LANTERN_UNINSTALLED_RETENTION_DAYS=0), an uninstall deletes the
+    workspace's data at once: from the file and its log as well."""
+    database = tmp_path / "lantern.db"
+    with running_app(database, fake_slack, clock, lantern_uninstalled_retention_days=0) as slack:
+        assert slack.command("/reflect", SECRET_WORDS, channel=DM).status == 200
+        assert SECRET_WORDS.encode() in raw_bytes(database)
+
+        assert slack.event({"type": "app_uninstalled"}).status == 200
+
+        assert reflections(slack) == []
+        assert b"Zephyr-quartz" not in raw_bytes(database)
+
+
+def test_a_workspace_deleted_when_its_retention_ends_is_gone_from_the_file_too(
+    tmp_path: Path, fake_slack: FakeSlackApi, clock: FixedClock, content: Content
+) -> None:
+    database = tmp_path / "lantern.db"
+    with running_app(database, fake_slack, clock, lantern_uninstalled_retention_days=1) as slack:
+        assert slack.command("/reflect", SECRET_WORDS, channel=DM).status == 200
+        assert slack.event({"type": "app_uninstalled"}).status == 200
+        assert SECRET_WORDS.encode() in raw_bytes(database)  # kept for its retention
+
+        clock.advance_to(clock.now() + timedelta(days=2))
+        worker = Engine(content=content, database=Database(slack.database_url), clock=clock)
+        try:
+            assert worker.workspaces.delete_expired(keep_data_for=timedelta(days=1)) == 1
+        finally:
+            worker.database.dispose()
+
+        assert reflections(slack) == []
+        assert b"Zephyr-quartz" not in raw_bytes(database)
