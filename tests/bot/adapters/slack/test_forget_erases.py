@@ -1,5 +1,9 @@
-"""`/coach forget` erases the words from the SQLite file itself, not only from its tables:
-deleted pages are overwritten (secure_delete) and the write-ahead log is emptied after it."""
+"""`/coach forget` (and a workspace's data deleted after an uninstall) erases the words from
+the SQLite file itself, not only from its tables: deleted pages are overwritten
+(secure_delete) and the write-ahead log is emptied after it.
+
+This machine's SQLite is built with SQLITE_SECURE_DELETE, so here the emptied log is what the
+tests tell apart; the pragma is for builds without that default."""
 
 from __future__ import annotations
 
