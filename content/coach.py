@@ -167,6 +167,8 @@ class GeneralText(ContentModel):
     draft_kept: Text
     stale_choice: Text
     continue_in_dm: Text
+    # Said after a turn when characters no database can keep (a NUL) were left out of it.
+    removed_characters: Text
 
 
 class ErrorText(ContentModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.assessment_repositories import SelfAssessmentsRepository
@@ -24,6 +26,8 @@ from storage.plan_repositories import PlanRepositories
 from storage.repositories import Repositories
 from storage.team_repositories import TeamRepositories
 from storage.workspace_repositories import WorkspacesRepository
+
+logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -51,6 +55,9 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # What is deleted is overwritten with zeros, not only unlinked: forgotten words must not
+    # stay readable in the file's free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -86,9 +93,15 @@ class UnitOfWork:
         self.inbox = InboxRepository(session)
         self.outbox = OutboxRepository(session)
         self.drafts = FormDraftsRepository(session)
+        self.erases = False  # see erase_after_commit
 
     def commit(self) -> None:
         self.session.commit()
+
+    def erase_after_commit(self) -> None:
+        """What this unit of work deletes must be gone from the files too, not only from the
+        tables (a person asked to be forgotten): see `Database.unit_of_work`."""
+        self.erases = True
 
 
 class Database:
@@ -116,6 +129,24 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+            if uow.erases:
+                self.erase_log()
+
+    def erase_log(self) -> bool:
+        """Empty SQLite's write-ahead log: it still holds earlier copies of the pages that
+        secure_delete has just overwritten. Copied into the file and truncated; False when a
+        reader held it (it is emptied at a later erase or checkpoint). PostgreSQL: nothing."""
+        if self.engine.dialect.name != "sqlite":
+            return True
+        try:
+            with self.engine.connect() as connection:
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+        except SQLAlchemyError:  # the turn is committed already: it must not read as failed
+            logger.exception("could not empty the write-ahead log; it is emptied later")
+            return False
+        if busy:
+            logger.warning("the write-ahead log was in use; it is emptied later")
+        return not busy
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:

@@ -16,9 +16,10 @@ from content import Content, default_content
 from storage.crypto import configure_text_encryption
 from storage.database import Database, scratch_schema
 from tests.chat_script import ChatScript
+from tests.strict_skips import NO_POSTGRES
+from tests.strict_skips import pytest_runtest_makereport as pytest_runtest_makereport
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
-NO_POSTGRES = "TEST_DATABASE_URL is not set, so the PostgreSQL variant is skipped (CI sets it)"
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from bot.core.storable import make_fields_storable
+
 
 class InboundKind(StrEnum):
     TEXT = "text"  # a message typed in a conversation with the coach
@@ -47,6 +49,13 @@ class Inbound:
     is_admin: bool | None = None
     # A link that opens the message the person acted on, with its thread (a button's message).
     message_link: str | None = None
+    # Characters no database can keep (a NUL) were taken out of what was sent: the coach
+    # keeps the rest and says so, where the turn would otherwise fail on every try.
+    removed_characters: bool = False
+
+    def __post_init__(self) -> None:
+        if make_fields_storable(self):
+            object.__setattr__(self, "removed_characters", True)
 
 
 @dataclass(frozen=True)

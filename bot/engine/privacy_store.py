@@ -63,6 +63,7 @@ def forget_person(uow: UnitOfWork, person: Person, effect: ForgetPerson, now: da
         raise ForgetChanged("a person's data changed while they were being forgotten")
     # The row is gone: nothing of this turn may write to it again.
     uow.session.expunge(person)
+    uow.erase_after_commit()  # and its words from the database's files, not only its tables
     logger.info("forgot a person at their request (%d rows)", sum(deleted.values()) + 1)
 
 

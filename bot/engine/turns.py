@@ -150,7 +150,8 @@ class Engine:
             today=local_date(now, person.time_zone),
             reads=self._open_reads(uow, person, now),
         )
-        needs_time_zone = person.time_zone is None
+        # Also a name an older version kept that is no zone: the platform is asked again.
+        needs_time_zone = time_zone_named(person.time_zone) is None
         if inbound.kind is InboundKind.HOME:
             return Outcome(home=build_home(turn), needs_time_zone=needs_time_zone)
         flow_id, result = self._route(uow, person, turn)
@@ -159,8 +160,11 @@ class Engine:
             replies = draft_store.prefilled(uow, person, result.replies, self.content)
             result = replace(result, replies=replies)
         self._apply(uow, person, flow_id, result, now)
+        replies = result.replies
+        if inbound.removed_characters:  # kept without them: one line says so
+            replies = (*replies, Reply(self.content.coach.general.removed_characters))
         return Outcome(
-            replies=result.replies,
+            replies=replies,
             form_errors=result.form_errors,
             waiting=result.waiting and not result.keep_inactive,
             # A person just forgotten is not to be stored again by asking for their zone.

@@ -33,6 +33,7 @@ class WorkspaceEvents:
             )
             if row_id is not None and keep_data_for <= timedelta(0):
                 uow.workspaces.delete(workspace_id=row_id)
+                uow.erase_after_commit()  # its words leave the database's files too
         logger.info(
             "a workspace uninstalled Lantern; its data is %s",
             "deleted" if keep_data_for <= timedelta(0) else f"kept for {keep_data_for.days} days",
@@ -44,6 +45,8 @@ class WorkspaceEvents:
             expired = uow.workspaces.uninstalled_before(self.clock.now() - keep_data_for)
             for row_id in expired:
                 uow.workspaces.delete(workspace_id=row_id)
+            if expired:
+                uow.erase_after_commit()
         if expired:
             logger.info("deleted %d uninstalled workspace(s) whose retention ended", len(expired))
         return len(expired)

@@ -49,6 +49,7 @@ def test_private_text_columns_are_found_by_type() -> None:
         ("answer_revisions", "text"),
         ("reflections", "text"),
         ("checkins", "notes"),
+        ("form_drafts", "answers"),  # a form's answers kept before it was sent
         # What people sent, waiting to be taken, and the replies waiting to be sent.
         ("inbox", "inbound"),
         ("outbox", "payload"),

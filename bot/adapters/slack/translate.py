@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.core.messages import Inbound, InboundKind
+from bot.core.storable import make_fields_storable
 
 PLATFORM = "slack"
 # Message subtypes a person sends (a plain message, or one with a file): anything else is an
@@ -137,6 +138,10 @@ class ThreadReplyEvent:
     user_id: str | None = None
     text: str | None = None
     version_ts: str | None = None  # an edit's own time: an older edit never wins
+
+    def __post_init__(self) -> None:
+        # Kept in the request, outside any turn: a NUL would fail every delivery of it.
+        make_fields_storable(self)
 
 
 def _is_in_channel(event: dict[str, Any]) -> bool:

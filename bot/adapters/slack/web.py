@@ -107,22 +107,23 @@ def _check_typed_payload(payload: object) -> None:
 NOT_IN_A_COMMAND = frozenset({"type", "event", "view", "actions", "payload", "message"})
 
 
+def _parsed_json(text: str, what: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise BadRequest(f"{what} is not JSON") from exc
+    except RecursionError as exc:  # nested deeper than Python's recursion limit
+        raise BadRequest(f"{what} is nested too deep") from exc
+
+
 def check_payload_shape(body: str, content_type: str) -> None:
     """Refuse what no Slack surface sends, before Bolt parses it."""
     if content_type.startswith("application/json"):
-        try:
-            parsed = json.loads(body)
-        except ValueError as exc:
-            raise BadRequest("body is not JSON") from exc
-        _check_typed_payload(parsed)
+        _check_typed_payload(_parsed_json(body, "body"))
         return
     form = parse_qs(body, keep_blank_values=True)
     if "payload" in form:
-        try:
-            payload = json.loads(form["payload"][0])
-        except ValueError as exc:
-            raise BadRequest("payload is not JSON") from exc
-        _check_typed_payload(payload)
+        _check_typed_payload(_parsed_json(form["payload"][0], "payload"))
         return
     if "command" in form and "user_id" in form:
         if NOT_IN_A_COMMAND & form.keys():

@@ -364,6 +364,36 @@ def test_a_signed_but_malformed_body_is_a_bad_request(
     assert_untouched(slack)
 
 
+DEEP = 100_000
+
+
+def _nested(inner: str) -> str:
+    return "[" * DEEP + inner + "]" * DEEP
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (_nested("1"), "application/json"),
+        (
+            '{"type": "event_callback", "event": {"type": "message", "x": ' + _nested("") + "}}",
+            "application/json",
+        ),
+        (urlencode({"payload": _nested("1")}), FORM),
+        (urlencode({"payload": '{"type": "block_actions", "actions": ' + _nested("") + "}"}), FORM),
+    ],
+    ids=["json", "json-inside-an-event", "form-payload", "form-payload-inside-actions"],
+)
+def test_a_signed_body_nested_too_deep_is_a_bad_request(
+    slack: SlackHarness, body: str, content_type: str
+) -> None:
+    """Parsing it runs out of Python's recursion limit: that is the body's fault, not ours."""
+    response = slack.post(body, content_type)
+
+    assert response.status == 400
+    assert_untouched(slack)
+
+
 def test_url_verification_echoes_the_challenge(slack: SlackHarness) -> None:
     response = slack.post_json(
         {
