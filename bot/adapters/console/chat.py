@@ -197,7 +197,8 @@ class ConsoleChat:
                 if self._welcome_waiting:
                     self._welcome()
                 continue
-            self._welcome_waiting = False
+            if line.strip().startswith("/"):
+                self._welcome_waiting = False  # a command of their own instead of the menu
             if line.strip().lower() in HOME:
                 self.show(self.engine.handle(self._inbound(InboundKind.HOME)))
                 continue
@@ -214,6 +215,8 @@ class ConsoleChat:
                 typed_shortcuts=self.shortcuts,
             )
             self.show(self.engine.handle(inbound))
+            if self._welcome_waiting and not self.choices:
+                self._welcome()  # what was due is seen to, and nothing more is asked
             if inbound.kind is InboundKind.COMMAND and self._is_help(inbound):
                 self.say(self._terminal_help())
 
@@ -413,6 +416,19 @@ class ConsoleChat:
             self.console.print(f"  │ {escape(form_field.initial)}", highlight=False)
         lines: list[str] = []
         while True:
+            if form_field.multiline and self.read_multiline is not None:
+                # The whole answer at once (Enter sends it, its lines kept): no empty line ends it.
+                line = self.read_multiline("» ")
+                if line is not None and line.startswith("/"):
+                    self.pending = line
+                    return None
+                if line is None:
+                    return None
+                if not line.strip():
+                    if form_field.initial:
+                        return form_field.initial
+                    return "" if form_field.optional else None
+                return line
             line = self.read("… " if lines else "» ")
             if line is not None and line.startswith("/"):
                 # A command is not part of an answer: leave the form unsaved, then run it.

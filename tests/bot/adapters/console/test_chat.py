@@ -221,10 +221,16 @@ def test_what_fell_due_between_chats_is_shown_first(
     assert "Board chair" not in first  # added today, due in a week
 
     clock.advance_to(clock.now() + timedelta(days=8))
-    later = run_chat(engine, ["/quit"])
+    # The nudge's own numbers stay on screen until it is seen to: its [5] is "Skip this time"
+    # (before, the welcome's four choices replaced them and "5" was refused).
+    later = run_chat(engine, ["5", "/quit"])
 
-    assert later.index("Board chair") < later.index(content.coach.labels.start_toolkit)
-    assert content.checkin.labels.skip in later
+    assert "[5] " + content.checkin.labels.skip in later
+    assert content.coach.console.not_an_option not in later
+    skipped = content.checkin.reminders.skipped.split("{", 1)[0].rstrip("* ")
+    assert later.index("Board chair") < later.index(skipped)
+    # The menu comes once the nudge was answered and Enter pressed.
+    assert later.index(skipped) < later.index(content.coach.labels.start_toolkit)
 
 
 def test_a_digit_int_cannot_read_is_taken_as_text_not_a_crash(engine: Engine) -> None:
