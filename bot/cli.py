@@ -21,6 +21,39 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def installed_version() -> str:
+    """This installation's version, from the package metadata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lantern-coach")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed; run `pip install -e .`)"
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"lantern {installed_version()}")
+        raise typer.Exit
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print Lantern's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Lantern, a leadership coach for library people, in Slack and in your terminal."""
+
+
 db_app = typer.Typer(help="Manage Lantern's database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 keys_app = typer.Typer(
@@ -63,6 +96,9 @@ def configure_logging(settings: Settings, *, handler: logging.Handler | None = N
     logging.captureWarnings(True)
     for name in LIBRARIES_THAT_LOG_WORDS_AT_DEBUG:
         logging.getLogger(name).setLevel(max(level, logging.INFO))
+    # APScheduler narrates every tick at INFO ("Running job", "executed successfully"): two
+    # lines every interval that say nothing. Its warnings (a missed or overlapping tick) stay.
+    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
     # SQLAlchemy's INFO is its echo: every statement of every request, and the mappers' set-up
     # (parameters hidden, but a flood that buries what matters). Its warnings are enough.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
@@ -114,8 +150,10 @@ def chat(
         str | None, typer.Option(help="Your IANA time zone, e.g. America/Chicago.")
     ] = None,
 ) -> None:
-    """Talk with the coach in this terminal (no Slack needed). Its log goes to a file
-    (LANTERN_LOG_FILE, by default lantern-chat.log in LANTERN_DATA_DIR), never to the chat."""
+    """Talk with the coach in this terminal (no Slack needed).
+
+    Its log goes to a file (LANTERN_LOG_FILE, by default lantern-chat.log in LANTERN_DATA_DIR),
+    never to the chat; /help in the chat says where."""
     from bot.adapters.console.chat import (
         ConsoleChat,
         completer,
@@ -231,7 +269,7 @@ def worker(
 ) -> None:
     """Run the scheduler process (Procfile `worker`): it sends nudges and reminders when due."""
     from bot.wiring import build_engine, build_inbox, build_installs, build_sender, worker_config
-    from bot.worker import run_worker
+    from bot.worker import NOTHING_TO_DELIVER_TO, run_worker
 
     settings = settings_or_exit()
     if interval is not None:
@@ -240,9 +278,12 @@ def worker(
     try:
         engine = build_engine(settings)
         installs = build_installs(settings, engine.database)
+        sender = build_sender(settings, engine.database)
+        if not sender.platforms:
+            typer.echo(f"lantern worker: {NOTHING_TO_DELIVER_TO}", err=True)
         run_worker(
             engine,
-            build_sender(settings, engine.database),
+            sender,
             config=worker_config(settings),
             metrics_port=settings.lantern_worker_metrics_port,
             # The worker looks only once a claim has run out, or a turn has waited a whole
@@ -275,13 +316,17 @@ def manifest(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database at DATABASE_URL to the latest schema."""
-    from storage.database import Database
+    from bot.wiring import corrupt_message
+    from storage.database import Database, corrupt_sqlite_file
 
     settings = settings_or_exit()
     try:
         database = Database(settings.database_url)
         database.upgrade()
     except Exception as exc:
+        corrupt = corrupt_sqlite_file(settings.database_url, exc)
+        if corrupt is not None:
+            fail(corrupt_message(corrupt))
         fail(f"DATABASE_URL: migration failed ({type(exc).__name__}: {str(exc).splitlines()[0]})")
     typer.echo("Database is up to date.")
 
