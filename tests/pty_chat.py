@@ -192,6 +192,17 @@ class PtyChat:
         """The first prompt, with the time a fresh process needs."""
         return self.wait_for_prompt(START_TIMEOUT)
 
+    def wait_for_screen(self, text: str, timeout: float = TIMEOUT) -> str:
+        """Wait until the screen, as a terminal shows it now, has `text`; the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            alive = self._pump(0.2)
+            shown = self.screen()
+            if text in shown:
+                return shown
+            if not alive or time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} is not on the screen:\n{shown}")
+
     def wait_for_exit(self, timeout: float = TIMEOUT) -> int:
         """Wait until the process ends; its exit status."""
         deadline = time.monotonic() + timeout

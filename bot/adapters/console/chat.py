@@ -24,6 +24,7 @@ from bot.core.messages import (
     Outcome,
     Reply,
 )
+from bot.core.schedule import time_zone_named
 from bot.core.text import parse_int
 from bot.engine.turns import Engine
 from content import default_content
@@ -174,7 +175,11 @@ class ConsoleChat:
     def run(self) -> None:
         words = self.engine.content.coach
         self.say(words.console.greeting.format(name=words.name))
-        zone = self.time_zone or self.known_time_zone
+        # A zone the machine names but that is none (TZ=Mars/Olympus) is not kept by the coach.
+        zone = next(
+            (z for z in (self.time_zone, self.known_time_zone) if time_zone_named(z) is not None),
+            None,
+        )
         if zone:
             self.say(words.console.time_zone_shown.format(time_zone=zone))
         else:
