@@ -107,11 +107,15 @@ def configure_logging(settings: Settings, *, handler: logging.Handler | None = N
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+CHAT_LOG_BYTES = 1_000_000  # the chat's log file is rotated at this size, two older kept
+
+
 def chat_log_handler(settings: Settings) -> tuple[logging.Handler, str]:
     """The chat's log never reaches its screen: it goes to LANTERN_LOG_FILE (by default
     lantern-chat.log in the data folder), or to the standard error when that is "stderr".
     The handler, and where it writes (for /help)."""
     import sys
+    from logging.handlers import RotatingFileHandler
 
     from bot.observability.logs import TEXT_FORMAT, stream_handler
 
@@ -119,7 +123,10 @@ def chat_log_handler(settings: Settings) -> tuple[logging.Handler, str]:
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+            # A chat run every day for years must not grow a log without end.
+            handler: logging.Handler = RotatingFileHandler(
+                path, maxBytes=CHAT_LOG_BYTES, backupCount=2, encoding="utf-8"
+            )
         except OSError as exc:
             fail(
                 f"LANTERN_LOG_FILE: cannot write the chat's log at {path} "

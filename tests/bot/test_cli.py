@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.adapters.slack.manifest import build_manifest
-from bot.cli import app
+from bot.cli import app, chat_log_handler
+from bot.settings import load_settings
 from content import Content
 from storage.crypto import Keyring, configure_text_encryption
 from storage.database import Database
@@ -324,3 +325,19 @@ def test_a_worker_without_credentials_says_once_what_it_will_do(tmp_path: Path) 
     assert "appears when `lantern chat` starts" in output
     assert "Running job" not in output  # no line per tick
     assert "executed successfully" not in output
+
+
+def test_the_chats_log_goes_to_a_file_or_to_stderr_never_the_screen(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("LANTERN_LOG_FILE", raising=False)
+    monkeypatch.setenv("LANTERN_DATA_DIR", str(tmp_path / "data"))
+    handler, place = chat_log_handler(load_settings())
+    handler.close()
+    assert place == str(tmp_path / "data" / "lantern-chat.log")
+    monkeypatch.setenv("LANTERN_LOG_FILE", str(tmp_path / "elsewhere.log"))
+    handler, place = chat_log_handler(load_settings())
+    handler.close()
+    assert place == str(tmp_path / "elsewhere.log")
+    monkeypatch.setenv("LANTERN_LOG_FILE", "stderr")
+    assert chat_log_handler(load_settings())[1] == "stderr"
