@@ -166,7 +166,8 @@ class ConsoleChat:
     read_multiline: Callable[[str], str | None] | None = None
     known_time_zone: str | None = None
     log_place: str | None = None  # where the chat's log goes, said by /help
-    _welcome_waiting: bool = False
+    # What fell due was shown at the start; the menu waits until it is seen to.
+    _welcome_waiting: bool = field(default=False, init=False)
 
     @property
     def shortcuts(self) -> Shortcuts:
@@ -246,7 +247,7 @@ class ConsoleChat:
     def _inbound(self, kind: InboundKind, **values: object) -> Inbound:
         # The zone goes with the first turn only; later turns keep what is stored.
         time_zone, self.time_zone = self.time_zone, None
-        if time_zone is not None:
+        if time_zone_named(time_zone) is not None:
             self.known_time_zone = time_zone
         return Inbound(
             platform=PLATFORM,
