@@ -53,6 +53,11 @@ def strip_ansi(text: str) -> str:
     return _CONTROLS.sub("", _ANSI.sub("", text))
 
 
+def chat_database_url(tmp_path: Path) -> str:
+    """The database a chat started in `tmp_path` uses: seed it, or read what was stored."""
+    return f"sqlite:///{tmp_path}/chat.db"
+
+
 def chat_environment(tmp_path: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of a chat: its own database, data folder and home, no Slack."""
     env = {
@@ -64,7 +69,7 @@ def chat_environment(tmp_path: Path, extra: dict[str, str] | None = None) -> dic
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path}/chat.db",
+        DATABASE_URL=chat_database_url(tmp_path),
         LANTERN_DATA_DIR=str(tmp_path / "data"),
         HOME=str(home),
         XDG_DATA_HOME=str(home / ".local" / "share"),

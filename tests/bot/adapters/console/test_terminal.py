@@ -18,11 +18,11 @@ from content import Content
 from storage.database import Database
 from storage.models import Reflection
 from tests.chat_script import ChatScript
-from tests.pty_chat import PtyChat
+from tests.pty_chat import PtyChat, chat_database_url
 
 
 def stored_reflections(tmp_path: Path) -> list[str]:
-    database = Database(f"sqlite:///{tmp_path}/chat.db")
+    database = Database(chat_database_url(tmp_path))
     try:
         with database.reading() as uow:
             return list(uow.session.scalars(select(Reflection.text).order_by(Reflection.id)))
@@ -93,7 +93,7 @@ def test_commands_are_completed_and_remembered_between_chats(
 
 def test_a_nudge_due_at_the_start_keeps_its_numbers(tmp_path: Path, content: Content) -> None:
     # Ana added the board chair to her plan three weeks ago, to see them weekly.
-    database = Database(f"sqlite:///{tmp_path}/chat.db")
+    database = Database(chat_database_url(tmp_path))
     database.upgrade()
     then = datetime.now(UTC) - timedelta(days=21)
     engine = Engine(content=content, database=database, clock=FixedClock(then))
