@@ -5,12 +5,15 @@ from __future__ import annotations
 import getpass
 import json
 import logging
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from bot.settings import ConfigError, Settings, load_settings
 from content import ContentError
+
+if TYPE_CHECKING:
+    from bot.engine.turns import Engine
 
 app = typer.Typer(
     help="Lantern, a leadership coach for library people, in Slack and in your terminal.",
@@ -18,6 +21,39 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def installed_version() -> str:
+    """This installation's version, from the package metadata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lantern-coach")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed; run `pip install -e .`)"
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"lantern {installed_version()}")
+        raise typer.Exit
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print Lantern's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Lantern, a leadership coach for library people, in Slack and in your terminal."""
+
+
 db_app = typer.Typer(help="Manage Lantern's database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 keys_app = typer.Typer(
@@ -44,25 +80,72 @@ LIBRARIES_THAT_LOG_WORDS_AT_DEBUG = ("sqlalchemy", "slack_sdk", "slack_bolt")
 notes. Lantern's own DEBUG never does, so only these are held at INFO."""
 
 
-def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
-    """`serve` and `worker` log in LOG_FORMAT (JSON when not at a terminal); `chat` (quiet) shows
-    only warnings, as text, to the person at the terminal."""
+def configure_logging(settings: Settings, *, handler: logging.Handler | None = None) -> None:
+    """`serve` and `worker` log in LOG_FORMAT (JSON when not at a terminal) on the standard
+    error; `chat` gives its own handler (see `chat_log_handler`)."""
     import sys
 
     from bot.observability.logs import stream_handler
 
-    level = logging.WARNING if quiet else getattr(logging, settings.log_level)
-    handler = stream_handler("text" if quiet else settings.log_format, sys.stderr)
+    level = getattr(logging, settings.log_level)
+    if handler is None:
+        handler = stream_handler(settings.log_format, sys.stderr)
     # basicConfig leaves a root logger that already has handlers (a test's capture) alone.
     logging.basicConfig(level=level, handlers=[handler])
+    # A library's warning (the warnings module) is a log line too, never printed by itself.
+    logging.captureWarnings(True)
     for name in LIBRARIES_THAT_LOG_WORDS_AT_DEBUG:
         logging.getLogger(name).setLevel(max(level, logging.INFO))
+    # APScheduler narrates every tick at INFO ("Running job", "executed successfully"): two
+    # lines every interval that say nothing. Its warnings (a missed or overlapping tick) stay.
+    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
     # SQLAlchemy's INFO is its echo: every statement of every request, and the mappers' set-up
     # (parameters hidden, but a flood that buries what matters). Its warnings are enough.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     if level > logging.DEBUG:
         # Alembic narrates every migration step at INFO; start-up needs only its problems.
         logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+CHAT_LOG_BYTES = 1_000_000  # the chat's log file is rotated at this size, two older kept
+
+
+def chat_log_handler(settings: Settings) -> tuple[logging.Handler, str]:
+    """The chat's log never reaches its screen: it goes to LANTERN_LOG_FILE (by default
+    lantern-chat.log in the data folder), or to the standard error when that is "stderr".
+    The handler, and where it writes (for /help)."""
+    import sys
+    from logging.handlers import RotatingFileHandler
+
+    from bot.observability.logs import TEXT_FORMAT, stream_handler
+
+    path = settings.chat_log_file
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # A chat run every day for years must not grow a log without end.
+            handler: logging.Handler = RotatingFileHandler(
+                path, maxBytes=CHAT_LOG_BYTES, backupCount=2, encoding="utf-8"
+            )
+        except OSError as exc:
+            fail(
+                f"LANTERN_LOG_FILE: cannot write the chat's log at {path} "
+                f"({exc.strerror or exc}); choose another file, or set it to stderr."
+            )
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+        return handler, str(path)
+    return stream_handler("text", sys.stderr), "stderr"
+
+
+def stored_time_zone(engine: Engine, user_id: str) -> str | None:
+    """The time zone the coach already keeps for this person in the terminal, if any."""
+    from bot.adapters.console.chat import PLATFORM, WORKSPACE
+
+    with engine.database.reading() as uow:
+        person = uow.repos.people.find(
+            platform=PLATFORM, workspace_external_id=WORKSPACE, person_external_id=user_id
+        )
+        return person.time_zone if person is not None else None
 
 
 @app.command()
@@ -74,32 +157,51 @@ def chat(
         str | None, typer.Option(help="Your IANA time zone, e.g. America/Chicago.")
     ] = None,
 ) -> None:
-    """Talk with the coach in this terminal (no Slack needed)."""
-    from bot.adapters.console.chat import ConsoleChat, local_time_zone
+    """Talk with the coach in this terminal (no Slack needed).
+
+    Its log goes to a file (LANTERN_LOG_FILE, by default lantern-chat.log in LANTERN_DATA_DIR),
+    never to the chat; /help in the chat says where."""
+    from bot.adapters.console.chat import (
+        ConsoleChat,
+        completer,
+        history_file,
+        local_time_zone,
+    )
+    from bot.adapters.console.terminal import at_a_terminal, plain_input, prompt_input
     from bot.core.schedule import time_zone_named
     from bot.wiring import build_engine
 
     settings = settings_or_exit()
-    configure_logging(settings, quiet=True)
+    handler, log_place = chat_log_handler(settings)
+    configure_logging(settings, handler=handler)
     if tz is not None and time_zone_named(tz) is None:
         fail(f"--tz {tz!r} is not a time zone name; use one like Europe/London.")
     try:
         engine = build_engine(settings)
     except (ConfigError, ContentError) as exc:
         fail(str(exc))
-
-    def read(prompt: str) -> str | None:
-        try:
-            return input(prompt)
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return None
-
+    user_id = user or getpass.getuser()
+    known = stored_time_zone(engine, user_id)
+    coach = engine.content.coach
+    typing = (
+        prompt_input(
+            history_file=history_file(settings.data_dir, user_id),
+            completer=completer(coach.command_words),
+            multiline_hint=coach.console.multiline_hint,
+        )
+        if at_a_terminal()
+        else plain_input()
+    )
     ConsoleChat(
         engine=engine,
-        user_id=user or getpass.getuser(),
-        time_zone=tz or local_time_zone(),
-        read=read,
+        user_id=user_id,
+        # --tz, or the machine's zone for someone the coach has no zone for yet; a zone chosen
+        # in /plan settings stays otherwise.
+        time_zone=tz or (None if known else local_time_zone()),
+        known_time_zone=known,
+        read=typing.read,
+        read_multiline=typing.read_multiline,
+        log_place=log_place,
     ).run()
 
 
@@ -174,7 +276,7 @@ def worker(
 ) -> None:
     """Run the scheduler process (Procfile `worker`): it sends nudges and reminders when due."""
     from bot.wiring import build_engine, build_inbox, build_installs, build_sender, worker_config
-    from bot.worker import run_worker
+    from bot.worker import NOTHING_TO_DELIVER_TO, run_worker
 
     settings = settings_or_exit()
     if interval is not None:
@@ -183,9 +285,12 @@ def worker(
     try:
         engine = build_engine(settings)
         installs = build_installs(settings, engine.database)
+        sender = build_sender(settings, engine.database)
+        if not sender.platforms:
+            typer.echo(f"lantern worker: {NOTHING_TO_DELIVER_TO}", err=True)
         run_worker(
             engine,
-            build_sender(settings, engine.database),
+            sender,
             config=worker_config(settings),
             metrics_port=settings.lantern_worker_metrics_port,
             # The worker looks only once a claim has run out, or a turn has waited a whole
@@ -218,13 +323,17 @@ def manifest(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database at DATABASE_URL to the latest schema."""
-    from storage.database import Database
+    from bot.wiring import corrupt_message
+    from storage.database import Database, corrupt_sqlite_file
 
     settings = settings_or_exit()
     try:
         database = Database(settings.database_url)
         database.upgrade()
     except Exception as exc:
+        corrupt = corrupt_sqlite_file(settings.database_url, exc)
+        if corrupt is not None:
+            fail(corrupt_message(corrupt))
         fail(f"DATABASE_URL: migration failed ({type(exc).__name__}: {str(exc).splitlines()[0]})")
     typer.echo("Database is up to date.")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -45,6 +48,12 @@ class Settings(BaseSettings):
     # A web process is replaced (drained first) after about this many requests; 0: never.
     web_max_requests: int = Field(default=5000, ge=0, le=10_000_000)
     log_level: str = "INFO"
+    # Where the terminal chat keeps its own files (each person's typed commands, its log):
+    # default $XDG_DATA_HOME/lantern, or ~/.local/share/lantern.
+    lantern_data_dir: Path | None = None
+    # Where `lantern chat` writes its log (default: lantern-chat.log in the data folder), or
+    # "stderr" to have it on the standard error at LOG_LEVEL; never on the chat screen itself.
+    lantern_log_file: str | None = None
     # The worker: seconds between ticks, threads sending at once, and how many messages per
     # second one workspace may receive from one worker process (Slack allows about one per
     # second per conversation and several hundred a minute per workspace).
@@ -145,6 +154,22 @@ class Settings(BaseSettings):
                 "LANTERN_ENCRYPTION_KEYS is not set: installs through Slack store each "
                 "workspace's bot token encrypted; make a key with `lantern keys generate`."
             )
+
+    @property
+    def data_dir(self) -> Path:
+        if self.lantern_data_dir is not None:
+            return self.lantern_data_dir.expanduser()
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "lantern"
+
+    @property
+    def chat_log_file(self) -> Path | None:
+        """The chat's log file; None when the log goes to the standard error."""
+        if self.lantern_log_file is not None and self.lantern_log_file.strip().lower() == "stderr":
+            return None
+        if self.lantern_log_file:
+            return Path(self.lantern_log_file).expanduser()
+        return self.data_dir / "lantern-chat.log"
 
     @field_validator("log_level")
     @classmethod

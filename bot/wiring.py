@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 from bot.adapters.slack.app import BotIdentity, build_bolt_app, verify_bot_token
 from bot.adapters.slack.delivery import SlackPlatform
@@ -22,9 +23,17 @@ from bot.settings import ConfigError, Settings
 from bot.worker import WorkerConfig
 from content import default_content
 from storage.crypto import configure_text_encryption
-from storage.database import Database
+from storage.database import Database, corrupt_sqlite_file
 
 logger = logging.getLogger(__name__)
+
+
+def corrupt_message(path: Path) -> str:
+    return (
+        f"DATABASE_URL: {path} is corrupt (damaged, or not a SQLite database at all). Move it "
+        f"aside and keep it (`sqlite3 {path} .recover` may save what is in it), then start "
+        "again to begin with an empty database, or point DATABASE_URL at another file."
+    )
 
 
 def open_database(settings: Settings, *, migrate_embedded: bool = True) -> Database:
@@ -42,6 +51,9 @@ def open_database(settings: Settings, *, migrate_embedded: bool = True) -> Datab
     except ConfigError:
         raise
     except Exception as exc:
+        corrupt = corrupt_sqlite_file(settings.database_url, exc)
+        if corrupt is not None:
+            raise ConfigError(corrupt_message(corrupt)) from exc
         raise ConfigError(
             f"DATABASE_URL: cannot open the database ({type(exc).__name__}); check the URL "
             "and that the server is running."

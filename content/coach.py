@@ -331,6 +331,15 @@ class ConsoleText(ContentModel):
     time_not_offered: Text
     picture_saved: Text
     file_saved: Text
+    # Shown under a multi-line answer's prompt while it is empty.
+    multiline_hint: Text
+    # The terminal's own commands, after the coach's /help ({shortcuts}, {log}).
+    terminal_help: Text
+    # At the start of a chat ({time_zone}), or when no time zone is known.
+    time_zone_shown: Text
+    time_zone_unknown: Text
+    # Due items shown at the start: what to do before the menu comes.
+    due_first: Text
 
 
 class SuggestLines(Templates):

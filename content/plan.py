@@ -339,6 +339,9 @@ class SettingsText(Templates):
     submit: Text = Field(max_length=24)
     intro: Text
     zone_unknown: Text
+    # The time zone, typed as an IANA name (Europe/London); empty keeps the one known.
+    zone_label: Text
+    zone_hint: Text
     days_label: Text
     start_label: Text
     end_label: Text
@@ -394,6 +397,7 @@ class ErrorText(Templates):
     date_too_far: Text
     no_days: Text
     end_before_start: Text
+    unknown_zone: Text
 
 
 class PlanText(ContentModel):

@@ -80,6 +80,41 @@ def create_db_engine(url: str) -> Engine:
     )
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# What SQLite says of a file that is not a database, or of one whose pages are damaged.
+_CORRUPT_MESSAGES = ("file is not a database", "database disk image is malformed")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for PostgreSQL or an in-memory database."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def corrupt_sqlite_file(url: str, error: BaseException | None = None) -> Path | None:
+    """The SQLite file behind `url` when it is damaged or not a database at all (its first
+    bytes are not SQLite's, or `error`, raised opening it, is SQLite saying so); else None."""
+    path = sqlite_file(url)
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError:
+        return None  # not there yet (it will be made), or unreadable: another problem
+    if header and header != SQLITE_HEADER:
+        return path
+    cause: BaseException | None = error
+    while cause is not None:
+        if any(message in str(cause) for message in _CORRUPT_MESSAGES):
+            return path
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 class UnitOfWork:
     """One transaction and the repositories that work inside it."""
 

@@ -18,6 +18,7 @@ from bot.engine.registry import Store, handling
 from bot.flows.plan_model import (
     ActionItemView,
     CheckInView,
+    DigestShown,
     LogCheckIn,
     NudgeSettingsView,
     PlanEffect,
@@ -185,6 +186,7 @@ class PlanReads:
     def nudge_settings(self) -> NudgeSettingsView:
         person = self._person
         balance = self._plan.schedules.get(person_id=person.id, kind="balance")
+        digest = self._plan.schedules.get(person_id=person.id, kind="digest")
         return NudgeSettingsView(
             time_zone=person.time_zone,
             work_days=WorkingHours.parse_days(person.work_days),
@@ -192,6 +194,7 @@ class PlanReads:
             end_minute=person.work_end_minute,
             nudge_mode=person.nudge_mode,
             balance_summary=balance is None or balance.next_due_at is not None,
+            digest_due_at=digest.next_due_at if digest is not None else None,
         )
 
 
@@ -395,6 +398,9 @@ def apply_plan_effect(uow: UnitOfWork, person: Person, effect: PlanEffect, now: 
         plan.actions.remove(person_id=person.id, action_id=effect.action_id)
     elif isinstance(effect, SaveNudgeSettings):
         _save_settings(uow, person, effect, now)
+    elif isinstance(effect, DigestShown) and person.nudge_mode != "each":
+        due = digest_due_at(now, mode=person.nudge_mode, hours=working_hours(person))
+        uow.plan.schedules.set(person_id=person.id, kind="digest", next_due_at=due)
 
 
 def _log_checkin(uow: UnitOfWork, person: Person, effect: LogCheckIn, now: datetime) -> None:
@@ -438,6 +444,8 @@ def _save_action(uow: UnitOfWork, person: Person, effect: SaveActionItem, now: d
 def _save_settings(
     uow: UnitOfWork, person: Person, effect: SaveNudgeSettings, now: datetime
 ) -> None:
+    if effect.time_zone is not None:
+        uow.repos.people.set_time_zone(person=person, time_zone=effect.time_zone)
     person.work_days = "".join(str(day) for day in sorted(effect.work_days))
     person.work_start_minute = effect.start_minute
     person.work_end_minute = effect.end_minute

@@ -9,7 +9,7 @@ from bot.core.messages import Choice, Form, FormErrors, Reply
 from bot.core.text import parse_int
 from bot.flows.balance import balance_replies
 from bot.flows.base import Command, Flow, StepResult, Turn, choice_value, reply_only
-from bot.flows.nudges import nudge_replies
+from bot.flows.nudges import digest_replies, nudge_replies
 from bot.flows.plan_forms import (
     FORM_ACTION,
     FORM_GOALS,
@@ -43,6 +43,8 @@ from bot.flows.plan_forms import (
 )
 from bot.flows.plan_model import (
     ActionItemView,
+    CheckInView,
+    DigestShown,
     RateMaturity,
     RelationshipView,
     RemoveActionItem,
@@ -801,26 +803,47 @@ def _with_who(content: Content, item: ActionItemView) -> str:
 
 def due_now(turn: Turn) -> StepResult:
     """Every nudge and action reminder due now, for a surface the worker cannot reach (the
-    terminal shows them when a chat starts); nothing at all when nothing is due."""
+    terminal shows them when a chat starts); nothing at all when nothing is due. Someone who
+    chose a digest gets the digest, once it is due, instead of one nudge each."""
     replies: list[Reply] = []
-    time_zone = turn.reads.nudge_settings().time_zone
-    for relationship in turn.reads.relationships():
-        due = relationship.next_due_at
-        if relationship.paused or due is None or due > turn.now:
-            continue
+    due_relationships = [
+        r
+        for r in turn.reads.relationships()
+        if not r.paused and r.next_due_at is not None and r.next_due_at <= turn.now
+    ]
+    lasts: dict[int, CheckInView] = {}
+    for relationship in due_relationships:
         last = turn.reads.recent_checkins(relationship.id, limit=1)
-        replies += nudge_replies(
-            turn.content,
-            relationship,
-            last[0] if last else None,
-            now=turn.now,
-            today=turn.today,
-            time_zone=time_zone,
-        )
+        if last:
+            lasts[relationship.id] = last[0]
+    settings = turn.reads.nudge_settings()
+    effects: tuple[DigestShown, ...] = ()
+    if settings.nudge_mode != "each":
+        digest_at = settings.digest_due_at
+        if digest_at is not None and digest_at <= turn.now:
+            replies += digest_replies(
+                turn.content,
+                due_relationships,
+                lasts,
+                now=turn.now,
+                today=turn.today,
+                time_zone=settings.time_zone,
+            )
+            effects = (DigestShown(),)
+    else:
+        for relationship in due_relationships:
+            replies += nudge_replies(
+                turn.content,
+                relationship,
+                lasts.get(relationship.id),
+                now=turn.now,
+                today=turn.today,
+                time_zone=settings.time_zone,
+            )
     for item in turn.reads.action_items(include_done=False):
         if item.due_on <= turn.today:
             replies += action_reminder_replies(turn.content, item, today=turn.today)
-    return reply_only(*replies)
+    return StepResult(replies=tuple(replies), effects=effects, keep_state=True)
 
 
 def action_reminder_replies(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.core.messages import Form, FormField
-from bot.core.schedule import CADENCES, NUDGE_MODES, zone
+from bot.core.schedule import CADENCES, NUDGE_MODES, time_zone_named, zone
 from bot.flows.base import Turn
 from bot.flows.forms import typed_date, typed_days
 from bot.flows.plan_model import (
@@ -537,6 +537,9 @@ def settings_summary(
     )
 
 
+ZONE_MAX_LENGTH = 64  # the longest IANA zone name is about 32 characters
+
+
 def settings_form(turn: Turn, current: NudgeSettingsView) -> Form:
     content = turn.content
     words = content.plan.settings
@@ -558,6 +561,14 @@ def settings_form(turn: Turn, current: NudgeSettingsView) -> Form:
         submit_label=words.submit,
         intro=words.intro.format(zone=current.time_zone or words.zone_unknown, summary=summary),
         fields=(
+            FormField(
+                name="zone",
+                label=words.zone_label,
+                hint=words.zone_hint,
+                optional=True,
+                initial=current.time_zone or "",
+                max_length=ZONE_MAX_LENGTH,
+            ),
             FormField(
                 name="days",
                 label=words.days_label,
@@ -615,6 +626,10 @@ def read_settings(turn: Turn) -> SaveNudgeSettings | Errors:
         words.min_length_minutes
     ):
         errors["end"] = errors_text.end_before_start
+    # The zone is looked up as typed (Europe/London); empty keeps the one known.
+    zone_text = _text(turn, "zone")
+    if zone_text and time_zone_named(zone_text) is None:
+        errors["zone"] = errors_text.unknown_zone
     mode = _text(turn, "mode")
     if mode not in NUDGE_MODES:
         errors["mode"] = errors_text.unknown_choice
@@ -629,4 +644,5 @@ def read_settings(turn: Turn) -> SaveNudgeSettings | Errors:
         end_minute=int(end_text),
         nudge_mode=mode,
         balance_summary=balance == "on",
+        time_zone=zone_text or None,
     )

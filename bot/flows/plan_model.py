@@ -75,6 +75,7 @@ class NudgeSettingsView:
     end_minute: int
     nudge_mode: str  # each | daily | weekly
     balance_summary: bool  # the weekly balance summary is on
+    digest_due_at: datetime | None = None  # when the next digest falls due (a digest mode)
 
 
 # ----- effects: what a flow asks the engine to store -----------------------------------------
@@ -188,6 +189,13 @@ class SaveNudgeSettings(Effect):
     end_minute: int
     nudge_mode: str
     balance_summary: bool
+    time_zone: str | None = None  # a new IANA zone for the person (None: unchanged)
+
+
+@dataclass(frozen=True)
+class DigestShown(Effect):
+    """The digest was shown where the worker cannot send it (the terminal): the next one is
+    due a day or a week on, as if it had been sent."""
 
 
 PlanEffect = (
@@ -204,4 +212,5 @@ PlanEffect = (
     | SetActionDone
     | RemoveActionItem
     | SaveNudgeSettings
+    | DigestShown
 )

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.adapters.slack.manifest import build_manifest
-from bot.cli import app
+from bot.cli import app, chat_log_handler
+from bot.settings import load_settings
 from content import Content
 from storage.crypto import Keyring, configure_text_encryption
 from storage.database import Database
 from storage.models import Reflection
+from tests.pty_chat import chat_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "docs" / "vendor" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
@@ -232,3 +239,103 @@ def test_keys_rotate_re_encrypts_what_is_stored(
             assert [r.text for r in uow.session.query(Reflection)] == ["A private thought"]
     finally:
         db.dispose()
+
+
+# The real command in a process of its own: what a person running it sees, and its exit code.
+
+
+def lantern(tmp_path: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=tmp_path,
+        env=chat_environment(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_version_is_the_installed_packages(tmp_path: Path) -> None:
+    done = lantern(tmp_path, "--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"lantern {version('lantern-coach')}"
+
+
+NOT_SQLITE = b"not a database at all\n" * 300
+DAMAGED = b"SQLite format 3\x00"  # a valid header over damaged pages
+
+
+@pytest.mark.parametrize(
+    ("command", "garbage"),
+    [
+        (["chat", "--tz", "UTC"], NOT_SQLITE),
+        (["chat", "--tz", "UTC"], DAMAGED),
+        (["worker"], DAMAGED),
+        (["db", "upgrade"], NOT_SQLITE),
+    ],
+)
+def test_a_corrupt_sqlite_file_is_named_as_corrupt(
+    tmp_path: Path, command: list[str], garbage: bytes
+) -> None:
+    database = tmp_path / "chat.db"  # the file chat_environment's DATABASE_URL names
+    database.write_bytes(garbage + bytes(range(256)) * 40)
+    before = database.read_bytes()
+
+    done = lantern(tmp_path, *command)
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{database} is corrupt" in done.stderr
+    assert ".recover" in done.stderr  # what to do about it
+    assert "server is running" not in done.stderr
+    assert "Traceback" not in done.stderr
+    assert database.read_bytes() == before  # kept as it was, for whoever tries to recover it
+
+
+def test_a_worker_without_credentials_says_once_what_it_will_do(tmp_path: Path) -> None:
+    env = chat_environment(tmp_path, {"LOG_FORMAT": "text", "LOG_LEVEL": "INFO"})
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker", "--interval", "1"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert worker.stdout is not None
+        said: list[str] = []
+        # Until it has started, then three ticks more (one a second): what each tick says.
+        while not any("worker started" in line for line in said):
+            line = worker.stdout.readline()
+            assert line, "".join(said)
+            said.append(line)
+        deadline = time.monotonic() + 3.5
+        while time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.1)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        rest, _ = worker.communicate(timeout=60)
+    output = "".join(said) + rest
+    assert output.count("nobody to deliver to") == 1, output
+    assert "appears when `lantern chat` starts" in output
+    assert "Running job" not in output  # no line per tick
+    assert "executed successfully" not in output
+
+
+def test_the_chats_log_goes_to_a_file_or_to_stderr_never_the_screen(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("LANTERN_LOG_FILE", raising=False)
+    monkeypatch.setenv("LANTERN_DATA_DIR", str(tmp_path / "data"))
+    handler, place = chat_log_handler(load_settings())
+    handler.close()
+    assert place == str(tmp_path / "data" / "lantern-chat.log")
+    monkeypatch.setenv("LANTERN_LOG_FILE", str(tmp_path / "elsewhere.log"))
+    handler, place = chat_log_handler(load_settings())
+    handler.close()
+    assert place == str(tmp_path / "elsewhere.log")
+    monkeypatch.setenv("LANTERN_LOG_FILE", "stderr")
+    assert chat_log_handler(load_settings())[1] == "stderr"

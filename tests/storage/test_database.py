@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import exc, func, select, text
 
-from storage.database import Database, normalise_url
+from storage.database import Database, corrupt_sqlite_file, normalise_url
 from storage.models import Person, Reflection, UTCDateTime, Workspace
 from tests.storage.helpers import new_person
 
@@ -287,3 +288,25 @@ class TestTurnsQueueOnSqlite:
         for worker in workers:
             worker.join(timeout=10)
         assert not both_inside.broken
+
+
+def test_a_corrupt_sqlite_file_is_told_from_a_missing_or_healthy_one(
+    tmp_path: pytest.TempPathFactory, database: Database
+) -> None:
+    folder = Path(str(tmp_path))
+    assert corrupt_sqlite_file(database.url) is None  # a healthy, migrated file
+    assert corrupt_sqlite_file(f"sqlite:///{folder}/not-yet.db") is None  # made on first use
+    assert corrupt_sqlite_file("postgresql://postgres@127.0.0.1:5432/test") is None
+    assert corrupt_sqlite_file("sqlite://") is None  # in memory
+
+    garbage = folder / "garbage.db"
+    garbage.write_bytes(b"\x00\xffnot sqlite" * 100)
+    assert corrupt_sqlite_file(f"sqlite:///{garbage}") == garbage
+
+    damaged = folder / "damaged.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    broken = Database(f"sqlite:///{damaged}")
+    with pytest.raises(exc.DatabaseError) as raised:
+        broken.upgrade()
+    broken.dispose()
+    assert corrupt_sqlite_file(f"sqlite:///{damaged}", raised.value) == damaged

@@ -14,6 +14,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.markup import escape
 
+from bot.adapters.console.terminal import CommandCompleter
 from bot.core.messages import (
     Choice,
     Form,
@@ -25,6 +26,7 @@ from bot.core.messages import (
     Reply,
 )
 from bot.core.parsing import parse_choices
+from bot.core.schedule import time_zone_named
 from bot.core.text import keyword_in, parse_int, unquoted_literal
 from bot.engine.turns import PAUSED, Engine
 from bot.flows.forms import date_words, typed_time
@@ -55,8 +57,27 @@ QUIT = {"/quit", "/exit", "/q"}
 HOME = {"/home"}
 
 
+def completer(words: CommandWords) -> CommandCompleter:
+    """Tab completion of the terminal's own commands, the coach's commands, and the words that
+    follow them (`/coach plan`, `/plan settings`), all from the content's words."""
+    menu = words.menu.lower()
+    typed = shortcuts(words)
+    after: dict[str, list[str]] = {menu: sorted(words.sub.values())}
+    for name, (_, sub) in typed.items():
+        sub_id = next((key for key, word in words.sub.items() if word == sub), sub)
+        after[name] = sorted(words.arguments.get(sub_id, {}).values())
+    commands = ["/home", "/quit", menu, *words.slash.values(), *typed]
+    return CommandCompleter(commands, after)
+
+
 def _safe_name(user_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", user_id) or "me"
+
+
+def history_file(data_dir: Path, user_id: str) -> Path:
+    """Where the commands a person typed are kept between chats: in the data folder, never
+    in the folder the chat was started from."""
+    return data_dir / "history" / f"{_safe_name(user_id)}.txt"
 
 
 def local_time_zone() -> str | None:
@@ -129,7 +150,12 @@ def terminal_console(file: TextIO | None = None, *, width: int | None = None) ->
 
 @dataclass
 class ConsoleChat:
-    """A chat loop; `read` returns None at end of input (Ctrl-D)."""
+    """A chat loop; `read` returns None at end of input (Ctrl-D).
+
+    `time_zone` is given to the coach with the first turn only (a --tz, or the machine's zone
+    for someone new): a zone chosen later in /plan settings is not overwritten by the next
+    line. `known_time_zone` is the zone the coach already has for this person, shown at the
+    start when `time_zone` is None."""
 
     engine: Engine
     user_id: str
@@ -141,6 +167,10 @@ class ConsoleChat:
     choices: tuple[Choice, ...] = ()
     pending: str | None = None  # a command typed inside a form, run once the form is left
     exports: Path = field(default_factory=lambda: Path("lantern-exports"))
+    known_time_zone: str | None = None
+    log_place: str | None = None  # where the chat's log goes, said by /help
+    # What fell due was shown at the start; the menu waits until it is seen to.
+    _welcome_waiting: bool = field(default=False, init=False)
 
     @property
     def shortcuts(self) -> Shortcuts:
@@ -149,18 +179,35 @@ class ConsoleChat:
     def run(self) -> None:
         words = self.engine.content.coach
         self.say(words.console.greeting.format(name=words.name))
-        # Nothing can reach the terminal between chats, so what fell due meanwhile comes first.
+        # A zone the machine names but that is none (TZ=Mars/Olympus) is not kept by the coach.
+        zone = next(
+            (z for z in (self.time_zone, self.known_time_zone) if time_zone_named(z) is not None),
+            None,
+        )
+        if zone:
+            self.say(words.console.time_zone_shown.format(time_zone=zone))
+        else:
+            self.say(words.console.time_zone_unknown)
+        # Nothing can reach the terminal between chats, so what fell due meanwhile comes first,
+        # with its own numbers; the menu waits until it has been seen to (one numbering at once).
         due = self.engine.handle(self._inbound(InboundKind.CHOICE, choice="plan:due:"))
         if due.replies:
             self.show(due)
-        self.show(self.engine.handle(self._inbound(InboundKind.TEXT, text="")))
+            self.say(words.console.due_first)
+            self._welcome_waiting = True
+        else:
+            self._welcome()
         while True:
             line, self.pending = (self.pending, None) if self.pending else (self.read("> "), None)
             if line is None or line.strip().lower() in QUIT:
                 self.say(words.console.goodbye)
                 return
             if not line.strip():
+                if self._welcome_waiting:
+                    self._welcome()
                 continue
+            if line.strip().startswith("/"):
+                self._welcome_waiting = False  # a command of their own instead of the menu
             if line.strip().lower() in HOME:
                 self.show(self.engine.handle(self._inbound(InboundKind.HOME)))
                 continue
@@ -177,14 +224,40 @@ class ConsoleChat:
                 typed_shortcuts=self.shortcuts,
             )
             self.show(self.engine.handle(inbound))
+            if self._welcome_waiting and not self.choices:
+                self._welcome()  # what was due is seen to, and nothing more is asked
+            if inbound.kind is InboundKind.COMMAND and self._is_help(inbound):
+                self.say(self._terminal_help())
+
+    def _welcome(self) -> None:
+        self._welcome_waiting = False
+        self.show(self.engine.handle(self._inbound(InboundKind.TEXT, text="")))
+
+    def _is_help(self, inbound: Inbound) -> bool:
+        words = self.engine.content.coach.command_words
+        help_word = words.sub.get("help", "help")
+        menu = words.menu.removeprefix("/")
+        typed = (inbound.text or "").strip().lower()
+        return (inbound.command == menu and typed == help_word) or (
+            inbound.command == help_word and not typed
+        )
+
+    def _terminal_help(self) -> str:
+        words = self.engine.content.coach.console
+        listed = " ".join(sorted(self.shortcuts))
+        return words.terminal_help.format(shortcuts=listed, log=self.log_place or "-")
 
     def _inbound(self, kind: InboundKind, **values: object) -> Inbound:
+        # The zone goes with the first turn only; later turns keep what is stored.
+        time_zone, self.time_zone = self.time_zone, None
+        if time_zone_named(time_zone) is not None:
+            self.known_time_zone = time_zone
         return Inbound(
             platform=PLATFORM,
             workspace_id=WORKSPACE,
             user_id=self.user_id,
             kind=kind,
-            time_zone=self.time_zone,
+            time_zone=time_zone,
             **values,  # type: ignore[arg-type]
         )
 

@@ -563,6 +563,7 @@ class TestSettings:
         assert "Mon-Fri, 09:00-17:00" in (form.intro or "")
         initial = {f.name: f.initial for f in form.fields}
         assert initial == {
+            "zone": "America/Chicago",
             "days": "1,2,3,4,5",
             "start": "540",
             "end": "1020",
@@ -585,6 +586,14 @@ class TestSettings:
         assert kinds["digest"] is not None
         assert "Mon, Wed, Fri, 08:00-16:00; a daily digest" in chat.text
 
+    def test_the_time_zone_is_set_here(self, chat: ChatScript, database: Database) -> None:
+        chat.command("coach", "plan settings")
+        good = {"days": "1,2", "start": "540", "end": "1020", "mode": "each", "balance": "on"}
+        chat.submit({**good, "zone": "Asia/Tokyo"})
+        assert chat.last.form_errors is None
+        (person,) = rows(database, Person)
+        assert person.time_zone == "Asia/Tokyo"
+
     def test_an_unknown_time_zone_is_said_so(self, chat: ChatScript, content: Content) -> None:
         chat.time_zone = None
         chat.command("coach", "plan settings")
@@ -601,6 +610,8 @@ class TestSettings:
             ({"end": "480"}, "end"),  # before the start
             ({"mode": "hourly"}, "mode"),
             ({"balance": "maybe"}, "balance"),
+            ({"zone": "America"}, "zone"),  # a folder of zones, not one
+            ({"zone": "Mars/Olympus"}, "zone"),
         ],
     )
     def test_bad_settings_are_refused_and_nothing_changes(

@@ -127,9 +127,13 @@ def test_log_format_auto_is_json_unless_written_to_a_terminal(
 
 SCRIPT = """
 import logging, sys
-from bot.cli import configure_logging
+from bot.cli import chat_log_handler, configure_logging
 from bot.settings import Settings
-configure_logging(Settings(), quiet=sys.argv[1] == "quiet")
+settings = Settings()
+if sys.argv[1] == "chat":
+    configure_logging(settings, handler=chat_log_handler(settings)[0])
+else:
+    configure_logging(settings)
 logging.getLogger("bot.worker").warning("worker tick: %s", "claimed=1")
 logging.getLogger("sqlalchemy.engine.Engine").info("SELECT 1")
 """
@@ -139,7 +143,9 @@ def run_logging(
     *args: str, stderr: int | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
     environment = {
-        key: value for key, value in os.environ.items() if key not in {"LOG_FORMAT", "LOG_LEVEL"}
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"LOG_FORMAT", "LOG_LEVEL", "LANTERN_LOG_FILE", "LANTERN_DATA_DIR"}
     }
     return subprocess.run(
         [sys.executable, "-c", SCRIPT, *args],
@@ -187,8 +193,17 @@ def test_at_a_terminal_auto_is_text() -> None:
     assert line.endswith(" WARNING bot.worker: worker tick: claimed=1")
 
 
-def test_chat_stays_quiet_text_whatever_log_format_says() -> None:
-    [line] = run_logging("quiet", LOG_FORMAT="json").stderr.splitlines()
+def test_chat_logs_to_its_file_as_text_never_to_its_screen(tmp_path: Path) -> None:
+    done = run_logging("chat", LOG_FORMAT="json", LANTERN_DATA_DIR=str(tmp_path))
+    assert done.stderr == ""  # the chat's screen
+    [line] = (tmp_path / "lantern-chat.log").read_text().splitlines()
     assert line.endswith(" WARNING bot.worker: worker tick: claimed=1")
     with pytest.raises(json.JSONDecodeError):
         json.loads(line)
+
+
+def test_chat_logs_to_stderr_when_asked_at_the_level_asked() -> None:
+    done = run_logging("chat", LANTERN_LOG_FILE="stderr", LOG_LEVEL="ERROR")
+    assert done.stderr == ""  # a warning, below ERROR
+    [line] = run_logging("chat", LANTERN_LOG_FILE="stderr").stderr.splitlines()
+    assert line.endswith(" WARNING bot.worker: worker tick: claimed=1")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,10 +15,15 @@ from sqlalchemy import select
 from bot.adapters.console.chat import ConsoleChat, terminal_console, to_inbound, to_markup
 from bot.core.clock import FixedClock
 from bot.core.messages import Choice, InboundKind
+from bot.core.schedule import NUDGE_MODES
+from bot.engine.plan_store import apply_plan_effect
 from bot.engine.turns import Engine
+from bot.flows.plan_forms import time_options
+from bot.flows.plan_model import SaveNudgeSettings
 from content import Content
 from storage.database import Database
-from storage.models import Answer, WorkRecord
+from storage.models import Answer, Person, WorkRecord
+from tests.pty_chat import chat_environment
 
 
 def run_chat(engine: Engine, lines: list[str], user: str = "ana") -> str:
@@ -114,12 +119,7 @@ def test_home_page(engine: Engine, content: Content) -> None:
 
 
 def test_the_real_command_quits_and_resumes(tmp_path: Path, content: Content) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path}/chat.db",
-        "TZ": "UTC",
-    }
-    env.pop("SLACK_BOT_TOKEN", None)
+    env = chat_environment(tmp_path, {"TZ": "UTC"})
 
     def lantern_chat(typed: str) -> subprocess.CompletedProcess[str]:
         finished = subprocess.run(
@@ -139,6 +139,10 @@ def test_the_real_command_quits_and_resumes(tmp_path: Path, content: Content) ->
     second = lantern_chat("")
     assert "answered 1 of 5" in second.stdout
     assert content.toolkit.steps[0].reflection_questions[1].text in second.stdout.replace("\n", " ")
+
+    # Piped in, a line of any length is read whole (no terminal stands between).
+    long = lantern_chat("/reflect " + "y" * 10_000 + "\n/quit\n")
+    assert re.search(r"That's 10,?000 characters", long.stdout), long.stdout[-500:]
 
 
 def run_chat_at(engine: Engine, lines: list[str], exports: Path) -> str:
@@ -228,10 +232,16 @@ def test_what_fell_due_between_chats_is_shown_first(
     assert "Board chair" not in first  # added today, due in a week
 
     clock.advance_to(clock.now() + timedelta(days=8))
-    later = run_chat(engine, ["/quit"])
+    # The nudge's own numbers stay on screen until it is seen to: its [5] is "Skip this time"
+    # (before, the welcome's four choices replaced them and "5" was refused).
+    later = run_chat(engine, ["5", "/quit"])
 
-    assert later.index("Board chair") < later.index(content.coach.labels.start_toolkit)
-    assert content.checkin.labels.skip in later
+    assert "[5] " + content.checkin.labels.skip in later
+    assert content.coach.console.not_an_option not in later
+    skipped = content.checkin.reminders.skipped.split("{", 1)[0].rstrip("* ")
+    assert later.index("Board chair") < later.index(skipped)
+    # The menu comes once the nudge was answered and Enter pressed.
+    assert later.index(skipped) < later.index(content.coach.labels.start_toolkit)
 
 
 def test_a_digit_int_cannot_read_is_taken_as_text_not_a_crash(engine: Engine) -> None:
@@ -263,3 +273,68 @@ def test_the_terminal_shows_one_due_day_and_an_honest_balance(
     assert content.balance.encourage_on_track_some in flat
     assert "Every constituency is getting its share" not in flat
     assert " of 1 planned check-ins" not in flat
+
+
+def test_help_lists_the_terminals_own_commands_beside_the_coachs(
+    engine: Engine, content: Content
+) -> None:
+    out = run_chat(engine, ["/help", "/quit"])
+    coach_help = out.index(content.coach.commands["help"].usage)
+    terminal = out.index(content.coach.console.terminal_help.split("\n", 1)[0].strip("*"))
+    assert coach_help < terminal
+    for command in ("/home", "/quit", "/toolkit", "/plan", "/reflections", "/export"):
+        assert command in out[terminal:]
+
+
+def test_a_digest_person_gets_the_digest_when_due_not_each_nudge(
+    engine: Engine, clock: FixedClock, content: Content
+) -> None:
+    run_chat(engine, ["/plan add", "Board chair", "1", "1", "", "1", "", "", "", "/quit"])
+    with engine.database.unit_of_work() as uow:
+        (person,) = uow.session.scalars(select(Person))
+        apply_plan_effect(
+            uow,
+            person,
+            SaveNudgeSettings(frozenset({1, 2, 3, 4, 5}), 9 * 60, 17 * 60, "weekly", False),
+            clock.now(),
+        )
+    digest = content.checkin.digest
+
+    clock.advance_to(clock.now() + timedelta(days=8))  # the board chair is due, and the digest
+    first = run_chat(engine, ["/quit"])
+    assert digest.heading_one in first
+    assert content.checkin.labels.skip not in first  # not the single nudge
+
+    clock.advance_to(clock.now() + timedelta(hours=2))  # the same week: not again
+    again = run_chat(engine, ["/quit"])
+    assert digest.heading_one not in again
+    assert content.checkin.labels.skip not in again
+
+    clock.advance_to(clock.now() + timedelta(days=7))  # next week's digest
+    assert digest.heading_one in run_chat(engine, ["/quit"])
+
+
+def test_the_time_zone_is_set_in_plan_settings_and_kept(
+    engine: Engine, content: Content, database: Database
+) -> None:
+    times = [value for value, _ in time_options(content)]
+    out = run_chat(
+        engine,
+        [
+            "/plan settings",
+            "Asia/Tokyo",
+            "1,2,3,4,5",
+            str(times.index("540") + 1),
+            str(times.index("1020") + 1),
+            str(NUDGE_MODES.index("each") + 1),
+            "1",
+            "/plan settings",  # the next turn of the same chat keeps it
+            "/quit",
+        ],
+    )
+    assert "Times are in Europe/London" in out  # run_chat's zone, like --tz
+    intro = content.plan.settings.intro.split("{", 1)[0]
+    assert out.rsplit(intro, 1)[1].startswith("Asia/Tokyo")
+    with database.reading() as uow:
+        (person,) = uow.session.scalars(select(Person))
+        assert person.time_zone == "Asia/Tokyo"
