@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -117,9 +116,9 @@ def constituency_balance(
     """The active (not paused) relationships grouped by constituency, in the worksheet's order,
     then the rubric's partner kinds, then the person's own constituencies by name.
 
-    Over the window (the last `window_days`, or since the relationship was added if later):
-    planned = the check-ins its cadence brought due in the window, counting one cadence after
-    another from the day it was added; logged = its check-ins dated in the window. A
+    Over the last `window_days`: planned = the check-ins its cadence brought due, counting one
+    cadence after another from the day it was added; logged = its check-ins dated in the
+    window (also those dated before it was added). A
     relationship is due once a cadence has passed since its last check-in (or since it was
     added), neglected once two have.
     """
@@ -151,10 +150,10 @@ def relationship_balance(
 ) -> RelationshipBalance:
     """One relationship's planned and logged check-ins over the window, and its status."""
     start = max(now - timedelta(days=window_days), relationship.created_at)
-    length = max(now - start, timedelta(0))
-    # Check-ins are dated in the person's own days; the window's first day is counted whole,
-    # so a check-in logged on the day a relationship was added is never left out.
-    first_day = today - timedelta(days=math.ceil(length / timedelta(days=1)))
+    # Check-ins are dated in the person's own days, and one may be dated before the
+    # relationship was added to the plan (a conversation logged afterwards): every check-in
+    # of the window counts, or the figures would deny one just logged.
+    first_day = today - timedelta(days=window_days)
     logged = sum(
         1
         for checkin in checkins

@@ -183,11 +183,12 @@ def test_logged_counts_this_relationships_checkins_in_the_window() -> None:
     assert relationship_balance(r, checkins, now=NOW, today=TODAY).logged == 3
 
 
-def test_logged_starts_the_day_the_relationship_was_added() -> None:
-    # Added 10 days ago at 15:00 UTC: a check-in dated that day counts, one before it does not.
+def test_logged_counts_the_window_even_before_the_relationship_was_added() -> None:
+    # Added 10 days ago: check-ins dated that day, the day before (a conversation logged once
+    # the relationship was in the plan) and since all count; one before the window does not.
     r = relationship(1, added_days_ago=10)
-    checkins = [checkin(1, 10), checkin(1, 11), checkin(1, 3)]
-    assert relationship_balance(r, checkins, now=NOW, today=TODAY).logged == 2
+    checkins = [checkin(1, 10), checkin(1, 11), checkin(1, 3), checkin(1, 91)]
+    assert relationship_balance(r, checkins, now=NOW, today=TODAY).logged == 3
     # Added a few hours ago (yesterday, in a time zone behind UTC): yesterday's check-in counts.
     fresh = relationship(1, added_days_ago=0.2)
     assert relationship_balance(fresh, [checkin(1, 1)], now=NOW, today=TODAY).logged == 1
@@ -533,3 +534,15 @@ def test_a_misspelt_placeholder_is_refused_when_the_content_loads(content: Conte
     words["chart"]["alt_item"] = "{name} {count}"
     with pytest.raises(ValidationError, match="alt_item uses unknown placeholders"):
         BalanceText.model_validate(words)
+
+
+def test_a_checkin_dated_before_the_relationship_was_added_is_counted(content: Content) -> None:
+    """Added today, with a conversation of last week logged at once: the balance shows that
+    check-in (it once said "0 check-ins logged" right after it was logged)."""
+    added_today = relationship(added_days_ago=0.1, last_days_ago=7)
+    (board,) = balance_of(content, [added_today], [checkin(1, days_ago=7)])
+    assert (board.logged, board.planned_count) == (1, 0)
+    assert board.standing == "ahead"
+    old = relationship(added_days_ago=0.1)
+    (none,) = balance_of(content, [old], [checkin(1, days_ago=120)])  # outside the window
+    assert none.logged == 0
