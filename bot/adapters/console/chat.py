@@ -444,6 +444,8 @@ class ConsoleChat:
             return Leave.PAUSE
         if found == "back":
             return BACK
+        if found == "skip":
+            return SKIP
         if found is not None:  # help, and words that mean nothing inside a form
             self.say(self.engine.content.coach.console.form_help)
             return HELP
@@ -489,9 +491,11 @@ class ConsoleChat:
             special = self._keyword(line)
             if special is HELP:
                 continue
-            if isinstance(special, Leave | Back):
+            if special is SKIP:
+                line = ""  # as an empty answer: left empty where it may be, else asked again
+            elif isinstance(special, Leave | Back):
                 return special
-            if special is not None:
+            elif special is not None:
                 line = special
             if not line.strip():
                 blank = self._blank(form_field)
@@ -532,7 +536,7 @@ class ConsoleChat:
         self.say(f"*{form_field.label}*")
         if form_field.optional:
             self.say(words.optional_field)
-        if form_field.date:
+        if form_field.date and not form_field.hint:  # a field's own hint gives its examples
             self.say(words.date_field)
         if form_field.initial:
             self.say(words.current_answer)
@@ -546,9 +550,11 @@ class ConsoleChat:
             special = self._keyword(text)
             if special is HELP:
                 continue
-            if isinstance(special, Leave | Back):
+            if special is SKIP:
+                text = ""  # as an empty answer: left empty where it may be, else asked again
+            elif isinstance(special, Leave | Back):
                 return special
-            if special is not None:
+            elif special is not None:
                 return special
             if not text.strip():
                 blank = self._blank(form_field)
@@ -570,10 +576,12 @@ class Leave(Enum):
 class Back(Enum):
     BACK = "back"
     HELP = "help"  # not an answer: the same field is asked again
+    SKIP = "skip"  # as an empty answer
 
 
 BACK = Back.BACK
 HELP = Back.HELP
+SKIP = Back.SKIP
 
 
 def _weekday(value: str, values: list[str]) -> bool:

@@ -100,9 +100,11 @@ def prompt_input(
 
     def ask(prompt: str, *, placeholder: str | None) -> str | None:
         try:
+            # "" and not None: a session keeps the last placeholder it was given for None, so
+            # the multi-line hint would stay under every later one-line prompt.
             return session.prompt(
                 prompt,
-                placeholder=placeholder,
+                placeholder=placeholder or "",
                 prompt_continuation=lambda width, _line, _wrap: " " * width,
             )
         except (EOFError, KeyboardInterrupt):

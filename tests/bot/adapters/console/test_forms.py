@@ -16,7 +16,14 @@ from bot.core.schedule import CADENCES
 from bot.engine.turns import Engine
 from content import Content
 from storage.database import Database
-from storage.models import CheckIn, FormDraft, Person, Relationship, SelfAssessment
+from storage.models import (
+    CheckIn,
+    FormDraft,
+    Person,
+    Reflection,
+    Relationship,
+    SelfAssessment,
+)
 
 
 def console(
@@ -236,8 +243,8 @@ def test_a_keyword_is_never_stored_as_an_answer(
 def test_working_days_and_times_as_people_type_them(
     engine: Engine, database: Database, content: Content
 ) -> None:
-    # Days as a run, the start as 7:30am, the end as 17, then the mode and balance kept.
-    out = press(engine, ["Mon-Thu", "7:30am", "17", "", ""], "plan:settings:")
+    # The zone kept, days as a run, the start as 7:30am, the end as 17, mode and balance kept.
+    out = press(engine, ["", "Mon-Thu", "7:30am", "17", "", ""], "plan:settings:")
     assert content.coach.console.not_an_option not in out
     with database.unit_of_work() as uow:
         [person] = uow.session.scalars(select(Person))
@@ -255,3 +262,21 @@ def test_resume_brings_back_a_checkin_left_part_way(
     assert content.coach.general.draft_kept in out
     [logged] = checkins(database)
     assert (logged.happened_on, logged.notes) == (date(2026, 11, 17), "Notes at last.")
+
+
+def test_skip_inside_a_form_leaves_an_optional_field_empty_and_asks_a_needed_one_again(
+    engine: Engine, database: Database, content: Content
+) -> None:
+    """`skip` is a command in a form too: never stored; an optional field stays empty, a needed
+    one (the date) is asked again; `back` returns to the field before."""
+    add_relationship(engine, content)
+    # Who [1]; the date: skip keeps its current answer (today), then back to it; went: skip.
+    lines = ["1", "skip", "back", "2 days ago", "skip", "skip"]
+    press(engine, lines, "checkin:start:")
+    [logged] = checkins(database)
+    assert (logged.happened_on, logged.went, logged.notes) == (date(2026, 11, 21), None, None)
+
+    out = press(engine, ["skip", "A real thought."], "reflect:start:")
+    assert content.coach.console.required_field.strip("_")[:30] in out
+    with database.unit_of_work() as uow:
+        assert [r.text for r in uow.session.scalars(select(Reflection))] == ["A real thought."]
