@@ -552,9 +552,7 @@ class ConsoleChat:
                 continue
             if special is SKIP:
                 text = ""  # as an empty answer: left empty where it may be, else asked again
-            elif isinstance(special, Leave | Back):
-                return special
-            elif special is not None:
+            elif special is not None:  # leaving, going back, or a quoted word as the answer
                 return special
             if not text.strip():
                 blank = self._blank(form_field)
