@@ -287,7 +287,8 @@ def worker(
         installs = build_installs(settings, engine.database)
         sender = build_sender(settings, engine.database)
         if not sender.platforms:
-            typer.echo(f"lantern worker: {NOTHING_TO_DELIVER_TO}", err=True)
+            # Logged, not printed: the log may be JSON lines, which a bare line would break.
+            logging.getLogger("bot.worker").warning(NOTHING_TO_DELIVER_TO)
         run_worker(
             engine,
             sender,

@@ -177,6 +177,9 @@ OWN_ONLY: dict[str, str] = {
     "privacy:ask": "what Lantern holds about the presser",
     "privacy:forget": "the presser's own open forget-me request, by its one-time code",
     "privacy:keep": "the presser's own open forget-me request, by its one-time code",
+    # A message typed outside any conversation waits in the presser's own front-door progress
+    # under a short key (tests/bot/flows/test_suggest.py: another person's tap keeps nothing).
+    "coach:keep": "the presser's own messages waiting to be kept, by key",
 }
 
 NO_STORED_OBJECT: dict[str, str] = {
@@ -205,6 +208,10 @@ def _constant(node: ast.expr, module: ModuleType, local: dict[str, set[str]]) ->
             return local[node.id]
         value = getattr(module, node.id)
         assert isinstance(value, str), f"{node.id} in {module.__name__} is not text"
+        return {value}
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        value = getattr(getattr(module, node.value.id), node.attr)  # a constant of a module
+        assert isinstance(value, str), f"{ast.unparse(node)} in {module.__name__} is not text"
         return {value}
     if isinstance(node, ast.Set | ast.Tuple | ast.List):
         return set().union(*(_constant(element, module, local) for element in node.elts))
@@ -445,6 +452,7 @@ OWN_ONLY_CASES: list[Case] = [
     # One per kind of object a request names only through the presser (see OWN_ONLY).
     Case("toolkit:edit", value="toolkit:edit:step-1/s1-q1"),  # an answer
     Case("toolkit:versions", value="toolkit:versions:step-1/s1-q1"),  # its earlier versions
+    Case("coach:keep", value="coach:keep:0123456789abcdef"),  # a message waiting to be kept
     Case(
         "toolkit.answer",
         form_id="toolkit.answer",
