@@ -348,14 +348,20 @@ class ConsoleChat:
             position = 0
             while position < len(to_ask):
                 form_field = form.fields[to_ask[position]]
+                if not _needed(form_field, values):  # "your own label" when Other was not chosen
+                    values.pop(form_field.name, None)
+                    position += 1
+                    continue
                 if form_field.name in values:  # asked again: what was typed is its answer now
                     form_field = replace(form_field, initial=values[form_field.name] or None)
                 answer = self._ask_field(form_field)
                 if isinstance(answer, Leave):
                     self._leave(form, values, answer)
                     return
-                if isinstance(answer, Back):
+                if isinstance(answer, Back):  # the question before, of those that were asked
                     position = max(0, position - 1)
+                    while position > 0 and not _needed(form.fields[to_ask[position]], values):
+                        position -= 1
                     continue
                 values[form_field.name] = answer
                 problem = self._check_field(form, form_field.name, values)
@@ -560,6 +566,14 @@ class ConsoleChat:
                     return blank
                 continue
             return text if form_field.multiline else text.strip()
+
+
+def _needed(form_field: FormField, values: Mapping[str, str]) -> bool:
+    """Whether a field matters, given the answers so far (see FormField.only_when)."""
+    if form_field.only_when is None:
+        return True
+    name, value = form_field.only_when
+    return values.get(name) == value
 
 
 class Leave(Enum):

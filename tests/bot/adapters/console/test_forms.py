@@ -136,7 +136,6 @@ def test_every_500_days_is_refused_and_the_rest_of_the_relationship_kept(
         "Dr Okafor",
         "1",  # a person
         "1",  # the first constituency
-        "",  # no label of their own
         days,  # every N days
         "every 500 days",  # refused at once
         "every 45 days",
@@ -150,6 +149,35 @@ def test_every_500_days_is_refused_and_the_rest_of_the_relationship_kept(
         assert (kept.name, kept.cadence, kept.cadence_days) == ("Dr Okafor", "days", 45)
         assert kept.strategies == "Coffee each month.\nShare the annual report."
         assert kept.success_measures == ["Budget approved", "Joint event held"]
+
+
+def test_a_field_that_matters_only_for_another_answer_is_asked_only_after_it(
+    engine: Engine, database: Database, content: Content
+) -> None:
+    """ "Your own label" is asked only after Other, "Every how many days?" only after Every N
+    days (both were asked after any choice, and a person typed the cadence into the label);
+    `back` returns to the question before among those that were asked."""
+    words = content.plan.relationship
+    other = str(len(content.worksheet.constituencies()) + len(content.rubric.partner_kinds) + 1)
+    days, monthly = (str(CADENCES.index(c) + 1) for c in ("days", "monthly"))
+    # An organisation, the community, monthly; back from the strategies to how often (not to
+    # the days, never asked); monthly again; strategies; no measures.
+    lines = ["Friends of the Library", "2", "3", monthly, "back", monthly, "Book sale table.", ""]
+    out = press(engine, lines, "plan:add:")
+    assert words.own_label_label not in out
+    assert words.days_label not in out
+    assert out.count(words.cadence_label) == 2
+    lines = ["Parents", "2", other, "PTA", days, "every 6 weeks", "Coffee after pickup.", ""]
+    out = press(engine, lines, "plan:add:")
+    assert (out.count(words.own_label_label), out.count(words.days_label)) == (1, 1)
+    with database.unit_of_work() as uow:
+        kept = uow.session.scalars(select(Relationship).order_by(Relationship.id))
+        assert [
+            (r.name, r.constituency_label, r.cadence, r.cadence_days, r.strategies) for r in kept
+        ] == [
+            ("Friends of the Library", None, "monthly", None, "Book sale table."),
+            ("Parents", "PTA", "days", 42, "Coffee after pickup."),
+        ]
 
 
 # ----- leaving a form loses nothing ----------------------------------------------------------
