@@ -34,6 +34,9 @@ PROMPT_READY = "\x1b[?2004h"
 """What prompt_toolkit writes each time it starts asking for input (it turns on bracketed paste
 mode), so a test knows the chat is waiting for a line, whatever the prompt's text."""
 
+PROMPT_DRAWN = "\x1b[?25h"
+"""What prompt_toolkit writes last when it has drawn the prompt (it shows the cursor again)."""
+
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
 
 # CSI (with private parameters), OSC (ended by BEL or ST), the other two-character escapes,
@@ -192,6 +195,13 @@ class PtyChat:
     def wait_for_prompt(self, timeout: float = TIMEOUT) -> str:
         """Wait until the chat asks for a line; return what it showed before asking."""
         return self._wait(PROMPT_READY, raw=True, timeout=timeout)
+
+    def wait_for_prompt_drawn(self, timeout: float = TIMEOUT) -> str:
+        """Wait until the chat asks for a line and has drawn the whole prompt (a placeholder
+        too), so `screen()` shows it as a person sees it; what it showed before asking."""
+        shown = self.wait_for_prompt(timeout)
+        self._wait(PROMPT_DRAWN, raw=True, timeout=timeout)
+        return shown
 
     def wait_for_start(self) -> str:
         """The first prompt, with the time a fresh process needs."""
