@@ -143,6 +143,8 @@ class PtyChat:
 
     def _pump(self, timeout: float) -> bool:
         """Read what is there (waiting at most `timeout` seconds); False once it has ended."""
+        if self.child.closed:  # ended and waited for: everything it wrote was read
+            return False
         try:
             data = self.child.read_nonblocking(size=1 << 16, timeout=timeout)
         except pexpect.TIMEOUT:
