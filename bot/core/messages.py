@@ -90,6 +90,9 @@ class FormField:
     # A modal shows it anyway, with its hint; the terminal, asking one field after another,
     # does not ask it otherwise.
     only_when: tuple[str, str] | None = None
+    # A field's name: each option belongs to one answer of that field (its value starts with
+    # that answer and "/"). A modal offers them all; the terminal only those of the answer given.
+    options_of: str | None = None
 
 
 @dataclass(frozen=True)

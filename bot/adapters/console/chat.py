@@ -348,19 +348,21 @@ class ConsoleChat:
             position = 0
             while position < len(to_ask):
                 form_field = form.fields[to_ask[position]]
-                if not _needed(form_field, values):  # "your own label" when Other was not chosen
+                if form_field.name in values:  # asked again: what was typed is its answer now
+                    form_field = replace(form_field, initial=values[form_field.name] or None)
+                asked = _as_asked(form_field, values)
+                if asked is None:  # "your own label" when Other was not chosen
                     values.pop(form_field.name, None)
                     position += 1
                     continue
-                if form_field.name in values:  # asked again: what was typed is its answer now
-                    form_field = replace(form_field, initial=values[form_field.name] or None)
+                form_field = asked
                 answer = self._ask_field(form_field)
                 if isinstance(answer, Leave):
                     self._leave(form, values, answer)
                     return
                 if isinstance(answer, Back):  # the question before, of those that were asked
                     position = max(0, position - 1)
-                    while position > 0 and not _needed(form.fields[to_ask[position]], values):
+                    while position > 0 and _as_asked(form.fields[to_ask[position]], values) is None:
                         position -= 1
                     continue
                 values[form_field.name] = answer
@@ -568,12 +570,24 @@ class ConsoleChat:
             return text if form_field.multiline else text.strip()
 
 
-def _needed(form_field: FormField, values: Mapping[str, str]) -> bool:
-    """Whether a field matters, given the answers so far (see FormField.only_when)."""
-    if form_field.only_when is None:
-        return True
-    name, value = form_field.only_when
-    return values.get(name) == value
+def _as_asked(form_field: FormField, values: Mapping[str, str]) -> FormField | None:
+    """The field as it is asked after the answers so far, or None when it is not asked: a field
+    that matters only for another answer (FormField.only_when) is needed once it is asked;
+    options that belong to another field's answers (FormField.options_of) are narrowed to
+    those of the answer given."""
+    if form_field.only_when is not None:
+        name, value = form_field.only_when
+        if values.get(name) != value:
+            return None
+        form_field = replace(form_field, optional=False)
+    if form_field.options_of is not None:
+        prefix = f"{values.get(form_field.options_of, '')}/"
+        options = tuple(o for o in form_field.options if o[0].startswith(prefix))
+        if not options:  # nothing to choose from is not a question
+            return None
+        initial = [v for v in (form_field.initial or "").split(",") if v.startswith(prefix)]
+        form_field = replace(form_field, options=options, initial=",".join(initial) or None)
+    return form_field
 
 
 class Leave(Enum):

@@ -167,17 +167,57 @@ def test_a_field_that_matters_only_for_another_answer_is_asked_only_after_it(
     assert words.own_label_label not in out
     assert words.days_label not in out
     assert out.count(words.cadence_label) == 2
-    lines = ["Parents", "2", other, "PTA", days, "every 6 weeks", "Coffee after pickup.", ""]
+    # Once asked, it is needed: an empty answer asks it again (it said "Optional").
+    lines = ["Parents", "2", other, "", "PTA", days, "", "every 6 weeks", "Coffee.", ""]
     out = press(engine, lines, "plan:add:")
     assert (out.count(words.own_label_label), out.count(words.days_label)) == (1, 1)
+    assert out.count(content.coach.console.required_field.strip("_")) == 2
+    assert out.count(content.coach.console.optional_field.strip("_")) == 2  # strategies, measures
     with database.unit_of_work() as uow:
         kept = uow.session.scalars(select(Relationship).order_by(Relationship.id))
         assert [
             (r.name, r.constituency_label, r.cadence, r.cadence_days, r.strategies) for r in kept
         ] == [
             ("Friends of the Library", None, "monthly", None, "Book sale table."),
-            ("Parents", "PTA", "days", 42, "Coffee after pickup."),
+            ("Parents", "PTA", "days", 42, "Coffee."),
         ]
+
+
+def test_a_checkin_offers_only_the_success_measures_of_the_relationship_chosen(
+    engine: Engine, database: Database, content: Content
+) -> None:
+    """All measures of all relationships were offered, under "Only the measures of the
+    relationship you chose above", and another's was refused only once the form was sent."""
+    for name, measures in (("Dr Okafor", "Budget approved\nJoint event"), ("PTA", "Volunteers")):
+        form = {
+            "name": name,
+            "kind": "person",
+            "constituency": content.worksheet.constituencies()[0].id,
+            "cadence": "monthly",
+            "measures": measures,
+        }
+        outcome = engine.handle(
+            inbound(InboundKind.FORM, "Europe/London", form_id="plan.relationship", form=form)
+        )
+        assert outcome.form_errors is None
+    chat, output = console(
+        engine, ["/checkin", "1", "", "", "", "1", "/checkin", "2", "", "", "", ""]
+    )
+    chat.run()
+    out = output.getvalue()
+    first, second = out.split(content.checkin.form.measures)[1:3]
+    okafor_first = "Dr Okafor (" in out.split(content.checkin.form.relationship)[1].split("[2]")[0]
+    okafor, pta = (first, second) if okafor_first else (second, first)
+    assert ("Budget approved" in okafor, "Joint event" in okafor, "Volunteers" in okafor) == (
+        True,
+        True,
+        False,
+    )
+    assert ("Volunteers" in pta, "Budget approved" in pta) == (True, False)
+    refused = content.checkin.errors.measure_of_another.split("{owner}")[0].split("}")[-1]
+    assert refused not in out
+    served = ("Budget approved",) if okafor_first else ("Volunteers",)
+    assert sorted(tuple(c.measures) for c in checkins(database)) == [(), served]
 
 
 # ----- leaving a form loses nothing ----------------------------------------------------------
