@@ -243,11 +243,16 @@ def toolkit_step(person: Person, content: Content, given: Given) -> None:
 
     summary = person.choose(labels.summary)
     assert words.step_done.format(number=step.number).replace("*", "") in summary
-    lines = [line.strip() for line in summary.splitlines()]
+    shown_lines = summary.splitlines()
+    lines = [line.strip() for line in shown_lines]
     for text in given.answers.values():
-        for line in text.splitlines():
-            if line.strip():
-                assert line in lines, line  # each typed line on a line of its own
+        first, *more = text.splitlines()
+        assert first in lines, first
+        # Each typed line on a line of its own, under the first (not at the margin).
+        margin = shown_lines[lines.index(first)].removesuffix(first)
+        assert margin.strip() == "", margin
+        for line in more:
+            assert (margin + line if line else "") in shown_lines, line
     commands = {w for ws in content.coach.keywords.by_id().values() for w in ws}
     assert not commands & set(lines), "a command word shown as an answer"
 
