@@ -288,6 +288,21 @@ def plan(person: Person, content: Content) -> None:
         for line in days:
             person.type(line)
         assert words.strategies_label in person.shown
+        if typed is PLAN[3]:  # paused here, and picked up again with every answer kept
+            shown = person.type("pause")
+            assert content.coach.console.form_paused.replace("_", "") in shown
+            shown = person.type("resume")
+            assert content.coach.general.draft_kept in shown
+            for kept in (
+                typed.name,
+                content.plan.kinds.options[typed.kind],
+                names[typed.constituency],
+            ):
+                assert f"│ {kept}" in person.shown
+                person.type("")
+            assert f"│ {cadences[typed.stored_cadence[0]]}" in person.shown
+            person.type("")
+            assert words.strategies_label in person.shown
         person.type_lines(*typed.strategies)
         assert words.measures_label in person.shown
         shown = person.type_lines(*typed.measures)
@@ -315,6 +330,10 @@ def checkins(person: Person, content: Content, given: Given) -> None:
         shown = person.type_lines(*notes) if len(notes) > 1 else person.paste(notes[0])
         if measures:
             assert form.measures in shown
+            # Only the measures of the relationship chosen are offered.
+            offered = shown.split(form.measures, 1)[1]
+            others = [m for p in PLAN if p.name != name for m in p.measures]
+            assert [m for m in others if m in offered] == []
             typed = next(p for p in PLAN if p.name == name).measures[:measures]
             chosen = [person.number_of(f"{name}: {m}") for m in typed]
             shown = person.type(",".join(chosen))
