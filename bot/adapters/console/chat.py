@@ -53,6 +53,9 @@ def shortcuts(words: CommandWords) -> Shortcuts:
     }
 
 
+MIN_WORDS_TYPED = 3
+"""Letters typed that may name an option by its label (fewer would name too many by chance)."""
+
 QUIT = {"/quit", "/exit", "/q"}
 HOME = {"/home"}
 
@@ -532,6 +535,13 @@ class ConsoleChat:
             for key, (value, label) in zip(keys, form_field.options, strict=True)
         ]
         picked = parse_choices(line, named, words)
+        if not picked and not form_field.multiple:
+            # Words from one option's label, as a person reads it ("okafor", "organisation",
+            # "every two weeks"): that option, when no other's label has them too.
+            said = " ".join(line.casefold().split())
+            labelled = [v for v, label in form_field.options if said in label.casefold()]
+            if len(said) >= MIN_WORDS_TYPED and len(labelled) == 1:
+                return labelled[0]
         if not picked or (len(picked) > 1 and not form_field.multiple):
             return None
         return ",".join(values[keys.index(key)] for key in picked)

@@ -183,6 +183,27 @@ def test_a_field_that_matters_only_for_another_answer_is_asked_only_after_it(
         ]
 
 
+def test_an_option_may_be_typed_as_words_of_its_label(
+    engine: Engine, database: Database, content: Content
+) -> None:
+    """A person reads "[2] An organisation" and types "organisation"; "okafor" for the check-in
+    with Dr Okafor. Words in no label are refused, as a number not shown."""
+    lines = ["Friends of the Library", "organisation", "Community", "sometimes", "every two weeks"]
+    out = press(engine, [*lines, "", ""], "plan:add:")
+    assert out.count(content.coach.console.not_an_option) == 1
+    add_relationship(engine, content)
+    press(engine, ["okafor", "", "went well", "", ""], "checkin:start:")
+    with database.unit_of_work() as uow:
+        friends, okafor = uow.session.scalars(select(Relationship).order_by(Relationship.id))
+        assert (friends.kind, friends.constituency, friends.cadence) == (
+            "organisation",
+            "community",
+            "fortnightly",
+        )
+    [logged] = checkins(database)
+    assert (logged.relationship_id, logged.went) == (okafor.id, "well")
+
+
 def test_a_checkin_offers_only_the_success_measures_of_the_relationship_chosen(
     engine: Engine, database: Database, content: Content
 ) -> None:

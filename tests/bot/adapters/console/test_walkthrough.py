@@ -129,7 +129,7 @@ PLAN = (
         name="Ms Patel, grade 4 team lead",
         kind="person",
         constituency="staff",
-        cadence=("#fortnightly",),
+        cadence=("every two weeks",),  # the option's words
         strategies=("Co-plan one research unit each term.", "Drop by the team meeting monthly."),
         measures=("Grade 4 books the library for every unit",),
         stored_cadence=("fortnightly", None),
@@ -324,11 +324,13 @@ def checkins(person: Person, content: Content, given: Given) -> None:
     today = local_today()
     okafor, patel, friends, association = (p.name for p in PLAN[:4])
 
-    def log(name: str, when: str, went: str | None, notes: tuple[str, ...], measures: int) -> str:
+    def log(
+        who: str, name: str, when: str, went: str | None, notes: tuple[str, ...], measures: int
+    ) -> str:
         person.type("/checkin")
         assert form.relationship in person.shown
         option = next(o for n, o in OFFERED.findall(person.shown) if o.startswith(f"{name} ("))
-        person.choose(option)
+        person.type(who or person.number_of(option))  # a name, or the number shown
         assert form.when in person.shown
         person.type(when)
         assert form.went in person.shown
@@ -347,7 +349,7 @@ def checkins(person: Person, content: Content, given: Given) -> None:
         return shown
 
     notes = ("We agreed the databases line in next year's budget.", "She wants a one-page summary.")
-    shown = log(okafor, "yesterday", "well", notes, measures=2)
+    shown = log("okafor", okafor, "yesterday", "well", notes, measures=2)
     day = today - timedelta(days=1)
     assert f"{okafor} on {day_shown(content, day)}" in shown.replace("*", "")
     given.checkins.append((okafor, day, "well", "\n".join(notes), PLAN[0].measures, "form"))
@@ -355,7 +357,7 @@ def checkins(person: Person, content: Content, given: Given) -> None:
     notes = (
         "Co-planned the research unit.\n\nShe worries about time; I offered the first lesson.",
     )
-    shown = log(patel, "last tuesday", "mixed", notes, measures=1)
+    shown = log("", patel, "last tuesday", "mixed", notes, measures=1)
     day = last_weekday(today, 1)
     assert f"{patel} on {day_shown(content, day)}" in shown.replace("*", "")
     given.checkins.append((patel, day, "mixed", notes[0], PLAN[1].measures, "form"))
