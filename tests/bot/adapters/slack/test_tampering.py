@@ -124,6 +124,8 @@ BY_ID: dict[str, str] = {
 OWN_ONLY: dict[str, str] = {
     # (flow:action or form id): the presser's own rows it reads or writes, and what names them
     "reflect:history": "reflections",
+    # Its key names a message in the presser's own conversation state, never a stored row.
+    "coach:keep": "a message the presser typed, waiting to be kept as a reflection",
     "toolkit:start": "toolkit progress",
     "toolkit:continue": "toolkit progress",
     "toolkit:open": "answers, by step",
@@ -205,6 +207,11 @@ def _constant(node: ast.expr, module: ModuleType, local: dict[str, set[str]]) ->
             return local[node.id]
         value = getattr(module, node.id)
         assert isinstance(value, str), f"{node.id} in {module.__name__} is not text"
+        return {value}
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        # A constant of a module the flow imports (suggest.KEEP).
+        value = getattr(getattr(module, node.value.id), node.attr)
+        assert isinstance(value, str), f"{ast.unparse(node)} in {module.__name__} is not text"
         return {value}
     if isinstance(node, ast.Set | ast.Tuple | ast.List):
         return set().union(*(_constant(element, module, local) for element in node.elts))
