@@ -34,6 +34,9 @@ PROMPT_READY = "\x1b[?2004h"
 """What prompt_toolkit writes each time it starts asking for input (it turns on bracketed paste
 mode), so a test knows the chat is waiting for a line, whatever the prompt's text."""
 
+PROMPT_DRAWN = "\x1b[?25h"
+"""What prompt_toolkit writes last when it has drawn the prompt (it shows the cursor again)."""
+
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
 
 # CSI (with private parameters), OSC (ended by BEL or ST), the other two-character escapes,
@@ -140,6 +143,8 @@ class PtyChat:
 
     def _pump(self, timeout: float) -> bool:
         """Read what is there (waiting at most `timeout` seconds); False once it has ended."""
+        if self.child.closed:  # ended and waited for: everything it wrote was read
+            return False
         try:
             data = self.child.read_nonblocking(size=1 << 16, timeout=timeout)
         except pexpect.TIMEOUT:
@@ -192,6 +197,13 @@ class PtyChat:
     def wait_for_prompt(self, timeout: float = TIMEOUT) -> str:
         """Wait until the chat asks for a line; return what it showed before asking."""
         return self._wait(PROMPT_READY, raw=True, timeout=timeout)
+
+    def wait_for_prompt_drawn(self, timeout: float = TIMEOUT) -> str:
+        """Wait until the chat asks for a line and has drawn the whole prompt (a placeholder
+        too), so `screen()` shows it as a person sees it; what it showed before asking."""
+        shown = self.wait_for_prompt(timeout)
+        self._wait(PROMPT_DRAWN, raw=True, timeout=timeout)
+        return shown
 
     def wait_for_start(self) -> str:
         """The first prompt, with the time a fresh process needs."""

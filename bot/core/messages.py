@@ -86,6 +86,13 @@ class FormField:
     multiple: bool = False
     date: bool = False  # a calendar date; comes back as YYYY-MM-DD (Slack: a date picker)
     time: bool = False  # with `options`: times of day, each value minutes after midnight
+    # (another field's name, its value): this field matters only when that field has that value.
+    # A modal shows it anyway, with its hint; the terminal, asking one field after another,
+    # does not ask it otherwise.
+    only_when: tuple[str, str] | None = None
+    # A field's name: each option belongs to one answer of that field (its value starts with
+    # that answer and "/"). A modal offers them all; the terminal only those of the answer given.
+    options_of: str | None = None
 
 
 @dataclass(frozen=True)

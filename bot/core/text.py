@@ -1,5 +1,6 @@
 """Small text helpers shared by flows, documents and the engine: shortening a label to fit,
-numbers, and recognising a keyword (or a quoted literal) as a whole answer."""
+numbers, filling a template with text of several lines, and recognising a keyword (or a quoted
+literal) as a whole answer."""
 
 from __future__ import annotations
 
@@ -16,6 +17,25 @@ def shorten(text: str, limit: int) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-") + "\u2026"
+
+
+def fill_indented(template: str, **values: str) -> str:
+    """`template.format(**values)`, where a value of several lines goes on at the column its
+    placeholder starts at ("• {question}\n  {answer}": each line of the answer under the
+    first, not at the margin). Blank lines stay blank."""
+    indented: dict[str, str] = {}
+    for name, value in values.items():
+        lines = value.splitlines()
+        if len(lines) < 2:  # one line needs nothing
+            indented[name] = value
+            continue
+        place = template.find("{" + name + "}")
+        start = template.rfind("\n", 0, place) + 1
+        margin = " " * len(template[start:place]) if place >= 0 else ""
+        indented[name] = "\n".join(
+            [lines[0], *(margin + line if line.strip() else "" for line in lines[1:])]
+        )
+    return template.format(**indented)
 
 
 def parse_int(text: str) -> int | None:

@@ -500,6 +500,7 @@ def _log_form(
                 optional=True,
                 options=measures,
                 multiple=True,
+                options_of=RELATIONSHIP,  # "<relationship id>/<index>"
             )
         )
     intro = (

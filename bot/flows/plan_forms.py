@@ -205,6 +205,7 @@ def relationship_form(
                 optional=True,
                 max_length=words.own_label_max_length,
                 initial=r.constituency_label if r else None,
+                only_when=("constituency", OTHER),
             ),
             FormField(
                 name="cadence",
@@ -219,6 +220,7 @@ def relationship_form(
                 optional=True,
                 max_length=DAYS_TYPED_LIMIT,
                 initial=str(r.cadence_days) if r and r.cadence_days else None,
+                only_when=("cadence", "days"),
             ),
             FormField(
                 name="strategies",

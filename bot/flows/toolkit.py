@@ -10,7 +10,7 @@ from typing import Any
 from bot.core.effects import Effect
 from bot.core.messages import Choice, Form, FormErrors, FormField, Image, Reply
 from bot.core.schedule import zone
-from bot.core.text import parse_int
+from bot.core.text import fill_indented, parse_int
 from bot.flows import toolkit_work
 from bot.flows.base import (
     IDLE,
@@ -757,7 +757,7 @@ def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
         answer = answers.get(question.id)
         if answer:
             key = _key(step.id, question.id)
-            lines.append(words.summary_item.format(question=question.text, answer=answer))
+            lines.append(fill_indented(words.summary_item, question=question.text, answer=answer))
             edits.append(
                 Choice(_choice("edit", key), words.summary_edit_label.format(position=position))
             )
@@ -768,7 +768,8 @@ def render_summary(turn: Turn, step: Step) -> tuple[Reply, ...]:
             lines.append(words.summary_skipped.format(question=question.text))
     for think in step.current_conversation.think_out_loud:
         if answers.get(think.id):
-            lines.append(words.summary_item.format(question=think.text, answer=answers[think.id]))
+            item = fill_indented(words.summary_item, question=think.text, answer=answers[think.id])
+            lines.append(item)
     images: list[Image] = []
     sections = turn.content.toolkit_work.for_step(step.id)
     work_lines: list[str] = []
@@ -815,8 +816,7 @@ def render_versions(turn: Turn, step: Step, question: ReflectionQuestion) -> Rep
             day=day_text(turn.content, saved.date(), today=turn.today),
             time=saved.strftime("%H:%M"),
         )
-        text = "\n  ".join(version.text.splitlines())
-        lines.append(words.version_line.format(when=when, text=text))
+        lines.append(fill_indented(words.version_line, when=when, text=version.text))
     if not versions:
         lines = [words.no_versions]
     key = _key(step.id, question.id)

@@ -53,6 +53,9 @@ def shortcuts(words: CommandWords) -> Shortcuts:
     }
 
 
+MIN_WORDS_TYPED = 3
+"""Letters typed that may name an option by its label (fewer would name too many by chance)."""
+
 QUIT = {"/quit", "/exit", "/q"}
 HOME = {"/home"}
 
@@ -350,12 +353,20 @@ class ConsoleChat:
                 form_field = form.fields[to_ask[position]]
                 if form_field.name in values:  # asked again: what was typed is its answer now
                     form_field = replace(form_field, initial=values[form_field.name] or None)
+                asked = _as_asked(form_field, values)
+                if asked is None:  # "your own label" when Other was not chosen
+                    values.pop(form_field.name, None)
+                    position += 1
+                    continue
+                form_field = asked
                 answer = self._ask_field(form_field)
                 if isinstance(answer, Leave):
                     self._leave(form, values, answer)
                     return
-                if isinstance(answer, Back):
+                if isinstance(answer, Back):  # the question before, of those that were asked
                     position = max(0, position - 1)
+                    while position > 0 and _as_asked(form.fields[to_ask[position]], values) is None:
+                        position -= 1
                     continue
                 values[form_field.name] = answer
                 problem = self._check_field(form, form_field.name, values)
@@ -524,6 +535,13 @@ class ConsoleChat:
             for key, (value, label) in zip(keys, form_field.options, strict=True)
         ]
         picked = parse_choices(line, named, words)
+        if not picked and not form_field.multiple:
+            # Words from one option's label, as a person reads it ("okafor", "organisation",
+            # "every two weeks"): that option, when no other's label has them too.
+            said = " ".join(line.casefold().split())
+            labelled = [v for v, label in form_field.options if said in label.casefold()]
+            if len(said) >= MIN_WORDS_TYPED and len(labelled) == 1:
+                return labelled[0]
         if not picked or (len(picked) > 1 and not form_field.multiple):
             return None
         return ",".join(values[keys.index(key)] for key in picked)
@@ -560,6 +578,26 @@ class ConsoleChat:
                     return blank
                 continue
             return text if form_field.multiline else text.strip()
+
+
+def _as_asked(form_field: FormField, values: Mapping[str, str]) -> FormField | None:
+    """The field as it is asked after the answers so far, or None when it is not asked: a field
+    that matters only for another answer (FormField.only_when) is needed once it is asked;
+    options that belong to another field's answers (FormField.options_of) are narrowed to
+    those of the answer given."""
+    if form_field.only_when is not None:
+        name, value = form_field.only_when
+        if values.get(name) != value:
+            return None
+        form_field = replace(form_field, optional=False)
+    if form_field.options_of is not None:
+        prefix = f"{values.get(form_field.options_of, '')}/"
+        options = tuple(o for o in form_field.options if o[0].startswith(prefix))
+        if not options:  # nothing to choose from is not a question
+            return None
+        initial = [v for v in (form_field.initial or "").split(",") if v.startswith(prefix)]
+        form_field = replace(form_field, options=options, initial=",".join(initial) or None)
+    return form_field
 
 
 class Leave(Enum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import keyword_in, unquoted_literal
+from bot.core.text import fill_indented, keyword_in, unquoted_literal
 
 KEYWORDS = {
     "skip": ("skip",),
@@ -92,3 +92,12 @@ def test_keyword_in_form_words(typed: str, found: str | None) -> None:
 )
 def test_unquoted_literal_of_form_words(typed: str, literal: str | None) -> None:
     assert unquoted_literal(typed) == literal
+
+
+def test_fill_indented_puts_each_line_of_a_value_under_its_first() -> None:
+    template = "• {question}\n  {answer}"
+    assert fill_indented(template, question="Why?", answer="One.\nTwo.\n\nThree.") == (
+        "• Why?\n  One.\n  Two.\n\n  Three."
+    )
+    assert fill_indented(template, question="Why?", answer="Once.") == "• Why?\n  Once."
+    assert fill_indented("{a}: {b}", a="x\ny", b="z") == "x\ny: z"  # at the margin: as it is

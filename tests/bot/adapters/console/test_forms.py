@@ -136,7 +136,6 @@ def test_every_500_days_is_refused_and_the_rest_of_the_relationship_kept(
         "Dr Okafor",
         "1",  # a person
         "1",  # the first constituency
-        "",  # no label of their own
         days,  # every N days
         "every 500 days",  # refused at once
         "every 45 days",
@@ -150,6 +149,96 @@ def test_every_500_days_is_refused_and_the_rest_of_the_relationship_kept(
         assert (kept.name, kept.cadence, kept.cadence_days) == ("Dr Okafor", "days", 45)
         assert kept.strategies == "Coffee each month.\nShare the annual report."
         assert kept.success_measures == ["Budget approved", "Joint event held"]
+
+
+def test_a_field_that_matters_only_for_another_answer_is_asked_only_after_it(
+    engine: Engine, database: Database, content: Content
+) -> None:
+    """ "Your own label" is asked only after Other, "Every how many days?" only after Every N
+    days (both were asked after any choice, and a person typed the cadence into the label);
+    `back` returns to the question before among those that were asked."""
+    words = content.plan.relationship
+    other = str(len(content.worksheet.constituencies()) + len(content.rubric.partner_kinds) + 1)
+    days, monthly = (str(CADENCES.index(c) + 1) for c in ("days", "monthly"))
+    # An organisation, the community, monthly; back from the strategies to how often (not to
+    # the days, never asked); monthly again; strategies; no measures.
+    lines = ["Friends of the Library", "2", "3", monthly, "back", monthly, "Book sale table.", ""]
+    out = press(engine, lines, "plan:add:")
+    assert words.own_label_label not in out
+    assert words.days_label not in out
+    assert out.count(words.cadence_label) == 2
+    # Once asked, it is needed: an empty answer asks it again (it said "Optional").
+    lines = ["Parents", "2", other, "", "PTA", days, "", "every 6 weeks", "Coffee.", ""]
+    out = press(engine, lines, "plan:add:")
+    assert (out.count(words.own_label_label), out.count(words.days_label)) == (1, 1)
+    assert out.count(content.coach.console.required_field.strip("_")) == 2
+    assert out.count(content.coach.console.optional_field.strip("_")) == 2  # strategies, measures
+    with database.unit_of_work() as uow:
+        kept = uow.session.scalars(select(Relationship).order_by(Relationship.id))
+        assert [
+            (r.name, r.constituency_label, r.cadence, r.cadence_days, r.strategies) for r in kept
+        ] == [
+            ("Friends of the Library", None, "monthly", None, "Book sale table."),
+            ("Parents", "PTA", "days", 42, "Coffee."),
+        ]
+
+
+def test_an_option_may_be_typed_as_words_of_its_label(
+    engine: Engine, database: Database, content: Content
+) -> None:
+    """A person reads "[2] An organisation" and types "organisation"; "okafor" for the check-in
+    with Dr Okafor. Words in no label are refused, as a number not shown."""
+    lines = ["Friends of the Library", "organisation", "Community", "sometimes", "every two weeks"]
+    out = press(engine, [*lines, "", ""], "plan:add:")
+    assert out.count(content.coach.console.not_an_option) == 1
+    add_relationship(engine, content)
+    press(engine, ["okafor", "", "went well", "", ""], "checkin:start:")
+    with database.unit_of_work() as uow:
+        friends, okafor = uow.session.scalars(select(Relationship).order_by(Relationship.id))
+        assert (friends.kind, friends.constituency, friends.cadence) == (
+            "organisation",
+            "community",
+            "fortnightly",
+        )
+    [logged] = checkins(database)
+    assert (logged.relationship_id, logged.went) == (okafor.id, "well")
+
+
+def test_a_checkin_offers_only_the_success_measures_of_the_relationship_chosen(
+    engine: Engine, database: Database, content: Content
+) -> None:
+    """All measures of all relationships were offered, under "Only the measures of the
+    relationship you chose above", and another's was refused only once the form was sent."""
+    for name, measures in (("Dr Okafor", "Budget approved\nJoint event"), ("PTA", "Volunteers")):
+        form = {
+            "name": name,
+            "kind": "person",
+            "constituency": content.worksheet.constituencies()[0].id,
+            "cadence": "monthly",
+            "measures": measures,
+        }
+        outcome = engine.handle(
+            inbound(InboundKind.FORM, "Europe/London", form_id="plan.relationship", form=form)
+        )
+        assert outcome.form_errors is None
+    chat, output = console(
+        engine, ["/checkin", "1", "", "", "", "1", "/checkin", "2", "", "", "", ""]
+    )
+    chat.run()
+    out = output.getvalue()
+    first, second = out.split(content.checkin.form.measures)[1:3]
+    okafor_first = "Dr Okafor (" in out.split(content.checkin.form.relationship)[1].split("[2]")[0]
+    okafor, pta = (first, second) if okafor_first else (second, first)
+    assert ("Budget approved" in okafor, "Joint event" in okafor, "Volunteers" in okafor) == (
+        True,
+        True,
+        False,
+    )
+    assert ("Volunteers" in pta, "Budget approved" in pta) == (True, False)
+    refused = content.checkin.errors.measure_of_another.split("{owner}")[0].split("}")[-1]
+    assert refused not in out
+    served = ("Budget approved",) if okafor_first else ("Volunteers",)
+    assert sorted(tuple(c.measures) for c in checkins(database)) == [(), served]
 
 
 # ----- leaving a form loses nothing ----------------------------------------------------------

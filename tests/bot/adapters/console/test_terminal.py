@@ -154,3 +154,32 @@ def test_the_time_zone_is_shown_kept_and_no_log_line_reaches_the_screen(
     # Without --tz the zone kept is shown, not the machine's.
     with PtyChat.start(tmp_path, tz=None, env={"TZ": "Europe/London"}) as chat:
         assert "Times are in Asia/Tokyo" in chat.wait_for_start()
+
+
+def answer(chat: PtyChat, line: str) -> str:
+    """Type a line; the line the chat asks on next, as drawn on the screen (placeholder too)."""
+    chat.send_line(line)
+    chat.wait_for_prompt_drawn()
+    return chat.screen().splitlines()[-1]
+
+
+def test_the_multi_line_hint_is_not_left_under_the_next_one_line_prompt(
+    tmp_path: Path, content: Content
+) -> None:
+    # prompt_toolkit keeps the last placeholder it was given when given None: the hint of a
+    # multi-line answer stayed in every later one-line prompt, where Enter sends at once.
+    hint = content.coach.console.multiline_hint
+    with PtyChat.start(tmp_path) as chat:
+        chat.wait_for_start()
+        assert hint in answer(chat, "/reflect")  # a multi-line answer: its hint, in grey
+        assert answer(chat, "A first thought.") == ">"  # the main prompt: no hint
+        assert content.coach.reflect.saved in chat.screen()
+
+        # A relationship with a success measure: the check-in form ends with a numbered choice.
+        for line in ("/plan add", "Board chair", "1", "1", "1", "", "Budget approved"):
+            answer(chat, line)
+        for line in ("/checkin", "1", ""):  # who, when (today)
+            answer(chat, line)
+        assert hint in answer(chat, "1")  # how it went; then the notes, several lines maybe
+        assert answer(chat, "We talked about the budget.") == "»"  # a numbered choice
+        assert content.checkin.form.measures in chat.screen()

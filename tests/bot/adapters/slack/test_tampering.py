@@ -124,6 +124,8 @@ BY_ID: dict[str, str] = {
 OWN_ONLY: dict[str, str] = {
     # (flow:action or form id): the presser's own rows it reads or writes, and what names them
     "reflect:history": "reflections",
+    # Its key names a message in the presser's own conversation state, never a stored row.
+    "coach:keep": "a message the presser typed, waiting to be kept as a reflection",
     "toolkit:start": "toolkit progress",
     "toolkit:continue": "toolkit progress",
     "toolkit:open": "answers, by step",
@@ -177,9 +179,6 @@ OWN_ONLY: dict[str, str] = {
     "privacy:ask": "what Lantern holds about the presser",
     "privacy:forget": "the presser's own open forget-me request, by its one-time code",
     "privacy:keep": "the presser's own open forget-me request, by its one-time code",
-    # A message typed outside any conversation waits in the presser's own front-door progress
-    # under a short key (tests/bot/flows/test_suggest.py: another person's tap keeps nothing).
-    "coach:keep": "the presser's own messages waiting to be kept, by key",
 }
 
 NO_STORED_OBJECT: dict[str, str] = {
@@ -210,7 +209,8 @@ def _constant(node: ast.expr, module: ModuleType, local: dict[str, set[str]]) ->
         assert isinstance(value, str), f"{node.id} in {module.__name__} is not text"
         return {value}
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        value = getattr(getattr(module, node.value.id), node.attr)  # a constant of a module
+        # A constant of a module the flow imports (suggest.KEEP).
+        value = getattr(getattr(module, node.value.id), node.attr)
         assert isinstance(value, str), f"{ast.unparse(node)} in {module.__name__} is not text"
         return {value}
     if isinstance(node, ast.Set | ast.Tuple | ast.List):
