@@ -282,7 +282,8 @@ class Engine:
             ):
                 # What was typed before the form was left (Slack sends the modal's values)
                 # waits for the next time it opens; a paused form is kept even when empty.
-                draft_store.keep(uow, person, inbound, inbound.form, turn.now, replace_all=True)
+                kept = self._settled(flow, turn, inbound, inbound.form)
+                draft_store.keep(uow, person, inbound, kept, turn.now, replace_all=True)
             closed = None
             if flow is not None:
                 positioned = self._positioned(uow, person, turn, flow_id)
@@ -302,7 +303,8 @@ class Engine:
                 draft_store.drop(uow, person, inbound)
             else:  # refused: every value given is kept, save those refused
                 refused = result.form_errors.errors
-                kept = {name: value for name, value in inbound.form.items() if name not in refused}
+                given = {name: value for name, value in inbound.form.items() if name not in refused}
+                kept = self._settled(flow, turn, inbound, given)
                 draft_store.keep(uow, person, inbound, kept, turn.now)
             return flow_id, result
         return self._text(uow, person, turn)
@@ -317,13 +319,24 @@ class Engine:
             return self._front_door_id, reply_only()
         positioned = self._positioned(uow, person, turn, flow_id)
         problem = flow.check_field(positioned, inbound.form_id or "", name, inbound.form)
-        values = dict(inbound.form)
+        values = self._settled(flow, positioned, inbound, inbound.form)
         if problem is not None:
             values.pop(name, None)
         draft_store.keep(uow, person, inbound, values, turn.now)
         if problem is None:
             return flow_id, reply_only()
         return flow_id, StepResult(form_errors=FormErrors({name: problem}), keep_state=True)
+
+    @staticmethod
+    def _settled(
+        flow: Flow, turn: Turn, inbound: Inbound, values: Mapping[str, str]
+    ) -> dict[str, str]:
+        """A form's answers as a draft keeps them (see `Flow.settled_value`)."""
+        form_id = inbound.form_id or ""
+        return {
+            name: flow.settled_value(turn, form_id, name, value) if value.strip() else value
+            for name, value in values.items()
+        }
 
     def _command(self, turn: Turn) -> tuple[str, StepResult]:
         found = self._commands.find(turn.inbound)

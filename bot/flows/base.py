@@ -314,6 +314,12 @@ class Flow(ABC):
             return None
         return result.form_errors.errors.get(name)
 
+    def settled_value(self, turn: Turn, form_id: str, name: str, value: str) -> str:
+        """An accepted answer as it is kept in a draft: words that mean something only today
+        ("yesterday", "last tuesday") become the date they meant, so a form reopened on another
+        day still says what the person meant. By default, the answer as typed."""
+        return value
+
     def reopen_form(self, turn: Turn, form_id: str, context: str) -> StepResult | None:
         """Open a form again that was left part-way (its answers kept as a draft), for
         `resume`; None when it no longer applies (the draft is then left for later)."""

@@ -181,6 +181,16 @@ class CheckInFlow(Flow):
             return self._submit_snooze(turn)
         return None
 
+    def settled_value(self, turn: Turn, form_id: str, name: str, value: str) -> str:
+        """A check-in's day (in the past) or a snooze's end (ahead) as the date it means."""
+        prefer: Prefer | None = None
+        if (form_id, name) == (FORM_ID, WHEN):
+            prefer = "past"
+        elif (form_id, name) == (SNOOZE_FORM_ID, UNTIL):
+            prefer = "future"
+        day = None if prefer is None else parse_day(turn, value, prefer=prefer)
+        return value if day is None else day.isoformat()
+
     def reopen_form(self, turn: Turn, form_id: str, context: str) -> StepResult | None:
         """The check-in form (or a snooze's) left part-way, for `resume`."""
         relationships = turn.reads.relationships()

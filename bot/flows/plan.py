@@ -29,6 +29,7 @@ from bot.flows.plan_forms import (
     group_name,
     is_partner,
     local_date,
+    parse_day,
     rating_form,
     read_action,
     read_goals,
@@ -153,6 +154,13 @@ class PlanFlow(Flow):
             item = turn.reads.action_item(aid) if aid is not None else None
             return None if item is None else on_action[action](turn, item)
         return None
+
+    def settled_value(self, turn: Turn, form_id: str, name: str, value: str) -> str:
+        """An action item's due day as the date it means (one ahead)."""
+        if (form_id, name) != (FORM_ACTION, "when"):
+            return value
+        day = parse_day(turn.content, value, turn.today)
+        return value if day is None else day.isoformat()
 
     def reopen_form(self, turn: Turn, form_id: str, context: str) -> StepResult | None:
         """A plan form left part-way, for `resume`: opened as its button would open it."""

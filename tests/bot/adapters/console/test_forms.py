@@ -4,13 +4,15 @@ field, a form left with Ctrl-D, cancel or pause), keywords inside a form, quoted
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.adapters.console.chat import PLATFORM, WORKSPACE, ConsoleChat, terminal_console
+from bot.core.clock import FixedClock
 from bot.core.messages import Inbound, InboundKind
 from bot.core.schedule import CADENCES
 from bot.engine.turns import Engine
@@ -369,3 +371,19 @@ def test_skip_inside_a_form_leaves_an_optional_field_empty_and_asks_a_needed_one
     assert content.coach.console.required_field.strip("_")[:30] in out
     with database.unit_of_work() as uow:
         assert [r.text for r in uow.session.scalars(select(Reflection))] == ["A real thought."]
+
+
+def test_a_day_typed_in_words_keeps_its_date_when_the_form_is_resumed_days_later(
+    engine: Engine, database: Database, content: Content, tmp_path: Path, clock: FixedClock
+) -> None:
+    """ "yesterday" typed on Mon 23 Nov means Sun 22 Nov, whenever the form is sent: the draft
+    keeps the date it meant, not the word (which would mean another day by then)."""
+    add_relationship(engine, content)
+    run(engine, ["/checkin", "1", "yesterday"], tmp_path)  # then Ctrl-D
+    [draft] = drafts(database)
+    assert json.loads(draft.answers)["when"] == "2026-11-22"
+    clock.advance_to(clock.now() + timedelta(days=3))
+    out = run(engine, ["resume", "", "", "", "Notes.", "/quit"], tmp_path)
+    assert "2026-11-22" in out  # offered back as the date it meant
+    [logged] = checkins(database)
+    assert logged.happened_on == date(2026, 11, 22)

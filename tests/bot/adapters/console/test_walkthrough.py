@@ -373,7 +373,7 @@ def checkins(person: Person, content: Content, given: Given) -> None:
     assert content.coach.general.draft_kept in shown
     person.type("")  # who: kept
     day = latest(today, 12, 3)
-    assert "│ 3 Dec" in person.shown  # the date as it was typed, kept
+    assert f"│ {day.isoformat()}" in person.shown  # the day "3 Dec" meant, kept
     person.type("")
     person.type("")
     note = "Book sale table confirmed for the spring fair."
