@@ -57,9 +57,3 @@ class Plural(ContentModel):
         """The form for `count`, filled in: `{count}` and whatever else the form names."""
         form: str | None = getattr(self, plural_category(count))
         return (form or self.other).format(count=count, **values)
-
-
-def count_words(count: int, *, one: str, other: str) -> str:
-    """`one` or `other` by the content's plural rules, `{count}` filled in: for words built in
-    code from content (tests, and any text not yet a Plural)."""
-    return Plural(one=one, other=other).format(count=count)

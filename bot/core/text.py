@@ -49,9 +49,14 @@ _TRAILING = ".!"
 _QUOTES = (('"', '"'), ("'", "'"), ("\u201c", "\u201d"), ("\u2018", "\u2019"))
 
 
+def trimmed(text: str) -> str:
+    """A short answer as it is read: spaces collapsed, a trailing . or ! dropped."""
+    return " ".join(text.split()).rstrip(_TRAILING).rstrip()
+
+
 def _said(text: str) -> str:
-    """How a short answer compares: case folded, spaces collapsed, a trailing . or ! dropped."""
-    return " ".join(text.split()).rstrip(_TRAILING).rstrip().casefold()
+    """How a short answer compares: trimmed and case folded."""
+    return trimmed(text).casefold()
 
 
 def keyword_in(text: str, keywords: Mapping[str, Iterable[str]]) -> str | None:

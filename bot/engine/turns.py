@@ -12,8 +12,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from bot.core.clock import Clock, SystemClock
 from bot.core.effects import Effect
 from bot.core.messages import FormErrors, Inbound, InboundKind, Outcome, Reply
-from bot.core.schedule import time_zone_named
-from bot.core.text import keyword_in, unquoted_literal
+from bot.core.schedule import MAX_TIME_ZONE_NAME, time_zone_named
+from bot.core.text import keyword_in, trimmed, unquoted_literal
 from bot.engine import draft_store
 from bot.engine.commands import CommandTable, Found
 from bot.engine.plan_store import park_person, reschedule_person, welcome_back
@@ -190,7 +190,7 @@ class Engine:
     ) -> bool:
         """Store a person's IANA time zone as the platform reports it; False if it is not one."""
         if time_zone_named(time_zone) is None:
-            logger.warning("ignoring an unknown time zone %r", time_zone[:64])
+            logger.warning("ignoring an unknown time zone %r", time_zone[:MAX_TIME_ZONE_NAME])
             return False
         try:
             with self.database.unit_of_work() as uow:
@@ -219,9 +219,6 @@ class Engine:
         their due times; a deactivated account stops their nudges; whether they are a workspace
         admin (None: not said). Only people the coach already knows are touched (the event
         arrives for everyone in the workspace)."""
-        if time_zone is not None and time_zone_named(time_zone) is None:
-            logger.warning("ignoring an unknown time zone %r", time_zone[:64])
-            time_zone = None
         try:
             with self.database.unit_of_work() as uow:
                 person = uow.repos.people.find(
@@ -252,7 +249,7 @@ class Engine:
         """A new time zone moves every due time to the same local hours in the new zone; a name
         that is no time zone is not kept (it would fail every later turn)."""
         if time_zone is not None and time_zone_named(time_zone) is None:
-            logger.warning("ignoring an unknown time zone %r", time_zone[:64])
+            logger.warning("ignoring an unknown time zone %r", time_zone[:MAX_TIME_ZONE_NAME])
             time_zone = None
         before = person.time_zone
         uow.repos.people.set_time_zone(person=person, time_zone=time_zone)
@@ -357,9 +354,10 @@ class Engine:
         front, front_id = self._front_door, self._front_door_id
         general = self.content.coach.general
         typed = turn.inbound.text
-        keyword = keyword_in(typed, self.content.coach.keywords.by_id())
+        keywords = self.content.coach.keywords.by_id()
+        keyword = keyword_in(typed, keywords)
         active = person.active_flow if person.active_flow in self.flows else None
-        if not " ".join(typed.split()).strip(".!"):  # nothing said: pick up what waits
+        if not trimmed(typed):  # nothing said: pick up what waits
             if active is not None:
                 return active, self.flows[active].resume(
                     self._positioned(uow, person, turn, active)
@@ -404,7 +402,7 @@ class Engine:
         if keyword is not None:
             return self._keyword(uow, person, turn, active, keyword)
         literal = unquoted_literal(typed)
-        if literal is not None and keyword_in(literal, self.content.coach.keywords.by_id()):
+        if literal is not None and keyword_in(literal, keywords):
             # "skip" in quotes: the word itself, as the answer.
             turn = replace(turn, inbound=replace(turn.inbound, text=literal))
         if active is not None:
@@ -430,7 +428,7 @@ class Engine:
         result = self.flows[active].keyword(self._positioned(uow, person, turn, active), keyword)
         if result is not None:
             return active, result
-        word = " ".join(turn.inbound.text.split()).rstrip(".!").rstrip()
+        word = trimmed(turn.inbound.text)
         return active, reply_only(Reply(f"{nothing} {general.quote_to_answer.format(word=word)}"))
 
     def _interrupted_flow(self, uow: UnitOfWork, person: Person) -> FlowProgress | None:

@@ -27,8 +27,8 @@ from bot.flows.base import (
     reply_only,
     with_form,
 )
-from bot.flows.nudges import day_text
 from bot.flows.plan_model import RelationshipView
+from bot.flows.wording import day_text
 from content import Content
 from content.assessment import (
     LABEL_MAX,

@@ -18,7 +18,6 @@ from bot.flows.nudges import (
     BUTTON_LIMIT,
     NAME_SHOWN,
     clip,
-    day_text,
     nudge_replies,
     relationship_label,
 )
@@ -30,7 +29,7 @@ from bot.flows.plan_model import (
     SnoozeRelationship,
     UndoCheckIn,
 )
-from bot.flows.wording import due_day, due_text, next_due, skipped_due, wait_text
+from bot.flows.wording import day_text, due_day, due_text, next_due, skipped_due, wait_text
 
 FORM_ID = "checkin.log"
 SNOOZE_FORM_ID = "checkin.snooze"

@@ -12,22 +12,8 @@ from content.coach import DateWordsText
 
 @cache
 def _words(text: DateWordsText) -> DateWords:
-    return DateWords(
-        weekdays=text.weekdays,
-        months=text.months,
-        today=text.today,
-        yesterday=text.yesterday,
-        tomorrow=text.tomorrow,
-        last=text.last,
-        next=text.next,
-        ago=text.ago,
-        days=text.days,
-        weeks=text.weeks,
-        every=text.every,
-        am=text.am,
-        pm=text.pm,
-        range_words=text.range_words,
-    )
+    # The content's model holds exactly the parser's words, field for field.
+    return DateWords(**text.model_dump())
 
 
 def date_words(content: Content) -> DateWords:

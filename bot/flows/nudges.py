@@ -9,8 +9,7 @@ from bot.core.messages import Choice, Reply
 from bot.flows.base import choice_value
 from bot.flows.plan_forms import constituency_name
 from bot.flows.plan_model import CheckInView, RelationshipView
-from bot.flows.wording import cadence_text, due_text
-from bot.flows.wording import day_text as day_text  # re-exported for the flows that use it here
+from bot.flows.wording import cadence_text, day_text, due_text
 from content import Content
 from content.checkin import Durations
 

@@ -20,7 +20,6 @@ from bot.flows.plan_forms import (
     OTHER,
     TOOLKIT,
     action_form,
-    cadence_words,
     clip,
     constituency_name,
     constituency_options,
@@ -54,7 +53,7 @@ from bot.flows.plan_model import (
     SetActionDone,
     SetRelationshipPaused,
 )
-from bot.flows.wording import due_on_text, due_text
+from bot.flows.wording import cadence_text, day_text, due_text
 from content import Content
 
 FLOW = "plan"
@@ -310,7 +309,7 @@ class PlanFlow(Flow):
         content = turn.content
         words = content.plan.relationship
         labels = content.plan.labels
-        cadence = cadence_words(content, read.cadence, read.cadence_days)
+        cadence = cadence_text(content, read.cadence, read.cadence_days)
         if existing is None:
             text = words.saved_new.format(name=read.name, cadence=cadence)
             target = f"{NAMED}{read.name}"
@@ -347,7 +346,7 @@ class PlanFlow(Flow):
         )
         lines = [
             heading,
-            words.cadence.format(cadence=cadence_words(content, r.cadence, r.cadence_days)),
+            words.cadence.format(cadence=cadence_text(content, r.cadence, r.cadence_days)),
         ]
         if r.paused:
             lines.append(words.paused)
@@ -400,7 +399,7 @@ class PlanFlow(Flow):
             text = words.paused_now.format(name=r.name)
             toggle = _button("resume", labels.resume, r.id)
         else:
-            cadence = cadence_words(content, r.cadence, r.cadence_days)
+            cadence = cadence_text(content, r.cadence, r.cadence_days)
             text = words.resumed_now.format(name=r.name, cadence=cadence)
             toggle = _button("pause", labels.pause, r.id)
         reply = Reply(text, choices=(toggle, _button("show", r.name, r.id), back))
@@ -522,7 +521,7 @@ class PlanFlow(Flow):
                         position=position,
                         what=item.what,
                         who=_with_who(content, item),
-                        date=due_on_text(content, item.due_on, today=turn.today),
+                        date=day_text(content, item.due_on, today=turn.today),
                     )
                 )
         if done:
@@ -553,7 +552,7 @@ class PlanFlow(Flow):
         lines = [words.item_heading.format(what=item.what)]
         if item.who:
             lines.append(words.item_who.format(who=item.who))
-        day = due_on_text(content, item.due_on, today=turn.today)
+        day = day_text(content, item.due_on, today=turn.today)
         if item.done_at is not None:
             lines.append(words.item_due.format(date=day))
             lines.append(
@@ -607,7 +606,7 @@ class PlanFlow(Flow):
         labels = content.plan.labels
         template = words.saved_new if saved.action_id is None else words.saved_edit
         text = template.format(
-            what=saved.what, date=due_on_text(content, saved.due_on, today=turn.today)
+            what=saved.what, date=day_text(content, saved.due_on, today=turn.today)
         )
         choices = (
             _button("action-add", labels.add_action),
@@ -629,7 +628,7 @@ class PlanFlow(Flow):
             text = words.done.format(what=item.what)
             choices = (_button("undone", labels.undo_done, item.id), back)
         else:
-            date = due_on_text(content, item.due_on, today=turn.today)
+            date = day_text(content, item.due_on, today=turn.today)
             text = words.undone.format(what=item.what, date=date)
             choices = (_button("done", labels.mark_done, item.id), back)
         effect = SetActionDone(action_id=item.id, done=done)
@@ -731,7 +730,7 @@ def _grouped(
 def _relationship_line(turn: Turn, r: RelationshipView) -> str:
     content = turn.content
     words = content.plan.overview
-    details = [cadence_words(content, r.cadence, r.cadence_days)]
+    details = [cadence_text(content, r.cadence, r.cadence_days)]
     if r.paused:
         details.append(words.paused)
     elif r.next_due_at is not None:
@@ -862,7 +861,7 @@ def action_reminder_replies(
     who = _with_who(content, item)
     if item.due_on < today:
         text = words.reminder_overdue.format(
-            what=item.what, who=who, date=due_on_text(content, item.due_on, today=today)
+            what=item.what, who=who, date=day_text(content, item.due_on, today=today)
         )
     else:
         text = words.reminder_due_today.format(what=item.what, who=who)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.core.messages import Form, FormField
-from bot.core.schedule import CADENCES, NUDGE_MODES, time_zone_named, zone
+from bot.core.schedule import CADENCES, MAX_TIME_ZONE_NAME, NUDGE_MODES, time_zone_named, zone
 from bot.flows.base import Turn
 from bot.flows.forms import typed_date, typed_days
 from bot.flows.plan_model import (
@@ -20,7 +20,6 @@ from bot.flows.plan_model import (
     SavePlan,
     SaveRelationship,
 )
-from bot.flows.wording import cadence_text
 from content import Content
 from content.sources import Indicator, Stage
 
@@ -68,10 +67,6 @@ def local_date(content: Content, day: date) -> str:
 def due_date(turn: Turn, moment: datetime) -> date:
     """A due instant as a date in the person's own time zone."""
     return moment.astimezone(zone(turn.reads.nudge_settings().time_zone)).date()
-
-
-def cadence_words(content: Content, cadence: str, every_days: int | None) -> str:
-    return cadence_text(content, cadence, every_days)  # worded in one place
 
 
 def constituency_name(content: Content, relationship: RelationshipView) -> str:
@@ -539,9 +534,6 @@ def settings_summary(
     )
 
 
-ZONE_MAX_LENGTH = 64  # the longest IANA zone name is about 32 characters
-
-
 def settings_form(turn: Turn, current: NudgeSettingsView) -> Form:
     content = turn.content
     words = content.plan.settings
@@ -569,7 +561,7 @@ def settings_form(turn: Turn, current: NudgeSettingsView) -> Form:
                 hint=words.zone_hint,
                 optional=True,
                 initial=current.time_zone or "",
-                max_length=ZONE_MAX_LENGTH,
+                max_length=MAX_TIME_ZONE_NAME,
             ),
             FormField(
                 name="days",

@@ -19,7 +19,6 @@ from functools import cache, partial
 from bot.core.messages import Choice, Form, FormErrors, FormField, Reply
 from bot.core.schedule import weekly_post_due_at, zone
 from bot.flows.base import Command, Flow, StepResult, Turn, choice_value, reply_only
-from bot.flows.nudges import day_text
 from bot.flows.plan_forms import time_label, time_options
 from bot.flows.prompt_bank import TeamPrompt, channel_seed, next_prompt, prompt_bank
 from bot.flows.team_model import (
@@ -28,6 +27,7 @@ from bot.flows.team_model import (
     SubscriptionView,
     earliest_next_post,
 )
+from bot.flows.wording import day_text
 from content import Content
 from content.prompts import TeamWords
 

@@ -27,8 +27,8 @@ from bot.flows.base import (
     reply_only,
 )
 from bot.flows.guide import export_guide
-from bot.flows.nudges import day_text
 from bot.flows.reflect import reflection_problem
+from bot.flows.wording import day_text
 from content import Content
 from content.toolkit import Example, ReflectionQuestion, Step, ThinkOutLoud
 from content.work import WorkSection

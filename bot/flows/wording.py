@@ -88,9 +88,3 @@ def wait_text(content: Content, days: int) -> str:
     if days % DAYS_IN_WEEK == 0:
         return words.weeks.format(count=days // DAYS_IN_WEEK)
     return words.days.format(count=days)
-
-
-def due_on_text(content: Content, day: date, *, today: date) -> str:
-    """A day something is due on (an action item's date), worded as due_text words an instant:
-    one wording of every due date."""
-    return day_text(content, day, today=today)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from content import Content
 from content.base import Adaptable
-from content.plural import Plural, count_words, plural_category
+from content.plural import Plural, plural_category
 from content.sources import WorksheetSection
 
 # Words that point at a page, a file or a webinar the person is not looking at, or ask them to
@@ -147,8 +147,8 @@ def all_plurals(node: Any, path: str = "content") -> Iterator[tuple[str, Plural]
 
 def test_plural_forms_follow_the_languages_rules(content: Content) -> None:
     assert (plural_category(1), plural_category(0), plural_category(2)) == ("one", "other", "other")
-    assert count_words(1, one="{count} note", other="{count} notes") == "1 note"
-    assert count_words(3, one="{count} note", other="{count} notes") == "3 notes"
+    note = Plural(one="{count} note", other="{count} notes")
+    assert (note.format(count=1), note.format(count=3)) == ("1 note", "3 notes")
     assert content.coach.home.plan_actions.format(count=1) == (
         "1 open action item in your action plan."
     )
