@@ -13,7 +13,7 @@ from bot.settings import ConfigError, Settings, load_settings
 from content import ContentError
 
 if TYPE_CHECKING:
-    from bot.engine.turns import Engine
+    pass
 
 app = typer.Typer(
     help="Lantern, a leadership coach for library people, in Slack and in your terminal.",
@@ -137,15 +137,13 @@ def chat_log_handler(settings: Settings) -> tuple[logging.Handler, str]:
     return stream_handler("text", sys.stderr), "stderr"
 
 
-def stored_time_zone(engine: Engine, user_id: str) -> str | None:
-    """The time zone the coach already keeps for this person in the terminal, if any."""
-    from bot.adapters.console.chat import PLATFORM, WORKSPACE
-
-    with engine.database.reading() as uow:
-        person = uow.repos.people.find(
-            platform=PLATFORM, workspace_external_id=WORKSPACE, person_external_id=user_id
-        )
-        return person.time_zone if person is not None else None
+NOTHING_TO_DELIVER_TO = (
+    "No Slack or Teams credentials are set (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and "
+    "SLACK_CLIENT_SECRET), so this worker has nobody to deliver to: it keeps running, and what "
+    "falls due (nudges, digests, reminders) appears when `lantern chat` starts. Set the "
+    "credentials and restart it to have them sent in Slack."
+)
+"""Said once, at start, by a worker that has no platform to send with."""
 
 
 @app.command()
@@ -166,6 +164,7 @@ def chat(
         completer,
         history_file,
         local_time_zone,
+        stored_time_zone,
     )
     from bot.adapters.console.terminal import at_a_terminal, plain_input, prompt_input
     from bot.core.schedule import time_zone_named
@@ -276,7 +275,7 @@ def worker(
 ) -> None:
     """Run the scheduler process (Procfile `worker`): it sends nudges and reminders when due."""
     from bot.wiring import build_engine, build_inbox, build_installs, build_sender, worker_config
-    from bot.worker import NOTHING_TO_DELIVER_TO, run_worker
+    from bot.worker import run_worker
 
     settings = settings_or_exit()
     if interval is not None:

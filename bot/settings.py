@@ -165,10 +165,11 @@ class Settings(BaseSettings):
     @property
     def chat_log_file(self) -> Path | None:
         """The chat's log file; None when the log goes to the standard error."""
-        if self.lantern_log_file is not None and self.lantern_log_file.strip().lower() == "stderr":
+        chosen = (self.lantern_log_file or "").strip()
+        if chosen.lower() == "stderr":
             return None
-        if self.lantern_log_file:
-            return Path(self.lantern_log_file).expanduser()
+        if chosen:
+            return Path(chosen).expanduser()
         return self.data_dir / "lantern-chat.log"
 
     @field_validator("log_level")

@@ -374,15 +374,6 @@ class Worker:
         )
 
 
-NOTHING_TO_DELIVER_TO = (
-    "No Slack or Teams credentials are set (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and "
-    "SLACK_CLIENT_SECRET), so this worker has nobody to deliver to: it keeps running, and what "
-    "falls due (nudges, digests, reminders) appears when `lantern chat` starts. Set the "
-    "credentials and restart it to have them sent in Slack."
-)
-"""Said once, at start, by a worker that has no platform to send with."""
-
-
 INBOX_SWEEP_SECONDS = 5.0
 """How often the worker looks for turns and replies the web processes left behind."""
 

@@ -95,6 +95,15 @@ def local_time_zone() -> str | None:
     return target.split(marker, 1)[1] if marker in target else None
 
 
+def stored_time_zone(engine: Engine, user_id: str) -> str | None:
+    """The time zone the coach already keeps for this person in the terminal, if any."""
+    with engine.database.reading() as uow:
+        person = uow.repos.people.find(
+            platform=PLATFORM, workspace_external_id=WORKSPACE, person_external_id=user_id
+        )
+        return person.time_zone if person is not None else None
+
+
 def to_inbound(
     line: str,
     *,

@@ -144,12 +144,10 @@ def person_facts(client: WebClient, user_id: str) -> PersonFacts:
     time_zone = user.get("tz")
     return PersonFacts(
         is_admin=is_workspace_admin(user),
-        time_zone=time_zone if isinstance(time_zone, str) and _is_time_zone(time_zone) else None,
+        time_zone=time_zone
+        if isinstance(time_zone, str) and time_zone_named(time_zone) is not None
+        else None,
     )
-
-
-def _is_time_zone(name: str) -> bool:
-    return time_zone_named(name) is not None
 
 
 def register(app: App, context: SlackContext) -> None:
